@@ -1,0 +1,46 @@
+package activities
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// Error types are protocol too: workflows branch on them with errors.As and
+// ApplicationError.Type, and retry policies list the non-retryable ones.
+const (
+	// ErrCommandFailed is a command that exited non-zero (a *CommandError,
+	// whose Go type name the SDK records as the failure type); retryable, since
+	// most such failures on a cluster are a peer that is not ready yet.
+	ErrCommandFailed = "CommandError"
+	// ErrPackageMissing is a package the host's repositories do not carry.
+	ErrPackageMissing = "PackageMissing"
+	// ErrClusterMismatch is a host that already belongs to another cluster.
+	ErrClusterMismatch = "ClusterMismatch"
+	// ErrBadConfig is a cluster.conf the agent cannot parse: a person must look.
+	ErrBadConfig = "BadClusterConf"
+	// ErrBadInput is a request the agent refuses before touching anything.
+	ErrBadInput = "BadInput"
+	// ErrNotMember is a host asked to act for a cluster it is not running in.
+	ErrNotMember = "NotMember"
+	// ErrNotReady is a state that is expected to settle: membership still
+	// forming, a peer not yet up. Retryable.
+	ErrNotReady = "NotReady"
+	// ErrVersionConflict is a concurrent cluster.conf change that won the
+	// race; the next attempt re-reads and lands on top of it. Retryable.
+	ErrVersionConflict = "VersionConflict"
+	// ErrInvalidRunbook is a runbook that does not load.
+	ErrInvalidRunbook = "InvalidRunbook"
+)
+
+// NonRetryable lists the error types no retry can fix; workflows put it in
+// their retry policies so a permanent failure ends the step at once.
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook}
+
+func permanent(kind, format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), kind, nil)
+}
+
+func transient(kind, format string, args ...any) error {
+	return temporal.NewApplicationError(fmt.Sprintf(format, args...), kind)
+}

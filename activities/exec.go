@@ -1,0 +1,178 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+)
+
+// Output is what a command left behind: its exit status and the captured,
+// size-capped streams.
+type Output struct {
+	Argv   []string `json:"argv"`
+	Exit   int      `json:"exit"`
+	Stdout string   `json:"stdout,omitempty"`
+	Stderr string   `json:"stderr,omitempty"`
+}
+
+// run executes argv on the host, without a shell, and waits for it at most
+// timeout. While it runs it heartbeats, so a dead agent is noticed by the
+// server within the heartbeat timeout rather than the step's whole timeout.
+// A non-zero exit is returned as an error carrying the status and stderr,
+// and the Output is returned either way for callers that read failures.
+func (h *Host) run(ctx context.Context, timeout time.Duration, argv ...string) (Output, error) {
+	out := Output{Argv: argv, Exit: -1}
+	bin, err := h.lookPath(argv[0])
+	if err != nil {
+		return out, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	cmd := exec.CommandContext(ctx, bin, argv[1:]...)
+	cmd.Dir = h.Root
+	cmd.Env = []string{"PATH=" + strings.Join(h.Path, ":"), "LANG=C", "LC_ALL=C"}
+	cmd.Stdin = nil
+	stdout, stderr := &capped{max: h.OutputLimit}, &capped{max: h.OutputLimit}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// Its own process group, so a timeout kills the tool and whatever it
+	// started; and killed with the agent, so no orphan keeps acting after
+	// the agent is gone and the step has been handed to a new attempt.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+
+	if activity.IsActivity(ctx) {
+		// Every command counts as progress, so a step made of many short
+		// commands never looks dead for lack of a long one.
+		activity.RecordHeartbeat(ctx, strings.Join(argv, " "))
+	}
+	if err := cmd.Start(); err != nil {
+		return out, fmt.Errorf("%s: %w", argv[0], err)
+	}
+	done := make(chan struct{})
+	go h.heartbeat(ctx, done, argv)
+	err = cmd.Wait()
+	close(done)
+
+	out.Stdout, out.Stderr = stdout.String(), stderr.String()
+	if cmd.ProcessState != nil {
+		out.Exit = cmd.ProcessState.ExitCode()
+	}
+	switch {
+	case ctx.Err() == context.DeadlineExceeded:
+		return out, transient(ErrCommandFailed, "%s: timed out after %s", strings.Join(argv, " "), timeout)
+	case ctx.Err() != nil:
+		return out, ctx.Err()
+	case err != nil:
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return out, &CommandError{Output: out}
+		}
+		return out, fmt.Errorf("%s: %w", argv[0], err)
+	}
+	return out, nil
+}
+
+// heartbeat reports the command as alive until done; outside an activity
+// (tests calling methods directly) there is nothing to report to.
+func (h *Host) heartbeat(ctx context.Context, done <-chan struct{}, argv []string) {
+	if !activity.IsActivity(ctx) {
+		return
+	}
+	every := h.HeartbeatEvery
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			activity.RecordHeartbeat(ctx, strings.Join(argv, " "))
+		}
+	}
+}
+
+// lookPath resolves a command the way a shell on the host would, but under
+// the root: an absolute path is taken as is, a bare name is searched in Path.
+func (h *Host) lookPath(name string) (string, error) {
+	if strings.Contains(name, "/") {
+		p, err := h.file(name)
+		if err != nil {
+			return "", err
+		}
+		if isExecutable(p) {
+			return p, nil
+		}
+		return "", &CommandError{Output: Output{Argv: []string{name}, Exit: 127, Stderr: name + ": command not found"}}
+	}
+	for _, dir := range h.Path {
+		p, err := h.file(dir + "/" + name)
+		if err == nil && isExecutable(p) {
+			return p, nil
+		}
+	}
+	return "", &CommandError{Output: Output{Argv: []string{name}, Exit: 127, Stderr: name + ": command not found"}}
+}
+
+func isExecutable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// CommandError is a command that ran and failed, or could not be found. It
+// carries what the operator needs to act: the command, its status and what it
+// said on stderr.
+type CommandError struct{ Output Output }
+
+func (e *CommandError) Error() string {
+	msg := strings.TrimSpace(e.Output.Stderr)
+	if msg == "" {
+		msg = strings.TrimSpace(e.Output.Stdout)
+	}
+	if i := strings.LastIndexByte(msg, '\n'); i >= 0 && len(msg) > 400 {
+		msg = msg[i+1:]
+	}
+	return fmt.Sprintf("%s: exit status %d: %s", strings.Join(e.Output.Argv, " "), e.Output.Exit, msg)
+}
+
+// capped keeps the first max bytes written and counts the rest, so a runaway
+// tool cannot exhaust the agent's memory or the history's size limit.
+type capped struct {
+	buf     bytes.Buffer
+	max     int
+	dropped int
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	room := c.max - c.buf.Len()
+	if room >= len(p) {
+		c.buf.Write(p)
+	} else {
+		if room > 0 {
+			c.buf.Write(p[:room])
+		}
+		c.dropped += len(p) - max(room, 0)
+	}
+	return len(p), nil
+}
+
+func (c *capped) String() string {
+	if c.dropped > 0 {
+		return fmt.Sprintf("%s\n[... %d bytes dropped]", c.buf.String(), c.dropped)
+	}
+	return c.buf.String()
+}

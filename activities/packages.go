@@ -1,0 +1,87 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"time"
+)
+
+var packageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$`)
+
+// PackagesInput names packages to install or remove.
+type PackagesInput struct {
+	Packages []string `json:"packages"`
+}
+
+// PackagesResult names the packages this call changed, so that an undo
+// removes only what the run installed.
+type PackagesResult struct {
+	Changed []string `json:"changed,omitempty"`
+}
+
+// EnsurePackages installs what is missing with yum and verifies with rpm.
+// yum 3.2 exits 0 for a package no repository carries ("No package ...
+// available. Nothing to do"), so only rpm -q afterwards can tell a real
+// install from nothing: a package still missing then is a permanent error.
+func (h *Host) EnsurePackages(ctx context.Context, in PackagesInput) (PackagesResult, error) {
+	missing, err := h.missingPackages(ctx, in.Packages)
+	if err != nil || len(missing) == 0 {
+		return PackagesResult{}, err
+	}
+	if _, err := h.run(ctx, 10*time.Minute, append([]string{"yum", "-y", "install"}, missing...)...); err != nil {
+		return PackagesResult{}, err
+	}
+	still, err := h.missingPackages(ctx, missing)
+	if err != nil {
+		return PackagesResult{}, err
+	}
+	if len(still) > 0 {
+		return PackagesResult{}, permanent(ErrPackageMissing, "%s: yum did not install %v: no repository of the host carries it", h.FQDN, still)
+	}
+	return PackagesResult{Changed: missing}, nil
+}
+
+// RemovePackages is the undo of EnsurePackages: it removes the packages
+// that are installed and leaves alone those that are not.
+func (h *Host) RemovePackages(ctx context.Context, in PackagesInput) (PackagesResult, error) {
+	missing, err := h.missingPackages(ctx, in.Packages)
+	if err != nil {
+		return PackagesResult{}, err
+	}
+	var present []string
+	for _, p := range in.Packages {
+		if !slices.Contains(missing, p) {
+			present = append(present, p)
+		}
+	}
+	if len(present) == 0 {
+		return PackagesResult{}, nil
+	}
+	if _, err := h.run(ctx, 10*time.Minute, append([]string{"yum", "-y", "remove"}, present...)...); err != nil {
+		return PackagesResult{}, err
+	}
+	return PackagesResult{Changed: present}, nil
+}
+
+// missingPackages asks rpm, one package at a time so that its answer does
+// not depend on parsing which line belongs to which name.
+func (h *Host) missingPackages(ctx context.Context, pkgs []string) ([]string, error) {
+	var missing []string
+	for _, p := range pkgs {
+		if !packageName.MatchString(p) {
+			return nil, permanent(ErrBadInput, "package name %q is not well formed", p)
+		}
+		_, err := h.run(ctx, time.Minute, "rpm", "-q", p)
+		var cerr *CommandError
+		switch {
+		case err == nil:
+		case errors.As(err, &cerr) && cerr.Output.Exit == 1:
+			missing = append(missing, p)
+		default:
+			return nil, err
+		}
+	}
+	return missing, nil
+}

@@ -1,0 +1,36 @@
+package activities
+
+import (
+	"go.temporal.io/sdk/activity"
+)
+
+// Registry is the part of a Temporal worker that takes activities; both
+// worker.Worker and the test environments satisfy it.
+type Registry interface {
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}
+
+// Register adds the host's activities under their protocol names.
+func (h *Host) Register(r Registry) {
+	for name, fn := range map[string]any{
+		ProbeName:             h.Probe,
+		EnsurePackagesName:    h.EnsurePackages,
+		RemovePackagesName:    h.RemovePackages,
+		CreateClusterConfName: h.CreateClusterConf,
+		WriteBootstrapName:    h.WriteBootstrapConf,
+		AddNodeName:           h.AddNode,
+		RemoveNodeName:        h.RemoveNode,
+		StartCmanName:         h.StartCman,
+		StopCmanName:          h.StopCman,
+		MembershipName:        h.Membership,
+		RestoreFileName:       h.RestoreFile,
+	} {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+}
+
+// Register adds the orchestrator's runbook loader, which workflows run as a
+// local activity.
+func (c *Catalog) Register(r Registry) {
+	r.RegisterActivityWithOptions(c.LoadRunbook, activity.RegisterOptions{Name: LoadRunbookName})
+}

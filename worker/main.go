@@ -1,0 +1,77 @@
+// Command worker runs the orchestrator (the workflows, on the runbooks task
+// queue) or the agent of one host (that host's steps, on its own queue):
+//
+//	worker -role orchestrator [-runbooks DIR]
+//	worker -role agent -host storage0a.example.org [-root /]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/worker/roles"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	var conn connect.Options
+	conn.Flags(fs)
+	role := fs.String("role", "", "orchestrator or agent")
+	catalog := fs.String("runbooks", "", "orchestrator: directory of runbooks offered by name besides the built-in ones")
+	host := fs.String("host", "", "agent: the FQDN of this host, as the runbook names it")
+	root := fs.String("root", "/", "agent: directory under which the host's files and tools are")
+	path := fs.String("path", "", "agent: colon-separated command search path under root (default /usr/sbin:/usr/bin:/sbin:/bin)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, closeClient, err := connect.Dial(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer closeClient()
+
+	var w worker.Worker
+	switch *role {
+	case "orchestrator":
+		w = roles.Orchestrator(c, *catalog)
+	case "agent":
+		cfg := roles.AgentConfig{FQDN: *host, Root: *root}
+		if *path != "" {
+			cfg.Path = strings.Split(*path, ":")
+		}
+		if w, err = roles.Agent(c, cfg); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("-role must be orchestrator or agent, not %q", *role)
+	}
+	return w.Run(ctxInterrupt(ctx))
+}
+
+// ctxInterrupt turns the signal context into the channel worker.Run waits on.
+func ctxInterrupt(ctx context.Context) <-chan any {
+	ch := make(chan any)
+	go func() { <-ctx.Done(); close(ch) }()
+	return ch
+}

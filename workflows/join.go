@@ -1,0 +1,108 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+)
+
+// NodeJoinInput adds one node of the runbook to its running cluster. Via
+// names the running member that adds it (default: the first other node the
+// runbook lists, so concurrent joins to one cluster meet on one member and
+// are serialized there). In the Web UI:
+//
+//	{"runbook": "scalable-storage", "cluster": "storage0", "node": "storage0b"}
+type NodeJoinInput struct {
+	activities.RunbookRef
+	Cluster string `json:"cluster"`
+	Node    string `json:"node"`
+	Via     string `json:"via,omitempty"`
+}
+
+// NodeJoinResult is the cluster after the join, and the record that undoes it.
+type NodeJoinResult struct {
+	Cluster       string                  `json:"cluster"`
+	Node          string                  `json:"node"`
+	ConfigVersion int                     `json:"config_version"`
+	Nodes         []activities.NodeStatus `json:"nodes"`
+	Change        NodeChange              `json:"change"`
+}
+
+// NodeJoin is part #3's join: on the running member, list the node in
+// cluster.conf with config_version raised by one and push it with `ccs_tool
+// update`; on the new node install cman, `ccs_tool create` and start cman,
+// which receives the pushed file; then check that every node is a member.
+//
+// If a step fails after the member's file changed, the undo removes the
+// node again with a further increment (a version never goes down) and stops
+// cman on the new node.
+func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
+	res := NodeJoinResult{Cluster: in.Cluster, Node: in.Node}
+	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	if err != nil {
+		return res, err
+	}
+	cluster, members, err := resolveCluster(loaded.Runbook, in.Cluster)
+	if err != nil {
+		return res, err
+	}
+	node, ok := find(members, in.Node)
+	if !ok {
+		return res, badRequest("cluster %q has no node %q in runbook %q", in.Cluster, in.Node, loaded.Runbook.Name)
+	}
+	res.Node = node.host
+	via, err := pickVia(members, node, in.Via)
+	if err != nil {
+		return res, err
+	}
+	res.Change, err = planChange(ctx, cluster.Name, node.host, node.node, via.host)
+	if err != nil {
+		return res, err
+	}
+	var s saga
+	s.add(res.Change)
+
+	var conf activities.ConfResult
+	err = workflow.ExecuteActivity(onHost(ctx, via.host, 2*time.Minute, "add "+node.host+" to cluster.conf, ccs_tool update"),
+		activities.AddNodeName, activities.NodeInput{Cluster: cluster.Name, Node: node.node}).Get(ctx, &conf)
+	if err != nil {
+		return res, s.compensate(ctx, err)
+	}
+	clusterIn := activities.ClusterInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode}
+	steps := []step{
+		{"yum -y install cman", activities.EnsurePackagesName, 10 * time.Minute, activities.PackagesInput{Packages: cmanPackages}},
+		{"ccs_tool create " + cluster.Name, activities.CreateClusterConfName, time.Minute, clusterIn},
+		{"/etc/init.d/cman start", activities.StartCmanName, 5 * time.Minute, clusterIn},
+	}
+	if err := runSteps(ctx, node.host, steps); err != nil {
+		return res, s.compensate(ctx, err)
+	}
+	var m activities.MembershipResult
+	err = workflow.ExecuteActivity(waitOnHost(ctx, node.host, "cman_tool nodes: wait for membership"), activities.MembershipName,
+		activities.MembershipInput{Cluster: cluster.Name, Expect: []string{via.host, node.host}}).Get(ctx, &m)
+	if err != nil {
+		return res, s.compensate(ctx, err)
+	}
+	res.ConfigVersion, res.Nodes = m.Status.ConfigVersion, m.Nodes
+	return res, nil
+}
+
+// pickVia chooses the member that adds the node: the one asked for, or the
+// first other node of the cluster in runbook order.
+func pickVia(members []member, node member, asked string) (member, error) {
+	if asked != "" {
+		via, ok := find(members, asked)
+		if !ok || via.host == node.host {
+			return member{}, badRequest("via %q is not another node of the cluster", asked)
+		}
+		return via, nil
+	}
+	for _, m := range members {
+		if m.host != node.host {
+			return m, nil
+		}
+	}
+	return member{}, badRequest("cluster has no node other than %s to join through", node.host)
+}

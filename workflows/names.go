@@ -1,0 +1,13 @@
+package workflows
+
+// Names are protocol: histories and schedules refer to them, so they are
+// constants and workflows register under them explicitly.
+const (
+	// OrchestratorQueue is the task queue of the orchestrator, which runs
+	// the workflows and loads runbooks.
+	OrchestratorQueue = "runbooks"
+
+	FormClustersName     = "FormClusters"
+	ClusterBootstrapName = "ClusterBootstrap"
+	NodeJoinName         = "NodeJoin"
+)

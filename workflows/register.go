@@ -1,0 +1,18 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+)
+
+// Registry is the part of a Temporal worker that takes workflows; both
+// worker.Worker and the test environment satisfy it.
+type Registry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register adds every workflow under its protocol name.
+func Register(r Registry) {
+	r.RegisterWorkflowWithOptions(FormClusters, workflow.RegisterOptions{Name: FormClustersName})
+	r.RegisterWorkflowWithOptions(ClusterBootstrap, workflow.RegisterOptions{Name: ClusterBootstrapName})
+	r.RegisterWorkflowWithOptions(NodeJoin, workflow.RegisterOptions{Name: NodeJoinName})
+}
