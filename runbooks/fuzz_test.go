@@ -1,0 +1,67 @@
+package runbooks
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FuzzParse checks that Parse never panics, that every error it returns is
+// a located *Error on one line, and that an accepted runbook validates again
+// and survives a round trip through yaml.Marshal unchanged.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(base))
+	for _, name := range Builtin() {
+		_, data, err := Open(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("name: a\nhosts: [{name: b, fqdn: b.c, address: \"::1\"}]\nclusters: [{name: x, two_node: true, nodes: [{host: b, nodeid: 1}]}]\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("name: lab\n---\nname: lab\n"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Parse(src, data)
+		if err != nil {
+			if r != nil {
+				t.Fatalf("Parse returned a runbook and error %v", err)
+			}
+			var parts []error
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				parts = j.Unwrap()
+			} else {
+				parts = []error{err}
+			}
+			for _, e := range parts {
+				var re *Error
+				if !errors.As(e, &re) || re.Source != src {
+					t.Fatalf("error %q is not a *Error from %s", e, src)
+				}
+				if strings.ContainsAny(re.Error(), "\n\r\x00") {
+					t.Fatalf("error %q is not one clean line", re.Error())
+				}
+			}
+			return
+		}
+		if err := r.Validate(); err != nil {
+			t.Fatalf("accepted runbook fails Validate: %v", err)
+		}
+		out, err := yaml.Marshal(r)
+		if err != nil {
+			t.Fatalf("yaml.Marshal: %v", err)
+		}
+		again, err := Parse("marshalled", out)
+		if err != nil {
+			t.Fatalf("marshalled runbook does not parse: %v\n%s", err, out)
+		}
+		if !reflect.DeepEqual(again, r) {
+			t.Fatalf("round trip changed the runbook:\n%+v\n%+v", r, again)
+		}
+	})
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+)
+
+func runCmd(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("starter run", flag.ContinueOnError)
+	var conn connect.Options
+	conn.Flags(fs)
+	book := fs.String("runbook", "", "a runbook file (checked here before anything starts), or a name in the orchestrator's catalog")
+	procName := fs.String("procedure", "form-clusters", "what to run: starter procedures lists them")
+	var r request
+	fs.StringVar(&r.cluster, "cluster", "", "the cluster to act on")
+	fs.StringVar(&r.node, "node", "", "the node to act on")
+	fs.StringVar(&r.via, "via", "", "node-join: the running member that adds the node")
+	ui := fs.String("ui", envOr("TEMPORAL_UI", "http://localhost:8233"), "the Web UI's address, for links ($TEMPORAL_UI)")
+	id := fs.String("id", "", "workflow ID (default: procedure, runbook and a random suffix)")
+	detach := fs.Bool("detach", false, "print the workflow ID and link and return without following")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	proc, err := findProcedure(*procName)
+	if err != nil {
+		return err
+	}
+	if r.ref, err = runbookRef(*book); err != nil {
+		return err
+	}
+	input, err := proc.input(r)
+	if err != nil {
+		return err
+	}
+
+	conn.Quiet = true
+	c, closeClient, err := connect.Dial(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer closeClient()
+
+	if *id == "" {
+		*id = fmt.Sprintf("%s-%s-%s", proc.name, r.ref.Runbook, uuid.NewString()[:8])
+	}
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:        *id,
+		TaskQueue: workflows.OrchestratorQueue,
+		// A second start of the same ID while one runs is refused: one
+		// procedure on one thing at a time.
+		WorkflowIDConflictPolicy: 1, // FAIL
+		StaticSummary:            proc.name + " on " + r.ref.Runbook,
+	}, proc.workflow, input)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", proc.workflow, err)
+	}
+	fmt.Fprintf(out, "started %s\n  workflow ID: %s\n  Web UI:      %s\n", proc.workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
+	if *detach {
+		return nil
+	}
+
+	p := &printer{w: out}
+	followErr := make(chan error, 1)
+	fctx, stopFollow := context.WithCancel(ctx)
+	go func() { followErr <- follow(fctx, c, p, run.GetID(), run.GetRunID(), "") }()
+
+	var result json.RawMessage
+	err = run.Get(ctx, &result)
+	<-drain(followErr, stopFollow)
+	if err != nil {
+		p.line("FAILED: %s", describe(err))
+		return exitError(1)
+	}
+	p.line("completed %s", proc.workflow)
+	printResult(out, proc.workflow, result)
+	return nil
+}
+
+// drain lets the follower print the last events, then stops it.
+func drain(followErr chan error, stop context.CancelFunc) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		err := <-followErr
+		stop()
+		done <- err
+	}()
+	return done
+}
+
+// runbookRef reads a runbook file here, so that a bad file is reported with
+// its line and field before anything starts; a plain name is left to the
+// orchestrator's catalog.
+func runbookRef(book string) (activities.RunbookRef, error) {
+	switch {
+	case book == "":
+		return activities.RunbookRef{}, errors.New("--runbook is required: a file, or a catalog name such as scalable-storage")
+	case strings.ContainsAny(book, "/.") || fileExists(book):
+		data, err := os.ReadFile(book)
+		if err != nil {
+			return activities.RunbookRef{}, err
+		}
+		rb, err := runbooks.Parse(book, data)
+		if err != nil {
+			return activities.RunbookRef{}, err
+		}
+		return activities.RunbookRef{Runbook: rb.Name, YAML: string(data), Source: book}, nil
+	}
+	return activities.RunbookRef{Runbook: book}, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func uiLink(ui, namespace, id, runID string) string {
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s/%s/history", strings.TrimRight(ui, "/"),
+		url.PathEscape(namespace), url.PathEscape(id), url.PathEscape(runID))
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// describe reduces a workflow failure to what an operator acts on: the
+// innermost application error's message, with its type.
+func describe(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return fmt.Sprintf("%s (%s)", appErr.Error(), appErr.Type())
+	}
+	return err.Error()
+}
+
+func printResult(out io.Writer, workflow string, raw json.RawMessage) {
+	if workflow == workflows.FormClustersName {
+		var res workflows.FormClustersResult
+		if json.Unmarshal(raw, &res) == nil {
+			for _, c := range res.Clusters {
+				fmt.Fprintf(out, "\ncluster %s  config_version %d\n", c.Name, c.ConfigVersion)
+				fmt.Fprintln(out, "Node  Sts   Inc   Joined               Name")
+				for _, n := range c.Nodes {
+					fmt.Fprintf(out, "%4d   %s   %4d   %-19s  %s\n", n.NodeID, n.Status, n.Inc, n.Joined, n.Name)
+				}
+			}
+			return
+		}
+	}
+	var pretty any
+	if json.Unmarshal(raw, &pretty) == nil {
+		b, _ := json.MarshalIndent(pretty, "", "  ")
+		fmt.Fprintf(out, "%s\n", b)
+	}
+}
