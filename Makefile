@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Everything is built from the Go module proxy into .bin/; state lives in .demo/.
+
+GO      ?= go
+BIN     := .bin
+TEMPORAL := $(BIN)/temporal
+CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/starter
+
+.PHONY: demo test build lint clean replay-record FORCE
+
+## demo: start the dev server and Web UI, the orchestrator and the lab, form the clusters
+demo: build
+	./scripts/demo
+
+## test: every test: unit, workflow, activity, replay and end to end on the real dev server
+test: $(TEMPORAL)
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+build: $(TEMPORAL) $(CMDS)
+
+# The Temporal CLI (dev server + Web UI), pinned in tools/go.mod.
+$(TEMPORAL): tools/go.mod tools/go.sum
+	cd tools && $(GO) build -o ../$(TEMPORAL) github.com/temporalio/cli/cmd/temporal
+
+$(BIN)/%: FORCE
+	$(GO) build -o $@ ./$*
+
+## replay-record: re-record the replay fixtures from runs on a fresh dev server
+replay-record: build
+	./replaytests/record
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+clean:
+	rm -rf $(BIN) .demo

@@ -1,0 +1,237 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/worker/roles"
+)
+
+// namespaces are created with the server, one per test that needs
+// isolation from the others' host queues.
+var namespaces = []string{"form", "kill", "concurrent", "faults", "bad"}
+
+var (
+	bin        string // directory of the binaries built from this checkout
+	serverAddr string
+	repo       string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	var err error
+	repo, err = filepath.Abs("..")
+	if err != nil {
+		panic(err)
+	}
+	tmp, err := os.MkdirTemp("", "tetsuzuki-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(tmp)
+	bin = filepath.Join(tmp, "bin")
+	if err := build(bin); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	stop, err := startServer(tmp)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer stop()
+	return m.Run()
+}
+
+// build compiles the project's binaries, and the Temporal CLI when the
+// checkout has not built it yet (make test does it first).
+func build(dir string) error {
+	temporal := filepath.Join(repo, ".bin", "temporal")
+	if _, err := os.Stat(temporal); err != nil {
+		cmd := exec.Command("go", "build", "-o", temporal, "github.com/temporalio/cli/cmd/temporal")
+		cmd.Dir = filepath.Join(repo, "tools")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("build the Temporal CLI: %v\n%s", err, out)
+		}
+	}
+	for _, name := range []string{"lab", "worker", "starter"} {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "./"+name)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %v\n%s", name, err, out)
+		}
+	}
+	return nil
+}
+
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startServer runs the dev server in memory, headless, and waits until a
+// client can reach every namespace.
+func startServer(tmp string) (func(), error) {
+	port := freePort()
+	serverAddr = fmt.Sprintf("127.0.0.1:%d", port)
+	args := []string{"server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--log-level", "error"}
+	for _, ns := range namespaces {
+		args = append(args, "--namespace", ns)
+	}
+	cmd := exec.Command(filepath.Join(repo, ".bin", "temporal"), args...)
+	logf, err := os.Create(filepath.Join(tmp, "temporal.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	deadline := time.Now().Add(2 * time.Minute)
+	for _, ns := range namespaces {
+		for {
+			c, err := client.Dial(client.Options{HostPort: serverAddr, Namespace: ns, Logger: quiet{}})
+			if err == nil {
+				_, err = c.DescribeWorkflowExecution(context.Background(), "none", "")
+				c.Close()
+				if err != nil && !strings.Contains(err.Error(), "not found") {
+					err = fmt.Errorf("namespace %s: %w", ns, err)
+				} else {
+					err = nil
+				}
+			}
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				stop()
+				data, _ := os.ReadFile(logf.Name())
+				return nil, fmt.Errorf("dev server not ready: %v\n%s", err, data)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	return stop, nil
+}
+
+// quiet drops the SDK's logs in tests.
+type quiet struct{}
+
+func (quiet) Debug(string, ...any) {}
+func (quiet) Info(string, ...any)  {}
+func (quiet) Warn(string, ...any)  {}
+func (quiet) Error(string, ...any) {}
+
+func dial(t *testing.T, ns string) client.Client {
+	t.Helper()
+	c, closeClient, err := connect.Dial(context.Background(), connect.Options{Address: serverAddr, Namespace: ns, Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeClient)
+	return c
+}
+
+// orchestrator runs the workflows in this test process for namespace ns.
+func orchestrator(t *testing.T, c client.Client) {
+	t.Helper()
+	w := roles.Orchestrator(c, "")
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+}
+
+// proc is a project binary running for a test; it is killed at cleanup.
+type proc struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+func start(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(bin, name), args...)
+	cmd.Env = append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, out: out}
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			t.Logf("%s %v output:\n%s", name, args, out.String())
+		}
+	})
+	return p
+}
+
+// kill ends the process and everything it started, as a crash would.
+func (p *proc) kill() {
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	_ = p.cmd.Wait()
+}
+
+// runBin runs a project binary to completion and returns its output.
+func runBin(t *testing.T, name string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
+	cmd.Env = append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
