@@ -13,8 +13,9 @@ demo: build
 	./scripts/demo
 
 ## test: every test: unit, workflow, activity, replay and end to end on the real dev server
-test: $(TEMPORAL)
+test: $(TEMPORAL) $(BIN)/workflowcheck
 	$(GO) vet ./...
+	$(BIN)/workflowcheck ./workflows/...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 build: $(TEMPORAL) $(CMDS)
@@ -23,6 +24,10 @@ build: $(TEMPORAL) $(CMDS)
 $(TEMPORAL): tools/go.mod tools/go.sum
 	cd tools && $(GO) build -o ../$(TEMPORAL) github.com/temporalio/cli/cmd/temporal
 
+# workflowcheck finds I/O, clocks, randomness and map ranges in workflow code.
+$(BIN)/workflowcheck: tools/lint/go.mod tools/lint/go.sum
+	cd tools/lint && $(GO) build -o ../../$(BIN)/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck
+
 $(BIN)/%: FORCE
 	$(GO) build -o $@ ./$*
 
@@ -30,8 +35,9 @@ $(BIN)/%: FORCE
 replay-record: build
 	./replaytests/record
 
-lint:
+lint: $(BIN)/workflowcheck
 	$(GO) vet ./...
+	$(BIN)/workflowcheck ./workflows/...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
 
 clean:

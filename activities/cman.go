@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -74,11 +75,9 @@ func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (CreateRe
 		}
 		return CreateResult{}, nil
 	}
-	argv := []string{"ccs_tool", "create"}
-	if in.TwoNode {
-		argv = append(argv, "-2")
-	}
-	if _, err := h.run(ctx, time.Minute, append(argv, in.Cluster)...); err != nil {
+	// Never `create -2`: cman refuses two_node on a config that does not
+	// list exactly two nodes, so the setting comes with the second node.
+	if _, err := h.run(ctx, time.Minute, "ccs_tool", "create", in.Cluster); err != nil {
 		return CreateResult{}, err
 	}
 	return CreateResult{Created: true}, nil
@@ -123,10 +122,7 @@ func (h *Host) WriteBootstrapConf(ctx context.Context, in NodeInput) (ConfResult
 	}
 	conf.Version = max(conf.Version, 1)
 	conf.Nodes = []ConfNode{in.Node}
-	conf.TwoNode = in.TwoNode
-	if in.TwoNode {
-		conf.ExpectedVotes = 1
-	}
+	setTwoNode(&conf, in.TwoNode)
 	if err := h.writeFile(ClusterConfPath, []byte(conf.Render()), 0o644); err != nil {
 		return ConfResult{}, err
 	}
@@ -166,7 +162,7 @@ func (h *Host) AddNode(ctx context.Context, in NodeInput) (ConfResult, error) {
 	if err := checkNode(in); err != nil {
 		return ConfResult{}, err
 	}
-	return h.changeMembership(ctx, in.Cluster, func(conf *ClusterConf) bool {
+	return h.changeMembership(ctx, in.Cluster, false, func(conf *ClusterConf) bool {
 		if _, found := conf.Node(in.Node.Name); found {
 			return false
 		}
@@ -174,6 +170,7 @@ func (h *Host) AddNode(ctx context.Context, in NodeInput) (ConfResult, error) {
 			return false
 		}
 		conf.Nodes = append(conf.Nodes, in.Node)
+		setTwoNode(conf, in.TwoNode)
 		return true
 	}, func(conf ClusterConf) error {
 		n, found := conf.Node(in.Node.Name)
@@ -195,20 +192,38 @@ func (h *Host) RemoveNode(ctx context.Context, in NodeInput) (ConfResult, error)
 	if err := checkNode(in); err != nil {
 		return ConfResult{}, err
 	}
-	return h.changeMembership(ctx, in.Cluster, func(conf *ClusterConf) bool {
+	return h.changeMembership(ctx, in.Cluster, true, func(conf *ClusterConf) bool {
 		i := slices.IndexFunc(conf.Nodes, func(n ConfNode) bool { return n.Name == in.Node.Name })
 		if i < 0 {
 			return false
 		}
 		conf.Nodes = slices.Delete(conf.Nodes, i, i+1)
+		setTwoNode(conf, in.TwoNode)
 		return true
 	}, func(ClusterConf) error { return nil })
+}
+
+// setTwoNode applies the runbook's two_node wish as cman allows it: only a
+// config of exactly two nodes may carry two_node="1" expected_votes="1".
+func setTwoNode(conf *ClusterConf, want bool) {
+	conf.TwoNode = want && len(conf.Nodes) == 2
+	conf.ExpectedVotes = 0
+	if conf.TwoNode {
+		conf.ExpectedVotes = 1
+	}
 }
 
 // changeMembership is the critical section shared by AddNode and RemoveNode:
 // edit applies the change to the file (false: nothing to change), check
 // vets the file when there was nothing to change.
-func (h *Host) changeMembership(ctx context.Context, cluster string, edit func(*ClusterConf) bool, check func(ClusterConf) error) (ConfResult, error) {
+//
+// ccsd takes a new config only from a quorate cluster. A cluster waiting
+// for a node that was added but never came is not quorate, and the only
+// way back is to remove that node: with regainQuorum, the member first
+// sets the expected votes to the votes actually present (`cman_tool
+// expected -e`), as an operator would, and cman recomputes them from the
+// new config once it is in.
+func (h *Host) changeMembership(ctx context.Context, cluster string, regainQuorum bool, edit func(*ClusterConf) bool, check func(ClusterConf) error) (ConfResult, error) {
 	unlock, err := h.lock(ctx, "cluster-conf")
 	if err != nil {
 		return ConfResult{}, err
@@ -228,6 +243,11 @@ func (h *Host) changeMembership(ctx context.Context, cluster string, edit func(*
 	}
 	if status.ClusterName != cluster {
 		return ConfResult{}, permanent(ErrNotMember, "%s runs cluster %q, not %q", h.FQDN, status.ClusterName, cluster)
+	}
+	if regainQuorum && !status.Quorate && status.TotalVotes > 0 {
+		if _, err := h.run(ctx, time.Minute, "cman_tool", "expected", "-e", strconv.Itoa(status.TotalVotes)); err != nil {
+			return ConfResult{}, err
+		}
 	}
 	if conf.Version < status.ConfigVersion {
 		// The cluster moved on and cman has not written our copy yet.

@@ -129,3 +129,28 @@ func TestAgentKilledMidJoinResumesAtVersionTwo(t *testing.T) {
 	}
 	checkFormed(t, l, "storage0", blog["storage0"], 2)
 }
+
+func TestOrchestratorKilledMidRunFinishesTheRun(t *testing.T) {
+	c := dial(t, "kill")
+	l := newLab(t, "kill", "scalable-storage")
+	l.up()
+	orch := start(t, "worker", "-role", "orchestrator", "-namespace", "kill")
+	// The join's cman start is slow, so the orchestrator dies while a step
+	// it scheduled is still running on a host.
+	l.fault("--host", "storage1b.example.org", "--command", "cman start", "--slow", "2s", "--times", "1")
+
+	ctx := context.Background()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kill-orchestrator", TaskQueue: workflows.OrchestratorQueue},
+		workflows.FormClustersName, workflows.FormClustersInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Clusters: []string{"storage1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Minute, "cman start on storage1b", func() bool { return l.invoked("storage1b.example.org", "cman\",\"start") })
+	orch.kill()
+	start(t, "worker", "-role", "orchestrator", "-namespace", "kill")
+
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkFormed(t, l, "storage1", blog["storage1"], 2)
+}

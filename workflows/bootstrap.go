@@ -41,7 +41,7 @@ func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBo
 		return res, err
 	}
 	first := members[0]
-	res.Change, err = planChange(ctx, cluster.Name, first.host, first.node, "")
+	res.Change, err = planChange(ctx, cluster, first.host, first.node, "")
 	if err != nil {
 		return res, err
 	}

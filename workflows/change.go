@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // cmanPackages is what a cluster node needs; yum pulls in openais.
@@ -29,6 +30,7 @@ type NodeChange struct {
 	// Via is the member the node was added through; empty for the
 	// bootstrap node, which the cluster's config is created on.
 	Via         string               `json:"via,omitempty"`
+	TwoNode     bool                 `json:"two_node,omitempty"`
 	AddedToConf bool                 `json:"added_to_conf,omitempty"`
 	Packages    []string             `json:"packages,omitempty"`
 	PriorConf   activities.FileState `json:"prior_conf"`
@@ -37,8 +39,8 @@ type NodeChange struct {
 
 // planChange reads what the host (and the member it joins through) hold
 // now, and returns the change the procedure is about to make.
-func planChange(ctx workflow.Context, cluster, host string, node activities.ConfNode, via string) (NodeChange, error) {
-	c := NodeChange{Cluster: cluster, Host: host, Node: node, Via: via}
+func planChange(ctx workflow.Context, cluster runbooks.Cluster, host string, node activities.ConfNode, via string) (NodeChange, error) {
+	c := NodeChange{Cluster: cluster.Name, TwoNode: cluster.TwoNode, Host: host, Node: node, Via: via}
 	var probe activities.ProbeResult
 	err := workflow.ExecuteActivity(onHost(ctx, host, time.Minute, "probe"), activities.ProbeName,
 		activities.ProbeInput{Packages: cmanPackages}).Get(ctx, &probe)
@@ -80,7 +82,7 @@ func undoChange(ctx workflow.Context, c NodeChange) error {
 	}
 	if c.AddedToConf && c.Via != "" {
 		step(c.Via, "remove "+c.Host+" from cluster.conf", activities.RemoveNodeName,
-			activities.NodeInput{Cluster: c.Cluster, Node: c.Node})
+			activities.NodeInput{Cluster: c.Cluster, TwoNode: c.TwoNode, Node: c.Node})
 	}
 	step(c.Host, "restore cluster.conf", activities.RestoreFileName, activities.RestoreFileInput{State: c.PriorConf})
 	if len(c.Packages) > 0 {

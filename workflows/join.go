@@ -57,7 +57,7 @@ func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Change, err = planChange(ctx, cluster.Name, node.host, node.node, via.host)
+	res.Change, err = planChange(ctx, cluster, node.host, node.node, via.host)
 	if err != nil {
 		return res, err
 	}
@@ -66,7 +66,7 @@ func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 
 	var conf activities.ConfResult
 	err = workflow.ExecuteActivity(onHost(ctx, via.host, 2*time.Minute, "add "+node.host+" to cluster.conf, ccs_tool update"),
-		activities.AddNodeName, activities.NodeInput{Cluster: cluster.Name, Node: node.node}).Get(ctx, &conf)
+		activities.AddNodeName, activities.NodeInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode, Node: node.node}).Get(ctx, &conf)
 	if err != nil {
 		return res, s.compensate(ctx, err)
 	}

@@ -1,0 +1,121 @@
+// Command lab runs the emulated CentOS 5 hosts the runbooks are rehearsed on.
+//
+// The one binary is every emulated tool and the lab command at once. Invoked
+// through a host's symlink (…/hosts/<fqdn>/sbin/ccs_tool, …/usr/bin/yum,
+// …/etc/init.d/cman) it is that tool on that host; invoked as lab it manages
+// labs:
+//
+//	lab init  --runbook F --dir D            create or update the hosts of a runbook
+//	lab exec  --dir D --host H -- CMD ARGS   run a tool as host H
+//	lab fault --dir D --host H --command "ccs_tool update" --fail 2
+//	lab fault --dir D --list | --clear [--host H]
+//	lab up    --runbook F --dir D            an agent for every host, in one process
+//
+// The emulation is in package lab/emu and the packages under lab/.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+)
+
+const usage = `usage:
+  lab init  --runbook FILE --dir DIR
+  lab exec  --dir DIR --host HOST -- COMMAND [ARG...]
+  lab fault --dir DIR --host HOST --command "TOOL [ARG...]" MODE [--exit CODE] [--message TEXT]
+            MODE: --fail N | --fail-always | --hang N | --slow DURATION [--times N]
+  lab fault --dir DIR --list
+  lab fault --dir DIR --clear [--host HOST]
+  lab up    --runbook FILE --dir DIR [--host HOST]... [--address HOST:PORT] [--namespace NS]
+`
+
+func main() {
+	if emu.IsTool(os.Args[0]) {
+		os.Exit(emu.Main(os.Args))
+	}
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "init":
+		err = runInit(args)
+	case "exec":
+		return runExec(args)
+	case "fault":
+		err = runFault(args)
+	case "up":
+		err = runUp(args)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return 0
+	default:
+		fmt.Fprintf(os.Stderr, "lab: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "lab %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// runInit creates a host for every host of a runbook, with an /etc/hosts
+// naming them all.
+func runInit(args []string) error {
+	fs := flag.NewFlagSet("lab init", flag.ContinueOnError)
+	runbook := fs.String("runbook", "", "the runbook whose hosts to create")
+	dir := fs.String("dir", "", "the lab directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *runbook == "" || *dir == "" || fs.NArg() > 0 {
+		return errors.New("need --runbook FILE --dir DIR and nothing else")
+	}
+	rb, err := initLab(*runbook, *dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("lab %s: %d hosts of runbook %s\n", *dir, len(rb.Hosts), rb.Name)
+	return nil
+}
+
+// initLab creates (or refreshes) the hosts of a runbook in dir.
+func initLab(runbook, dir string) (*runbooks.Runbook, error) {
+	rb, err := runbooks.Load(runbook)
+	if err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot find the lab binary: %w", err)
+	}
+	var fqdns []string
+	addrs := map[string]string{}
+	for _, h := range rb.Hosts {
+		fqdns = append(fqdns, h.FQDN)
+		addrs[h.FQDN] = h.Address
+	}
+	if err := emu.Init(dir, exe, fqdns); err != nil {
+		return nil, err
+	}
+	return rb, emu.WriteEtcHosts(dir, addrs)
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/labtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(labtest.Main(m)) }
+
+// lab runs the lab command and returns its streams and exit status.
+func lab(t *testing.T, args ...string) (stdout, stderr string, exit int) {
+	t.Helper()
+	cmd := exec.Command(labtest.Binary(t), args...)
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		exit = exitErr.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return out.String(), errs.String(), exit
+}
+
+func newTestLab(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, errs, exit := lab(t, "init", "--runbook", "../runbooks/lab-three-node.yaml", "--dir", dir)
+	if exit != 0 || !strings.Contains(out, "3 hosts") {
+		t.Fatalf("lab init: exit %d\n%s%s", exit, out, errs)
+	}
+	return dir
+}
+
+func TestInit(t *testing.T) {
+	dir := newTestLab(t)
+	root := filepath.Join(dir, "hosts", "node2.example.org")
+	marker, err := os.ReadFile(filepath.Join(root, ".lab"))
+	if err != nil || !strings.Contains(string(marker), `"host":"node2.example.org"`) {
+		t.Errorf(".lab: %s, %v", marker, err)
+	}
+	hosts, _ := os.ReadFile(filepath.Join(root, "etc", "hosts"))
+	if !strings.Contains(string(hosts), "192.168.20.11\tnode1.example.org node1\n") {
+		t.Errorf("/etc/hosts:\n%s", hosts)
+	}
+	// Init again keeps what the hosts have.
+	if _, _, exit := lab(t, "exec", "--dir", dir, "--host", "node2", "--", "yum", "-y", "install", "gnbd"); exit != 0 {
+		t.Fatal("yum install failed")
+	}
+	if _, errs, exit := lab(t, "init", "--runbook", "../runbooks/lab-three-node.yaml", "--dir", dir); exit != 0 {
+		t.Fatalf("second init: %s", errs)
+	}
+	if out, _, exit := lab(t, "exec", "--dir", dir, "--host", "node2", "--", "rpm", "-q", "gnbd"); exit != 0 || out != "gnbd-1.1.5-1.el5\n" {
+		t.Errorf("after re-init: %q, exit %d", out, exit)
+	}
+	if _, errs, exit := lab(t, "init", "--runbook", "nosuch.yaml", "--dir", dir); exit != 1 || !strings.Contains(errs, "nosuch.yaml") {
+		t.Errorf("missing runbook: exit %d, %q", exit, errs)
+	}
+}
+
+func TestExec(t *testing.T) {
+	dir := newTestLab(t)
+	out, _, exit := lab(t, "exec", "--dir", dir, "--host", "node1.example.org", "--", "yum", "-y", "install", "cman")
+	if exit != 0 || !strings.HasSuffix(out, "Complete!\n") {
+		t.Fatalf("yum: exit %d\n%s", exit, out)
+	}
+	if out, _, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "/etc/init.d/cman", "status"); exit != 1 || out != "ccsd is stopped\n" {
+		t.Errorf("init status: exit %d, %q", exit, out)
+	}
+	if _, errs, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "cman_tool", "nodes"); exit != 1 || errs != "/sbin/cman_tool: Cannot open connection to cman, is it running ?\n" {
+		t.Errorf("cman_tool: exit %d, %q", exit, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		exit int
+		msg  string
+	}{
+		{[]string{"--host", "node9", "--", "rpm", "-q", "cman"}, 2, "not in the lab"},
+		{[]string{"--host", "node2", "--", "ccs_tool", "create", "x"}, 127, "command not found"},
+		{[]string{"--host", "node1", "--", "/../../../bin/sh"}, 2, "refused"},
+		{[]string{"--host", "node1", "--", "sbin/../../x"}, 2, "refused"},
+		{[]string{"--host", "node1"}, 2, "need"},
+	} {
+		_, errs, exit := lab(t, append([]string{"exec", "--dir", dir}, tc.args...)...)
+		if exit != tc.exit || !strings.Contains(errs, tc.msg) {
+			t.Errorf("lab exec %v: exit %d, %q", tc.args, exit, errs)
+		}
+	}
+}
+
+func TestFault(t *testing.T) {
+	dir := newTestLab(t)
+	run := func(args ...string) (string, string, int) {
+		return lab(t, append([]string{"fault", "--dir", dir}, args...)...)
+	}
+	if _, errs, exit := run("--host", "node1", "--command", "rpm -q", "--fail", "1", "--exit", "9", "--message", "rpmdb: busy"); exit != 0 {
+		t.Fatalf("add: %s", errs)
+	}
+	if _, errs, exit := run("--command", "cman start", "--slow", "2s", "--times", "3"); exit != 0 {
+		t.Fatalf("add: %s", errs)
+	}
+	out, _, _ := run("--list")
+	want := "--host node1.example.org --command \"rpm -q\" --fail 1 --exit 9 --message \"rpmdb: busy\"\n--command \"cman start\" --slow 2s --times 3\n"
+	if out != want {
+		t.Errorf("list:\n%s\nwant\n%s", out, want)
+	}
+	_, errs, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "rpm", "-q", "cman")
+	if exit != 9 || errs != "rpmdb: busy\n" {
+		t.Errorf("faulty rpm: exit %d, %q", exit, errs)
+	}
+	if _, _, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "rpm", "-q", "cman"); exit != 1 {
+		t.Errorf("the fault outlived its count: exit %d", exit)
+	}
+	if _, _, exit := run("--clear"); exit != 0 {
+		t.Error("clear failed")
+	}
+	if out, _, _ := run("--list"); out != "" {
+		t.Errorf("after clear: %q", out)
+	}
+	for _, bad := range [][]string{
+		{"--host", "node1", "--command", "yum"},
+		{"--host", "node1", "--command", "yum", "--fail", "1", "--hang", "1"},
+		{"--host", "node1", "--fail", "1"},
+		{"--host", "node1", "--command", "yum", "--fail", "0"},
+		{"--host", "node1", "--command", "yum", "--fail", "2", "--times", "1"},
+		{"--host", "node1", "--command", "yum", "--hang", "1", "--exit", "3"},
+		{"--host", "node9", "--command", "yum", "--fail-always"},
+		{"--list", "--host", "node1"},
+	} {
+		if _, errs, exit := run(bad...); exit == 0 || errs == "" {
+			t.Errorf("lab fault %v was accepted", bad)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if _, errs, exit := lab(t); exit != 2 || !strings.Contains(errs, "usage:") {
+		t.Errorf("no arguments: exit %d, %q", exit, errs)
+	}
+	if _, errs, exit := lab(t, "frob"); exit != 2 || !strings.Contains(errs, `unknown command "frob"`) {
+		t.Errorf("unknown command: exit %d, %q", exit, errs)
+	}
+}

@@ -1,0 +1,9 @@
+// Package state keeps what the emulated hosts share: one lock per lab and the
+// files written under it.
+//
+// The lab's tools run as separate processes, started concurrently by many
+// agents, so shared state lives in files under <lab>/state and every
+// read-modify-write of it happens while holding an flock on
+// <lab>/state/lock. Critical sections are short: no tool sleeps, prints to a
+// pipe that may block, or waits on another process while holding the lock.
+package state

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"go.temporal.io/sdk/worker"
+
+	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/worker/roles"
+)
+
+// hostList collects repeated --host flags.
+type hostList []string
+
+func (h *hostList) String() string     { return strings.Join(*h, ",") }
+func (h *hostList) Set(v string) error { *h = append(*h, v); return nil }
+
+// runUp creates the lab hosts of a runbook and runs the agent of every one
+// (or of those named with --host) in this process until interrupted. Each
+// agent is the production agent with the host's lab directory as its root:
+// the lab's tools are what it finds there.
+func runUp(args []string) error {
+	fs := flag.NewFlagSet("lab up", flag.ContinueOnError)
+	var conn connect.Options
+	conn.Flags(fs)
+	runbook := fs.String("runbook", "", "the runbook whose hosts to run")
+	dir := fs.String("dir", "", "the lab directory")
+	var only hostList
+	fs.Var(&only, "host", "run only this host's agent (short name or FQDN; repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *runbook == "" || *dir == "" || fs.NArg() > 0 {
+		return errors.New("need --runbook FILE --dir DIR")
+	}
+	rb, err := initLab(*runbook, *dir)
+	if err != nil {
+		return err
+	}
+	var fqdns []string
+	for _, h := range rb.Hosts {
+		if len(only) == 0 || slices.Contains(only, h.Name) || slices.Contains(only, h.FQDN) {
+			fqdns = append(fqdns, h.FQDN)
+		}
+	}
+	if len(fqdns) == 0 {
+		return fmt.Errorf("runbook %s has no host %v", rb.Name, only)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, closeClient, err := connect.Dial(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer closeClient()
+
+	var started []worker.Worker
+	defer func() {
+		for _, w := range started {
+			w.Stop()
+		}
+	}()
+	for _, fqdn := range fqdns {
+		w, err := roles.Agent(c, roles.AgentConfig{FQDN: fqdn, Root: emu.HostRoot(*dir, fqdn)})
+		if err != nil {
+			return err
+		}
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("agent of %s: %w", fqdn, err)
+		}
+		started = append(started, w)
+	}
+	fmt.Printf("lab %s: agents of %d hosts up (%s), Ctrl-C stops them\n", *dir, len(fqdns), strings.Join(fqdns, ", "))
+	<-ctx.Done()
+	return nil
+}
