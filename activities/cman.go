@@ -319,10 +319,20 @@ func (h *Host) service(ctx context.Context, start bool) (ServiceResult, error) {
 		verb = "start"
 	}
 	if _, err := h.run(ctx, 3*time.Minute, cmanInit, verb); err != nil {
+		var cerr *CommandError
+		if errors.As(err, &cerr) && start && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, notInConfig) {
+			// The config this node has or received does not list it: no
+			// retry changes that, a person or an undo must.
+			return ServiceResult{}, permanent(ErrBadConfig, "%s: %v", h.FQDN, err)
+		}
 		return ServiceResult{}, err
 	}
 	return ServiceResult{Changed: true}, nil
 }
+
+// notInConfig is how cman's init script says the host is not a node of the
+// cluster.conf it started with.
+const notInConfig = "Can't find local node name in cluster.conf"
 
 // MembershipInput names the nodes that must be members for the check to
 // pass; with none it only reports.

@@ -116,9 +116,12 @@ func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (RestoreFil
 		return RestoreFileResult{}, nil
 	}
 	if !in.State.Exists {
+		// The backup too: it holds only what the run wrote.
 		real, _ := h.file(in.State.Path)
-		if err := os.Remove(real); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return RestoreFileResult{}, err
+		for _, p := range []string{real, real + BackupSuffix} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return RestoreFileResult{}, err
+			}
 		}
 		return RestoreFileResult{Changed: true}, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -15,8 +16,8 @@ type PackagesInput struct {
 	Packages []string `json:"packages"`
 }
 
-// PackagesResult names the packages this call changed, so that an undo
-// removes only what the run installed.
+// PackagesResult names the packages this call changed, dependencies
+// included, so that an undo removes what the run installed and only that.
 type PackagesResult struct {
 	Changed []string `json:"changed,omitempty"`
 }
@@ -30,7 +31,15 @@ func (h *Host) EnsurePackages(ctx context.Context, in PackagesInput) (PackagesRe
 	if err != nil || len(missing) == 0 {
 		return PackagesResult{}, err
 	}
+	before, err := h.installed(ctx)
+	if err != nil {
+		return PackagesResult{}, err
+	}
 	if _, err := h.run(ctx, 10*time.Minute, append([]string{"yum", "-y", "install"}, missing...)...); err != nil {
+		return PackagesResult{}, err
+	}
+	after, err := h.installed(ctx)
+	if err != nil {
 		return PackagesResult{}, err
 	}
 	still, err := h.missingPackages(ctx, missing)
@@ -40,7 +49,39 @@ func (h *Host) EnsurePackages(ctx context.Context, in PackagesInput) (PackagesRe
 	if len(still) > 0 {
 		return PackagesResult{}, permanent(ErrPackageMissing, "%s: yum did not install %v: no repository of the host carries it", h.FQDN, still)
 	}
-	return PackagesResult{Changed: missing}, nil
+	var added []string
+	for _, p := range after {
+		if !slices.Contains(before, p) {
+			added = append(added, p)
+		}
+	}
+	return PackagesResult{Changed: added}, nil
+}
+
+// installed lists the names of the installed packages, from `rpm -qa`'s
+// name-version-release lines.
+func (h *Host) installed(ctx context.Context) ([]string, error) {
+	out, err := h.run(ctx, time.Minute, "rpm", "-qa")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, nvr := range strings.Fields(out.Stdout) {
+		names = append(names, rpmName(nvr))
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// rpmName drops the version and release from name-version-release; a name
+// may itself hold dashes (device-mapper-multipath).
+func rpmName(nvr string) string {
+	for range 2 {
+		if i := strings.LastIndexByte(nvr, '-'); i > 0 {
+			nvr = nvr[:i]
+		}
+	}
+	return nvr
 }
 
 // RemovePackages is the undo of EnsurePackages: it removes the packages

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -26,8 +27,22 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 	if err != nil {
 		t.Fatalf("starter run: %v\n%s", err, out)
 	}
-	if !strings.Contains(out, "!!  storage1b.example.org: yum -y install cman") && !strings.Contains(out, "ok  storage1b.example.org: yum -y install cman") {
+	if !strings.Contains(out, "ok  storage1b.example.org: yum -y install cman") {
 		t.Errorf("no install step in the progress:\n%s", out)
+	}
+	// Two injected failures, then the install that worked.
+	var yums []int
+	runs, err := emu.Invocations(l.dir, "storage1b.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if filepath.Base(r.Argv[0]) == "yum" {
+			yums = append(yums, r.Exit)
+		}
+	}
+	if len(yums) != 3 || yums[0] == 0 || yums[1] == 0 || yums[2] != 0 {
+		t.Errorf("yum exit statuses on storage1b: %v, want two failures then a success", yums)
 	}
 	checkFormed(t, l, "storage1", blog["storage1"], 2)
 }
@@ -40,7 +55,8 @@ func TestAFailedJoinLeavesEveryHostAsItFoundIt(t *testing.T) {
 	before := l.snapshot()
 	// The new node's cman never starts: the join fails after the member's
 	// cluster.conf changed, and the whole run must be undone.
-	l.fault("--host", "client1.example.org", "--command", "cman start", "--fail-always")
+	l.fault("--host", "client1.example.org", "--command", "cman start", "--fail-always",
+		"--message", "cman not started: Can't find local node name in cluster.conf /sbin/cman_tool: aisexec daemon didn't start")
 
 	out, err := runBin(t, "starter", "run", "--namespace", "faults", "--runbook", "scalable-storage", "--cluster", "client", "--id", "undo-join")
 	if err == nil {
@@ -52,6 +68,7 @@ func TestAFailedJoinLeavesEveryHostAsItFoundIt(t *testing.T) {
 	if d := diff(before, l.snapshot()); len(d) > 0 {
 		t.Errorf("hosts changed by a failed run: %v", d)
 	}
+	record(t, c, "undo-join")
 	for _, h := range blog["client"] {
 		if out, err := l.exec(h, "cman_tool", "status"); err == nil {
 			t.Errorf("%s: cman still running after the undo:\n%s", h, out)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -120,7 +121,7 @@ func TestAgentKilledMidJoinResumesAtVersionTwo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Minute, "the join's ccs_tool update on "+a, func() bool { return l.invoked(a, "ccs_tool\",\"update") })
+	eventually(t, 2*time.Minute, "the join's ccs_tool update on "+a, func() bool { return l.invoked(a, "ccs_tool", "update") })
 	agentA.kill()
 	l.agent(a)
 
@@ -128,6 +129,7 @@ func TestAgentKilledMidJoinResumesAtVersionTwo(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFormed(t, l, "storage0", blog["storage0"], 2)
+	record(t, c, "kill-mid-join")
 }
 
 func TestOrchestratorKilledMidRunFinishesTheRun(t *testing.T) {
@@ -135,9 +137,9 @@ func TestOrchestratorKilledMidRunFinishesTheRun(t *testing.T) {
 	l := newLab(t, "kill", "scalable-storage")
 	l.up()
 	orch := start(t, "worker", "-role", "orchestrator", "-namespace", "kill")
-	// The join's cman start is slow, so the orchestrator dies while a step
-	// it scheduled is still running on a host.
-	l.fault("--host", "storage1b.example.org", "--command", "cman start", "--slow", "2s", "--times", "1")
+	// The join's membership check is slow, so the orchestrator dies after
+	// cman started on storage1b and before the run could have finished.
+	l.fault("--host", "storage1b.example.org", "--command", "cman_tool nodes", "--slow", "3s", "--times", "1")
 
 	ctx := context.Background()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kill-orchestrator", TaskQueue: workflows.OrchestratorQueue},
@@ -145,8 +147,15 @@ func TestOrchestratorKilledMidRunFinishesTheRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Minute, "cman start on storage1b", func() bool { return l.invoked("storage1b.example.org", "cman\",\"start") })
+	eventually(t, 2*time.Minute, "cman start on storage1b", func() bool { return l.invoked("storage1b.example.org", "cman", "start") })
 	orch.kill()
+	desc, err := c.DescribeWorkflowExecution(ctx, "kill-orchestrator", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := desc.GetWorkflowExecutionInfo().GetStatus(); s != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("the run was %s when the orchestrator died; the test needs it running", s)
+	}
 	start(t, "worker", "-role", "orchestrator", "-namespace", "kill")
 
 	if err := run.Get(ctx, nil); err != nil {

@@ -3,10 +3,12 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
 )
 
 // lab is a lab directory of emulated hosts for one test.
@@ -91,10 +93,16 @@ func (l *lab) status(host string) activities.ClusterStatus {
 	return s
 }
 
-// invoked reports whether host has run a command line starting with prefix.
-func (l *lab) invoked(host, prefix string) bool {
-	data, _ := os.ReadFile(filepath.Join(l.dir, "log", host+".log"))
-	return strings.Contains(string(data), prefix)
+// invoked reports whether host has run (or is running) the tool with these
+// first arguments.
+func (l *lab) invoked(host, tool string, args ...string) bool {
+	runs, _ := emu.Invocations(l.dir, host)
+	for _, r := range runs {
+		if filepath.Base(r.Argv[0]) == tool && len(r.Argv) > len(args) && slices.Equal(r.Argv[1:1+len(args)], args) {
+			return true
+		}
+	}
+	return false
 }
 
 // snapshot is every file of every host, with its content, except the agent's

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,7 +43,9 @@ func record(t *testing.T, c client.Client, ids ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(dir, kind, safe(id)+".json")
+		// The file is named for the workflow ID, which replay needs: a
+		// parent derives its children's IDs from its own.
+		path := filepath.Join(dir, kind, url.PathEscape(id)+".json")
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -51,14 +54,4 @@ func record(t *testing.T, c client.Client, ids ...string) {
 		}
 		t.Logf("recorded %s", path)
 	}
-}
-
-func safe(id string) string {
-	b := []byte(id)
-	for i, ch := range b {
-		if ch == '/' || ch == ' ' {
-			b[i] = '_'
-		}
-	}
-	return string(b)
 }

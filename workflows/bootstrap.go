@@ -46,15 +46,17 @@ func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBo
 		return res, err
 	}
 	var s saga
-	s.add(res.Change)
+	s.add(&res.Change)
 
 	clusterIn := activities.ClusterInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode}
 	nodeIn := activities.NodeInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode, Node: first.node}
 	steps := []step{
-		{"yum -y install cman", activities.EnsurePackagesName, 10 * time.Minute, activities.PackagesInput{Packages: cmanPackages}},
 		{"ccs_tool create " + cluster.Name, activities.CreateClusterConfName, time.Minute, clusterIn},
 		{"write cluster.conf version 1", activities.WriteBootstrapName, time.Minute, nodeIn},
 		{"/etc/init.d/cman start", activities.StartCmanName, 5 * time.Minute, clusterIn},
+	}
+	if err := installPackages(ctx, &res.Change); err != nil {
+		return res, s.compensate(ctx, err)
 	}
 	if err := runSteps(ctx, first.host, steps); err != nil {
 		return res, s.compensate(ctx, err)

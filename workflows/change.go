@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -32,6 +33,8 @@ type NodeChange struct {
 	Via         string               `json:"via,omitempty"`
 	TwoNode     bool                 `json:"two_node,omitempty"`
 	AddedToConf bool                 `json:"added_to_conf,omitempty"`
+	// Packages were not installed before: the ones the procedure asks
+	// for, and the dependencies yum pulled in with them.
 	Packages    []string             `json:"packages,omitempty"`
 	PriorConf   activities.FileState `json:"prior_conf"`
 	StartedCman bool                 `json:"started_cman,omitempty"`
@@ -94,10 +97,12 @@ func undoChange(ctx workflow.Context, c NodeChange) error {
 // saga collects the undos of a run's completed changes and runs them in
 // reverse when a later step fails.
 type saga struct {
-	undos []NodeChange
+	undos []*NodeChange
 }
 
-func (s *saga) add(c NodeChange) { s.undos = append(s.undos, c) }
+// add takes a pointer so that a procedure can still add to the record
+// (packages a step pulled in) after pushing it.
+func (s *saga) add(c *NodeChange) { s.undos = append(s.undos, c) }
 
 // compensate undoes everything on a disconnected context, so that a
 // cancelled run still cleans up. It returns the failure that caused it,
@@ -109,7 +114,7 @@ func (s *saga) compensate(ctx workflow.Context, cause error) error {
 	defer cancel()
 	var errs []error
 	for i := len(s.undos) - 1; i >= 0; i-- {
-		if err := undoChange(ctx, s.undos[i]); err != nil {
+		if err := undoChange(ctx, *s.undos[i]); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -126,3 +131,17 @@ func (s *saga) compensate(ctx workflow.Context, cause error) error {
 // ErrUndoFailed is a run whose undo did not complete: some host is left
 // changed, and the message says which.
 const ErrUndoFailed = "UndoFailed"
+
+// installPackages installs the cman packages on the changed host and adds
+// whatever yum pulled in to the change record, so the undo removes it too.
+func installPackages(ctx workflow.Context, c *NodeChange) error {
+	var res activities.PackagesResult
+	err := workflow.ExecuteActivity(onHost(ctx, c.Host, 10*time.Minute, "yum -y install "+strings.Join(cmanPackages, " ")),
+		activities.EnsurePackagesName, activities.PackagesInput{Packages: cmanPackages}).Get(ctx, &res)
+	for _, p := range res.Changed {
+		if !slices.Contains(c.Packages, p) {
+			c.Packages = append(c.Packages, p)
+		}
+	}
+	return err
+}

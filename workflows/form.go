@@ -112,7 +112,7 @@ func formCluster(ctx workflow.Context, loaded activities.LoadedRunbook, name str
 	if err := workflow.ExecuteChildWorkflow(bctx, ClusterBootstrapName, ClusterBootstrapInput{RunbookRef: ref, Cluster: name}).Get(ctx, &boot); err != nil {
 		return res, fmt.Errorf("cluster %s: bootstrap: %w", name, err)
 	}
-	s.add(boot.Change)
+	s.add(&boot.Change)
 	res.ConfigVersion, res.Nodes = boot.ConfigVersion, boot.Nodes
 
 	for _, m := range members[1:] {
@@ -125,7 +125,7 @@ func formCluster(ctx workflow.Context, loaded activities.LoadedRunbook, name str
 		if err != nil {
 			return res, fmt.Errorf("cluster %s: join %s: %w", name, m.host, err)
 		}
-		s.add(join.Change)
+		s.add(&join.Change)
 		res.ConfigVersion, res.Nodes = join.ConfigVersion, join.Nodes
 	}
 	return res, nil

@@ -62,7 +62,7 @@ func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 		return res, err
 	}
 	var s saga
-	s.add(res.Change)
+	s.add(&res.Change)
 
 	var conf activities.ConfResult
 	err = workflow.ExecuteActivity(onHost(ctx, via.host, 2*time.Minute, "add "+node.host+" to cluster.conf, ccs_tool update"),
@@ -72,9 +72,11 @@ func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	}
 	clusterIn := activities.ClusterInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode}
 	steps := []step{
-		{"yum -y install cman", activities.EnsurePackagesName, 10 * time.Minute, activities.PackagesInput{Packages: cmanPackages}},
 		{"ccs_tool create " + cluster.Name, activities.CreateClusterConfName, time.Minute, clusterIn},
 		{"/etc/init.d/cman start", activities.StartCmanName, 5 * time.Minute, clusterIn},
+	}
+	if err := installPackages(ctx, &res.Change); err != nil {
+		return res, s.compensate(ctx, err)
 	}
 	if err := runSteps(ctx, node.host, steps); err != nil {
 		return res, s.compensate(ctx, err)

@@ -73,6 +73,11 @@ func initHost(lab, bin, fqdn string) error {
 	if err := host.Mark(lab, fqdn); err != nil {
 		return err
 	}
+	// A CentOS host always has an rpm database, empty or not, so that
+	// removing what a run installed leaves the host as it was.
+	if err := packages.EnsureDB(h); err != nil {
+		return err
+	}
 	return packages.Relink(h, bin)
 }
 

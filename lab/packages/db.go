@@ -85,3 +85,11 @@ func Installed(h host.Host, name string) (bool, error) {
 	_, ok := d.find(name)
 	return ok, nil
 }
+
+// EnsureDB creates an empty package database on a host that has none.
+func EnsureDB(h host.Host) error {
+	if _, err := os.Stat(h.Path(DBPath)); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return state.WriteFile(h.Path(DBPath), nil, 0o644)
+}
