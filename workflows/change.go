@@ -30,9 +30,9 @@ type NodeChange struct {
 	Node    activities.ConfNode `json:"node"`
 	// Via is the member the node was added through; empty for the
 	// bootstrap node, which the cluster's config is created on.
-	Via         string               `json:"via,omitempty"`
-	TwoNode     bool                 `json:"two_node,omitempty"`
-	AddedToConf bool                 `json:"added_to_conf,omitempty"`
+	Via         string `json:"via,omitempty"`
+	TwoNode     bool   `json:"two_node,omitempty"`
+	AddedToConf bool   `json:"added_to_conf,omitempty"`
 	// Packages were not installed before: the ones the procedure asks
 	// for, and the dependencies yum pulled in with them.
 	Packages    []string             `json:"packages,omitempty"`
