@@ -12,11 +12,11 @@ import (
 
 const cmanInit = "/etc/init.d/cman"
 
-var clusterName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,15}$`)
+var clusterName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,14}$`)
 
 func checkCluster(name string) error {
 	if !clusterName.MatchString(name) {
-		return permanent(ErrBadInput, "cluster name %q: cman takes 1 to 15 letters, digits, '-' or '_'", name)
+		return permanent(ErrBadInput, "cluster name %q: cman takes 1 to 15 letters, digits, '-' or '_', not starting with '-'", name)
 	}
 	return nil
 }
