@@ -29,13 +29,17 @@ const (
 	// ErrVersionConflict is a concurrent cluster.conf change that won the
 	// race; the next attempt re-reads and lands on top of it. Retryable.
 	ErrVersionConflict = "VersionConflict"
+	// ErrNotSpare is a disk the runbook calls spare that holds partitions.
+	ErrNotSpare = "DiskNotSpare"
+	// ErrRejected is a destructive step a person refused.
+	ErrRejected = "Rejected"
 	// ErrInvalidRunbook is a runbook that does not load.
 	ErrInvalidRunbook = "InvalidRunbook"
 )
 
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
-var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook}
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected}
 
 func permanent(kind, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), kind, nil)

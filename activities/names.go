@@ -15,6 +15,27 @@ const (
 	MembershipName        = "Membership"
 	RestoreFileName       = "RestoreFile"
 	LoadRunbookName       = "LoadRunbook"
+
+	// The storage data path (parts #2 to #4).
+	ProbeStorageName       = "ProbeStorage"
+	PrepareDiskName        = "PrepareDisk"
+	LoadModuleName         = "LoadModule"
+	WriteDRBDConfName      = "WriteDRBDConf"
+	CreateMetadataName     = "CreateMetadata"
+	DRBDUpName             = "DRBDUp"
+	DRBDDownName           = "DRBDDown"
+	DRBDOverwritePeerName  = "DRBDOverwritePeer"
+	DRBDPrimaryName        = "DRBDPrimary"
+	DRBDWaitName           = "DRBDWait"
+	GNBDServeName          = "GNBDServe"
+	GNBDStopServeName      = "GNBDStopServe"
+	GNBDExportName         = "GNBDExport"
+	GNBDUnexportName       = "GNBDUnexport"
+	GNBDImportName         = "GNBDImport"
+	GNBDUnimportName       = "GNBDUnimport"
+	ConfigureMultipathName = "ConfigureMultipath"
+	MultipathMapsName      = "MultipathMaps"
+	UndoMultipathName      = "UndoMultipath"
 )
 
 // HostQueuePrefix starts the name of every host agent's task queue.

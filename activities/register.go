@@ -24,6 +24,26 @@ func (h *Host) Register(r Registry) {
 		StopCmanName:          h.StopCman,
 		MembershipName:        h.Membership,
 		RestoreFileName:       h.RestoreFile,
+
+		ProbeStorageName:       h.ProbeStorage,
+		PrepareDiskName:        h.PrepareDisk,
+		LoadModuleName:         h.LoadModule,
+		WriteDRBDConfName:      h.WriteDRBDConf,
+		CreateMetadataName:     h.CreateMetadata,
+		DRBDUpName:             h.DRBDUp,
+		DRBDDownName:           h.DRBDDown,
+		DRBDOverwritePeerName:  h.DRBDOverwritePeer,
+		DRBDPrimaryName:        h.DRBDPrimary,
+		DRBDWaitName:           h.DRBDWait,
+		GNBDServeName:          h.GNBDServe,
+		GNBDStopServeName:      h.GNBDStopServe,
+		GNBDExportName:         h.GNBDExport,
+		GNBDUnexportName:       h.GNBDUnexport,
+		GNBDImportName:         h.GNBDImport,
+		GNBDUnimportName:       h.GNBDUnimport,
+		ConfigureMultipathName: h.ConfigureMultipath,
+		MultipathMapsName:      h.MultipathMaps,
+		UndoMultipathName:      h.UndoMultipath,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -1,0 +1,286 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+)
+
+// DRBDConfPath is where drbdadm reads its resources.
+const DRBDConfPath = "/etc/drbd.conf"
+
+// DRBDResource is one mirror pair as drbd.conf describes it; the same file
+// goes to both hosts.
+type DRBDResource struct {
+	Name     string     `json:"name"`
+	Device   string     `json:"device"`
+	Protocol string     `json:"protocol"`
+	Rate     string     `json:"rate"`
+	Port     int        `json:"port"`
+	Nodes    []DRBDNode `json:"nodes"`
+}
+
+// DRBDNode is one side of a pair.
+type DRBDNode struct {
+	Host    string `json:"host"` // FQDN: drbdadm matches it with uname -n
+	Address string `json:"address"`
+	Disk    string `json:"disk"`
+}
+
+var (
+	drbdName   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+	drbdDevice = regexp.MustCompile(`^/dev/drbd([0-9]{1,3})$`)
+	drbdRate   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
+	ipv4       = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$`)
+)
+
+// Minor is the device's minor number, the resource's line in /proc/drbd.
+func (r DRBDResource) Minor() int {
+	m := drbdDevice.FindStringSubmatch(r.Device)
+	if m == nil {
+		return -1
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func (r DRBDResource) check() error {
+	bad := func(format string, args ...any) error {
+		return permanent(ErrBadInput, "drbd resource %q: "+format, append([]any{r.Name}, args...)...)
+	}
+	switch {
+	case !drbdName.MatchString(r.Name):
+		return bad("name is not well formed")
+	case r.Minor() < 0:
+		return bad("device %q is not /dev/drbdN", r.Device)
+	case r.Protocol != "A" && r.Protocol != "B" && r.Protocol != "C":
+		return bad("protocol %q is not A, B or C", r.Protocol)
+	case !drbdRate.MatchString(r.Rate):
+		return bad("rate %q is not like 10M", r.Rate)
+	case r.Port < 1024 || r.Port > 65535:
+		return bad("port %d out of range", r.Port)
+	case len(r.Nodes) != 2:
+		return bad("a pair has two hosts, not %d", len(r.Nodes))
+	}
+	for _, n := range r.Nodes {
+		if !fqdnPattern.MatchString(n.Host) || !ipv4.MatchString(n.Address) {
+			return bad("host %q address %q not well formed", n.Host, n.Address)
+		}
+		if err := checkDevice(n.Disk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RenderDRBDConf writes the resources in the layout of PROCEDURES.md,
+// part #2b: both primaries allowed (the clients write through both halves
+// of a pair) and both sides promoted at startup.
+func RenderDRBDConf(resources []DRBDResource) string {
+	var b strings.Builder
+	b.WriteString("global { usage-count no; }\n")
+	if len(resources) > 0 {
+		fmt.Fprintf(&b, "common { syncer { rate %s; } }\n", resources[0].Rate)
+	}
+	for _, r := range resources {
+		fmt.Fprintf(&b, "resource %s {\n  protocol %s;\n  startup { become-primary-on both; }\n  net { allow-two-primaries; }\n  syncer { rate %s; }\n", r.Name, r.Protocol, r.Rate)
+		for _, n := range r.Nodes {
+			fmt.Fprintf(&b, "  on %s {\n    device %s;\n    disk %s;\n    address %s:%d;\n    meta-disk internal;\n  }\n", n.Host, r.Device, n.Disk, n.Address, r.Port)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
+}
+
+// DRBDConfInput is the drbd.conf a host should have.
+type DRBDConfInput struct {
+	Resources []DRBDResource `json:"resources"`
+}
+
+// WriteDRBDConf writes /etc/drbd.conf unless it already says this.
+func (h *Host) WriteDRBDConf(ctx context.Context, in DRBDConfInput) (ServiceResult, error) {
+	for _, r := range in.Resources {
+		if err := r.check(); err != nil {
+			return ServiceResult{}, err
+		}
+	}
+	want := RenderDRBDConf(in.Resources)
+	cur, err := h.readState(DRBDConfPath)
+	if err != nil || cur.Content == want {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, h.writeFile(DRBDConfPath, []byte(want), 0o644)
+}
+
+// DRBDInput names a resource on this host.
+type DRBDInput struct {
+	Resource DRBDResource `json:"resource"`
+}
+
+// drbdState reads this resource's line of /proc/drbd; without the module or
+// the resource it reads as Unconfigured.
+func (h *Host) drbdState(ctx context.Context, r DRBDResource) (DRBDStatus, error) {
+	none := DRBDStatus{Minor: r.Minor(), Connection: "Unconfigured"}
+	if ok, err := h.moduleLoaded("drbd"); err != nil || !ok {
+		return none, err
+	}
+	out, err := h.run(ctx, time.Minute, "cat", "/proc/drbd")
+	if err != nil {
+		return none, err
+	}
+	all, err := ParseProcDRBD(out.Stdout)
+	if err != nil {
+		return none, err
+	}
+	for _, s := range all {
+		if s.Minor == r.Minor() {
+			return s, nil
+		}
+	}
+	return none, nil
+}
+
+// CreateMetadata writes DRBD's internal metadata on the disk, once: a
+// resource that is up has it, and drbdadm answers for a disk that already
+// carries valid metadata without touching it.
+func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+	if err := in.Resource.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	s, err := h.drbdState(ctx, in.Resource)
+	if err != nil || s.Connection != "Unconfigured" {
+		return ServiceResult{}, err
+	}
+	out, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name)
+	if err != nil {
+		if strings.Contains(out.Stdout+out.Stderr, "Valid meta") {
+			return ServiceResult{}, nil
+		}
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// DRBDUp attaches the disk and connects to the peer unless the resource is
+// up already.
+func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection != "Unconfigured" }, "up", in.Resource.Name)
+}
+
+// DRBDDown is the undo of DRBDUp: it detaches and disconnects, and leaves
+// the metadata and the data as they are.
+func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection == "Unconfigured" }, "down", in.Resource.Name)
+}
+
+// DRBDOverwritePeer starts the initial sync from this side: it becomes
+// Primary and the peer's data is overwritten with its own. It destroys the
+// peer's data, so workflows run it only after an approval. A side that is
+// already Primary, syncing or in sync is left alone: the sync is never
+// started twice.
+func (h *Host) DRBDOverwritePeer(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" || s.Syncing || s.InSync() },
+		"--", "--overwrite-data-of-peer", "primary", in.Resource.Name)
+}
+
+// DRBDPrimary promotes this side; both sides of a pair are primary, since
+// the clients write through both.
+func (h *Host) DRBDPrimary(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" }, "primary", in.Resource.Name)
+}
+
+func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) bool, args ...string) (ServiceResult, error) {
+	if err := in.Resource.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	s, err := h.drbdState(ctx, in.Resource)
+	if err != nil || done(s) {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// DRBDWaitInput says what state to wait for.
+type DRBDWaitInput struct {
+	Resource DRBDResource `json:"resource"`
+	// Until is "connected" (the peers see each other) or "synced" (both
+	// disks UpToDate) or "primary" (both sides Primary and UpToDate).
+	Until string `json:"until"`
+}
+
+// DRBDWaitResult is the state reached, and for a sync the progress at
+// which this attempt found it, so a resumed wait says where it resumed.
+type DRBDWaitResult struct {
+	Status         DRBDStatus `json:"status"`
+	ResumedPercent float64    `json:"resumed_percent,omitempty"`
+}
+
+// SyncProgress is what a sync wait heartbeats: the Web UI shows it on the
+// pending step, and a retried attempt reads it back.
+type SyncProgress struct {
+	Percent float64 `json:"percent"`
+	LeftKB  int64   `json:"left_kb"`
+	TotalKB int64   `json:"total_kb"`
+	Finish  string  `json:"finish,omitempty"`
+	State   string  `json:"state"`
+}
+
+// DRBDWait watches /proc/drbd until the resource reaches the state asked
+// for, heartbeating the sync's progress every second. The sync runs in the
+// kernel, not in the agent: when the agent dies, the sync goes on, and the
+// next attempt of this wait picks up from the progress it finds.
+func (h *Host) DRBDWait(ctx context.Context, in DRBDWaitInput) (DRBDWaitResult, error) {
+	if err := in.Resource.check(); err != nil {
+		return DRBDWaitResult{}, err
+	}
+	var res DRBDWaitResult
+	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {
+		var last SyncProgress
+		if activity.GetHeartbeatDetails(ctx, &last) == nil {
+			res.ResumedPercent = last.Percent
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		s, err := h.drbdState(ctx, in.Resource)
+		if err != nil {
+			return res, err
+		}
+		res.Status = s
+		reached := false
+		switch in.Until {
+		case "connected":
+			reached = s.Connection == "Connected" || s.Connection == "SyncSource" || s.Connection == "SyncTarget"
+		case "synced":
+			reached = s.InSync()
+		case "primary":
+			reached = s.InSync() && s.Role == "Primary" && s.PeerRole == "Primary"
+		default:
+			return res, permanent(ErrBadInput, "wait until %q: want connected, synced or primary", in.Until)
+		}
+		if reached {
+			return res, nil
+		}
+		if s.Connection == "Unconfigured" || s.Connection == "StandAlone" {
+			return res, transient(ErrNotReady, "%s: resource %s is %s", h.FQDN, in.Resource.Name, s.Connection)
+		}
+		if activity.IsActivity(ctx) {
+			activity.RecordHeartbeat(ctx, SyncProgress{Percent: s.Percent, LeftKB: s.LeftKB, TotalKB: s.TotalKB, Finish: s.Finish,
+				State: fmt.Sprintf("cs:%s st:%s/%s ds:%s/%s", s.Connection, s.Role, s.PeerRole, s.Disk, s.PeerDisk)})
+		}
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}

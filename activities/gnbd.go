@@ -1,0 +1,224 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var gnbdName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
+
+// ServerInput asks for this host's GNBD server; it has no fields yet, and
+// is a struct so that fields can be added without breaking histories.
+type ServerInput struct{}
+
+// GNBDServeResult says whether gnbd_serv had to be started.
+type GNBDServeResult struct {
+	Changed bool `json:"changed"`
+}
+
+// exports lists this server's exports; ok is false when gnbd_serv is not
+// running, which gnbd_export reports as a failed connection.
+func (h *Host) exports(ctx context.Context) (list []GNBDExport, ok bool, err error) {
+	out, err := h.run(ctx, time.Minute, "gnbd_export", "-l")
+	var cerr *CommandError
+	if errors.As(err, &cerr) && strings.Contains(cerr.Output.Stderr+cerr.Output.Stdout, "connect") {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	list, err = ParseGNBDExports(out.Stdout)
+	return list, true, err
+}
+
+// GNBDServe starts the GNBD server unless it runs. It needs cman running on
+// the host: the server is a cluster service.
+func (h *Host) GNBDServe(ctx context.Context, _ ServerInput) (GNBDServeResult, error) {
+	if _, running, err := h.exports(ctx); err != nil || running {
+		return GNBDServeResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "gnbd_serv"); err != nil {
+		return GNBDServeResult{}, err
+	}
+	return GNBDServeResult{Changed: true}, nil
+}
+
+// GNBDStopServe is the undo of GNBDServe.
+func (h *Host) GNBDStopServe(ctx context.Context, _ ServerInput) (GNBDServeResult, error) {
+	if _, running, err := h.exports(ctx); err != nil || !running {
+		return GNBDServeResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "gnbd_serv", "-k"); err != nil {
+		return GNBDServeResult{}, err
+	}
+	return GNBDServeResult{Changed: true}, nil
+}
+
+// ExportInput is one GNBD export: both hosts of a DRBD pair export their
+// device with the same uid, which is how multipath on the clients knows the
+// two imports are paths to one device.
+type ExportInput struct {
+	Device string `json:"device"`
+	Name   string `json:"name"`
+	UID    int    `json:"uid"`
+}
+
+func (in ExportInput) check() error {
+	if err := checkDevice(in.Device); err != nil {
+		return err
+	}
+	if !gnbdName.MatchString(in.Name) || in.UID < 0 || in.UID > 65535 {
+		return permanent(ErrBadInput, "export %q uid %d: not well formed", in.Name, in.UID)
+	}
+	return nil
+}
+
+// GNBDExport exports a device under a name and uid, unless it is exported
+// so already; an export of that name with another device or uid is a
+// permanent error, since clients may be using it.
+func (h *Host) GNBDExport(ctx context.Context, in ExportInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	list, running, err := h.exports(ctx)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if !running {
+		return ServiceResult{}, transient(ErrNotReady, "%s: gnbd_serv is not running", h.FQDN)
+	}
+	if i := slices.IndexFunc(list, func(e GNBDExport) bool { return e.Name == in.Name }); i >= 0 {
+		if list[i].File != in.Device || list[i].UID != strconv.Itoa(in.UID) {
+			return ServiceResult{}, permanent(ErrBadConfig, "%s: export %s serves %s with uid %s, not %s with uid %d",
+				h.FQDN, in.Name, list[i].File, list[i].UID, in.Device, in.UID)
+		}
+		return ServiceResult{}, nil
+	}
+	if _, err := h.run(ctx, time.Minute, "gnbd_export", "-d", in.Device, "-e", in.Name, "-u", strconv.Itoa(in.UID)); err != nil {
+		return ServiceResult{}, err
+	}
+	list, _, err = h.exports(ctx)
+	if err != nil || !slices.ContainsFunc(list, func(e GNBDExport) bool { return e.Name == in.Name }) {
+		return ServiceResult{}, transient(ErrNotReady, "%s: gnbd_export -l does not list %s after exporting it (%v)", h.FQDN, in.Name, err)
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// UnexportInput names exports to remove.
+type UnexportInput struct {
+	Names []string `json:"names"`
+}
+
+// GNBDUnexport is the undo of GNBDExport: it removes the named exports that
+// exist.
+func (h *Host) GNBDUnexport(ctx context.Context, in UnexportInput) (ServiceResult, error) {
+	list, running, err := h.exports(ctx)
+	if err != nil || !running {
+		return ServiceResult{}, err
+	}
+	changed := false
+	for _, name := range in.Names {
+		if !gnbdName.MatchString(name) {
+			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", name)
+		}
+		if slices.ContainsFunc(list, func(e GNBDExport) bool { return e.Name == name }) {
+			if _, err := h.run(ctx, time.Minute, "gnbd_export", "-r", name); err != nil {
+				return ServiceResult{}, err
+			}
+			changed = true
+		}
+	}
+	return ServiceResult{Changed: changed}, nil
+}
+
+// imports lists this client's imports; with the gnbd module not loaded
+// there are none.
+func (h *Host) imports(ctx context.Context) ([]GNBDImport, error) {
+	if ok, err := h.moduleLoaded("gnbd"); err != nil || !ok {
+		return nil, err
+	}
+	out, err := h.run(ctx, time.Minute, "gnbd_import", "-l")
+	if err != nil {
+		return nil, err
+	}
+	return ParseGNBDImports(out.Stdout)
+}
+
+// ImportInput names a GNBD server and the exports expected from it.
+type ImportInput struct {
+	Server  string   `json:"server"`
+	Exports []string `json:"exports"`
+}
+
+// GNBDImport imports every export of a server, unless all the expected
+// ones are imported and connected already, and verifies them with
+// `gnbd_import -l` and /dev/gnbd/. A server that is not ready (no
+// gnbd_serv, no export yet) is a retryable failure.
+func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (ServiceResult, error) {
+	if !fqdnPattern.MatchString(in.Server) {
+		return ServiceResult{}, permanent(ErrBadInput, "server %q is not a host name", in.Server)
+	}
+	for _, e := range in.Exports {
+		if !gnbdName.MatchString(e) {
+			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", e)
+		}
+	}
+	have := func() (bool, error) {
+		list, err := h.imports(ctx)
+		if err != nil {
+			return false, err
+		}
+		for _, e := range in.Exports {
+			i := slices.IndexFunc(list, func(im GNBDImport) bool { return im.Name == e && im.Server == in.Server })
+			if i < 0 || !list[i].Connected() {
+				return false, nil
+			}
+			if st, err := h.readState("/dev/gnbd/" + e); err != nil || !st.Exists {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	if ok, err := have(); err != nil || ok {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "gnbd_import", "-i", in.Server); err != nil {
+		return ServiceResult{}, err
+	}
+	if ok, err := have(); err != nil || !ok {
+		return ServiceResult{}, transient(ErrNotReady, "%s: the imports of %s are not all connected after gnbd_import -i (%v)", h.FQDN, in.Server, err)
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// UnimportInput names imports to remove.
+type UnimportInput struct {
+	Names []string `json:"names"`
+}
+
+// GNBDUnimport is the undo of GNBDImport: it removes the named imports
+// that exist.
+func (h *Host) GNBDUnimport(ctx context.Context, in UnimportInput) (ServiceResult, error) {
+	list, err := h.imports(ctx)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	changed := false
+	for _, name := range in.Names {
+		if !gnbdName.MatchString(name) {
+			return ServiceResult{}, permanent(ErrBadInput, "import name %q not well formed", name)
+		}
+		if slices.ContainsFunc(list, func(im GNBDImport) bool { return im.Name == name }) {
+			if _, err := h.run(ctx, time.Minute, "gnbd_import", "-r", name); err != nil {
+				return ServiceResult{}, err
+			}
+			changed = true
+		}
+	}
+	return ServiceResult{Changed: changed}, nil
+}

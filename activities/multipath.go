@@ -1,0 +1,162 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MultipathConfPath is device-mapper-multipath's configuration.
+const MultipathConfPath = "/etc/multipath.conf"
+
+const multipathdInit = "/etc/init.d/multipathd"
+
+// blacklistAll matches the default configuration's active block that
+// blacklists every device.
+var blacklistAll = regexp.MustCompile(`(?m)^blacklist\s*\{\s*\n\s*devnode\s+"\*"\s*\n\s*\}[ \t]*$`)
+
+// EnableMultipath comments out the default `blacklist { devnode "*" }`
+// block, which is all part #4 changes in the file.
+func EnableMultipath(conf string) string {
+	return blacklistAll.ReplaceAllStringFunc(conf, func(block string) string {
+		lines := strings.Split(block, "\n")
+		for i, l := range lines {
+			lines[i] = "#" + l
+		}
+		return strings.Join(lines, "\n")
+	})
+}
+
+// MultipathInput is what the maps should be: for each GNBD uid, the exports
+// (import names) that are its paths.
+type MultipathInput struct {
+	Maps []MapSpec `json:"maps"`
+}
+
+// MapSpec is one expected map.
+type MapSpec struct {
+	UID     int      `json:"uid"`
+	Exports []string `json:"exports"`
+}
+
+// MultipathResult lists the maps found.
+type MultipathResult struct {
+	Changed bool           `json:"changed"`
+	Maps    []MultipathMap `json:"maps,omitempty"`
+}
+
+// ConfigureMultipath enables multipathing in multipath.conf (atomic write,
+// backup kept) and restarts multipathd, which builds the maps.
+func (h *Host) ConfigureMultipath(ctx context.Context, _ MultipathInput) (MultipathResult, error) {
+	cur, err := h.readState(MultipathConfPath)
+	if err != nil {
+		return MultipathResult{}, err
+	}
+	if !cur.Exists {
+		return MultipathResult{}, permanent(ErrBadConfig, "%s: no %s: is device-mapper-multipath installed?", h.FQDN, MultipathConfPath)
+	}
+	want := EnableMultipath(cur.Content)
+	running := true
+	if _, err := h.run(ctx, time.Minute, multipathdInit, "status"); err != nil {
+		running = false
+	}
+	if want == cur.Content && running {
+		return MultipathResult{}, nil
+	}
+	if want != cur.Content {
+		if err := h.writeFile(MultipathConfPath, []byte(want), 0o644); err != nil {
+			return MultipathResult{}, err
+		}
+	}
+	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, "restart"); err != nil {
+		return MultipathResult{}, err
+	}
+	return MultipathResult{Changed: true}, nil
+}
+
+// MultipathMaps checks `multipath -l` against the expected maps: one map per
+// uid, holding exactly the paths of that uid's imports, all active. Until
+// then it fails with a retryable NotReady.
+func (h *Host) MultipathMaps(ctx context.Context, in MultipathInput) (MultipathResult, error) {
+	imports, err := h.imports(ctx)
+	if err != nil {
+		return MultipathResult{}, err
+	}
+	out, err := h.run(ctx, time.Minute, "multipath", "-l")
+	if err != nil {
+		return MultipathResult{}, err
+	}
+	maps, err := ParseMultipath(out.Stdout)
+	if err != nil {
+		return MultipathResult{}, err
+	}
+	res := MultipathResult{Maps: maps}
+	if len(maps) != len(in.Maps) {
+		return res, transient(ErrNotReady, "%s: multipath -l shows %d maps, want %d", h.FQDN, len(maps), len(in.Maps))
+	}
+	for _, spec := range in.Maps {
+		var want []string
+		for _, e := range spec.Exports {
+			i := slices.IndexFunc(imports, func(im GNBDImport) bool { return im.Name == e })
+			if i < 0 {
+				return res, transient(ErrNotReady, "%s: %s is not imported", h.FQDN, e)
+			}
+			want = append(want, fmt.Sprintf("gnbd%d", imports[i].Minor))
+		}
+		i := slices.IndexFunc(maps, func(m MultipathMap) bool { return m.UID == strconv.Itoa(spec.UID) })
+		if i < 0 {
+			return res, transient(ErrNotReady, "%s: no map for uid %d", h.FQDN, spec.UID)
+		}
+		var got []string
+		for _, p := range maps[i].Paths {
+			if p.State != "active" {
+				return res, transient(ErrNotReady, "%s: %s path %s is %s", h.FQDN, maps[i].Name, p.Device, p.State)
+			}
+			got = append(got, p.Device)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			return res, transient(ErrNotReady, "%s: %s (uid %d) has paths %v, want %v", h.FQDN, maps[i].Name, spec.UID, got, want)
+		}
+	}
+	return res, nil
+}
+
+// UndoMultipathInput is the state to return to.
+type UndoMultipathInput struct {
+	Conf    FileState `json:"conf"`
+	Running bool      `json:"running"`
+}
+
+// UndoMultipath flushes the maps, puts back the multipath.conf the run
+// replaced and leaves multipathd as it was.
+func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (ServiceResult, error) {
+	if in.Conf.Path != MultipathConfPath {
+		return ServiceResult{}, permanent(ErrBadInput, "undo multipath: conf path %q", in.Conf.Path)
+	}
+	if _, err := h.lookPath("multipath"); err == nil {
+		if _, err := h.run(ctx, time.Minute, "multipath", "-F"); err != nil {
+			return ServiceResult{}, err
+		}
+	}
+	restored, err := h.RestoreFile(ctx, RestoreFileInput{State: in.Conf})
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if _, err := h.lookPath(multipathdInit); err != nil {
+		return ServiceResult{Changed: restored.Changed}, nil
+	}
+	verb := "stop"
+	if in.Running {
+		verb = "restart"
+	}
+	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, verb); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}

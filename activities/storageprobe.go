@@ -1,0 +1,81 @@
+package activities
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// StorageProbeInput names what a data-path procedure is about to touch.
+type StorageProbeInput struct {
+	Packages  []string       `json:"packages,omitempty"`
+	Resources []DRBDResource `json:"resources,omitempty"`
+}
+
+// StorageProbeResult is a host's data path before a procedure changes it:
+// the baseline its undo returns to.
+type StorageProbeResult struct {
+	Host              string       `json:"host"`
+	Installed         []string     `json:"installed,omitempty"`
+	Modules           []string     `json:"modules,omitempty"`
+	DRBD              []DRBDStatus `json:"drbd,omitempty"`
+	DRBDConf          FileState    `json:"drbd_conf"`
+	GNBDServing       bool         `json:"gnbd_serving"`
+	Exports           []GNBDExport `json:"exports,omitempty"`
+	Imports           []GNBDImport `json:"imports,omitempty"`
+	MultipathConf     FileState    `json:"multipath_conf"`
+	MultipathdRunning bool         `json:"multipathd_running"`
+}
+
+// ProbeStorage reads a host's data path and changes nothing. Tools that are
+// not installed read as nothing there.
+func (h *Host) ProbeStorage(ctx context.Context, in StorageProbeInput) (StorageProbeResult, error) {
+	r := StorageProbeResult{Host: h.FQDN}
+	missing, err := h.missingPackages(ctx, in.Packages)
+	if err != nil {
+		return r, err
+	}
+	for _, p := range in.Packages {
+		if !slices.Contains(missing, p) {
+			r.Installed = append(r.Installed, p)
+		}
+	}
+	for _, m := range []string{"drbd", "gnbd"} {
+		if ok, err := h.moduleLoaded(m); err != nil {
+			return r, err
+		} else if ok {
+			r.Modules = append(r.Modules, m)
+		}
+	}
+	for _, res := range in.Resources {
+		if err := res.check(); err != nil {
+			return r, err
+		}
+		s, err := h.drbdState(ctx, res)
+		if err != nil {
+			return r, err
+		}
+		r.DRBD = append(r.DRBD, s)
+	}
+	if r.DRBDConf, err = h.readState(DRBDConfPath); err != nil {
+		return r, err
+	}
+	if _, err := h.lookPath("gnbd_export"); err == nil {
+		if r.Exports, r.GNBDServing, err = h.exports(ctx); err != nil {
+			return r, err
+		}
+	}
+	if _, err := h.lookPath("gnbd_import"); err == nil {
+		if r.Imports, err = h.imports(ctx); err != nil {
+			return r, err
+		}
+	}
+	if r.MultipathConf, err = h.readState(MultipathConfPath); err != nil {
+		return r, err
+	}
+	if _, err := h.lookPath(multipathdInit); err == nil {
+		_, err := h.run(ctx, time.Minute, multipathdInit, "status")
+		r.MultipathdRunning = err == nil
+	}
+	return r, nil
+}
