@@ -12,6 +12,8 @@ import (
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+
+	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
 // printer serializes lines from the followers of a run and its children.
@@ -58,6 +60,15 @@ func follow(ctx context.Context, c client.Client, p *printer, id, runID, label s
 		case enums.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
 			a := ev.GetActivityTaskTimedOutEventAttributes()
 			p.line("%s  !!  %s: timed out (%s)", label, scheduled[a.ScheduledEventId], a.GetFailure().GetMessage())
+		case enums.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+			// A run waiting for a person says so in its memo.
+			var step string
+			if memo := ev.GetWorkflowPropertiesModifiedEventAttributes().GetUpsertedMemo().GetFields()[workflows.AwaitingMemo]; memo != nil {
+				_ = converter.GetDefaultDataConverter().FromPayload(memo, &step)
+			}
+			if step != "" {
+				p.line("%s  ??  waiting for approval of %s: starter approve --workflow-id %s --step %s --by NAME [--reject]", label, step, id, step)
+			}
 		case enums.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
 			a := ev.GetChildWorkflowExecutionStartedEventAttributes()
 			child := a.GetWorkflowExecution()

@@ -3,6 +3,7 @@
 //
 //	starter run --runbook runbooks/scalable-storage.yaml --procedure form-clusters
 //	starter run --runbook scalable-storage --procedure node-join --cluster storage0 --node storage0b
+//	starter approve --workflow-id storage-layer-scalable-storage-1a2b3c4d --by alice
 package main
 
 import (
@@ -18,6 +19,7 @@ const usage = `usage: starter <command> [flags]
 
 commands:
   run         start a procedure on a runbook and follow it to the end
+  approve     approve (or --reject) a destructive step a run waits for
   procedures  list the procedures run can start
 
 run "starter run -h" for its flags`
@@ -49,6 +51,8 @@ func dispatch(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "run":
 		return runCmd(ctx, args[1:], os.Stdout)
+	case "approve":
+		return approveCmd(ctx, args[1:], os.Stdout)
 	case "procedures":
 		for _, p := range procedures {
 			fmt.Printf("%-18s %s\n", p.name, p.help)

@@ -9,10 +9,22 @@ import (
 
 // request is what the run flags say, before it becomes a workflow input.
 type request struct {
-	ref     activities.RunbookRef
-	cluster string
-	node    string
-	via     string
+	ref      activities.RunbookRef
+	cluster  string
+	node     string
+	via      string
+	host     string
+	resource string
+}
+
+// onHost is the input of the procedures that act on one host.
+func onHost(name string) func(r request) (any, error) {
+	return func(r request) (any, error) {
+		if r.host == "" {
+			return nil, fmt.Errorf("%s needs --host", name)
+		}
+		return workflows.HostInput{RunbookRef: r.ref, Host: r.host}, nil
+	}
 }
 
 // procedure maps a name people type to a workflow and its input.
@@ -43,6 +55,19 @@ var procedures = []procedure{
 		}
 		return workflows.NodeJoinInput{RunbookRef: r.ref, Cluster: r.cluster, Node: r.node, Via: r.via}, nil
 	}},
+	{"storage-layer", workflows.StorageLayerName, "disks, DRBD pairs, GNBD exports and imports, multipath: parts #2 to #4", func(r request) (any, error) {
+		return workflows.StorageLayerInput{RunbookRef: r.ref}, nil
+	}},
+	{"prepare-disk", workflows.PrepareDiskName, "partition a storage host's spare disk (--host)", onHost("prepare-disk")},
+	{"drbd-pair", workflows.DRBDPairName, "bring up the DRBD pair of a storage cluster (--cluster, optional --resource)", func(r request) (any, error) {
+		if r.cluster == "" {
+			return nil, fmt.Errorf("drbd-pair needs --cluster")
+		}
+		return workflows.DRBDPairInput{RunbookRef: r.ref, Cluster: r.cluster, Resource: r.resource}, nil
+	}},
+	{"gnbd-export", workflows.GNBDExportName, "export a storage host's DRBD device (--host)", onHost("gnbd-export")},
+	{"gnbd-import", workflows.GNBDImportName, "import every export on a client (--host)", onHost("gnbd-import")},
+	{"multipath", workflows.MultipathName, "multipath a client's imports (--host)", onHost("multipath")},
 }
 
 func findProcedure(name string) (procedure, error) {

@@ -31,6 +31,8 @@ func runCmd(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&r.cluster, "cluster", "", "the cluster to act on")
 	fs.StringVar(&r.node, "node", "", "the node to act on")
 	fs.StringVar(&r.via, "via", "", "node-join: the running member that adds the node")
+	fs.StringVar(&r.host, "host", "", "the host to act on")
+	fs.StringVar(&r.resource, "resource", "", "drbd-pair: the resource, when the cluster has several")
 	ui := fs.String("ui", envOr("TEMPORAL_UI", "http://localhost:8233"), "the Web UI's address, for links ($TEMPORAL_UI)")
 	id := fs.String("id", "", "workflow ID (default: procedure, runbook and a random suffix)")
 	detach := fs.Bool("detach", false, "print the workflow ID and link and return without following")

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -105,10 +104,7 @@ type saga struct {
 func (s *saga) add(c *NodeChange) { s.undos = append(s.undos, c) }
 
 // compensate undoes everything on a disconnected context, so that a
-// cancelled run still cleans up. It returns the failure that caused it,
-// unchanged when every undo worked, so callers can still branch on its
-// type; when an undo failed too, an UndoFailed error names them all and
-// wraps the cause: the first error is never lost.
+// cancelled run still cleans up, and returns the cause as undoFailed does.
 func (s *saga) compensate(ctx workflow.Context, cause error) error {
 	ctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
@@ -118,14 +114,7 @@ func (s *saga) compensate(ctx workflow.Context, cause error) error {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) == 0 {
-		return cause
-	}
-	msg := fmt.Sprintf("undo incomplete, hosts need a person: %v", errors.Join(errs...))
-	if cause != nil {
-		msg = fmt.Sprintf("%v; and %s", cause, msg)
-	}
-	return temporal.NewNonRetryableApplicationError(msg, ErrUndoFailed, cause)
+	return undoFailed(cause, errs)
 }
 
 // ErrUndoFailed is a run whose undo did not complete: some host is left

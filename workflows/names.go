@@ -10,4 +10,11 @@ const (
 	FormClustersName     = "FormClusters"
 	ClusterBootstrapName = "ClusterBootstrap"
 	NodeJoinName         = "NodeJoin"
+
+	PrepareDiskName  = "PrepareDisk"
+	DRBDPairName     = "DRBDPair"
+	GNBDExportName   = "GNBDExport"
+	GNBDImportName   = "GNBDImport"
+	MultipathName    = "Multipath"
+	StorageLayerName = "StorageLayer"
 )

@@ -15,4 +15,10 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(FormClusters, workflow.RegisterOptions{Name: FormClustersName})
 	r.RegisterWorkflowWithOptions(ClusterBootstrap, workflow.RegisterOptions{Name: ClusterBootstrapName})
 	r.RegisterWorkflowWithOptions(NodeJoin, workflow.RegisterOptions{Name: NodeJoinName})
+	r.RegisterWorkflowWithOptions(PrepareDisk, workflow.RegisterOptions{Name: PrepareDiskName})
+	r.RegisterWorkflowWithOptions(DRBDPair, workflow.RegisterOptions{Name: DRBDPairName})
+	r.RegisterWorkflowWithOptions(GNBDExport, workflow.RegisterOptions{Name: GNBDExportName})
+	r.RegisterWorkflowWithOptions(GNBDImport, workflow.RegisterOptions{Name: GNBDImportName})
+	r.RegisterWorkflowWithOptions(Multipath, workflow.RegisterOptions{Name: MultipathName})
+	r.RegisterWorkflowWithOptions(StorageLayer, workflow.RegisterOptions{Name: StorageLayerName})
 }

@@ -24,3 +24,13 @@ func runSteps(ctx workflow.Context, host string, steps []step) error {
 	}
 	return nil
 }
+
+// do runs one activity on a host and decodes its result into out (nil to
+// drop it).
+// A zero timeout keeps the activity options ctx already carries.
+func do(ctx workflow.Context, host string, timeout time.Duration, summary, activity string, in, out any) error {
+	if timeout > 0 {
+		ctx = onHost(ctx, host, timeout, summary)
+	}
+	return workflow.ExecuteActivity(ctx, activity, in).Get(ctx, out)
+}

@@ -1,0 +1,135 @@
+package workflows
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+)
+
+// Approval names are protocol: the starter and the Web UI send them.
+const (
+	// ApproveUpdate is the Update that approves or rejects a pending
+	// destructive step; ApproveSignal is the same as a Signal, which the
+	// Web UI can send.
+	ApproveUpdate = "approve"
+	ApproveSignal = "approve"
+	// ApprovalsQuery returns the steps waiting and the decisions made.
+	ApprovalsQuery = "approvals"
+	// AwaitingMemo is the memo field a waiting run sets, so that followers
+	// of its history see what it waits for.
+	AwaitingMemo = "awaiting_approval"
+)
+
+// ApprovalRequest decides a pending destructive step. In the Web UI, send
+// the Signal "approve" to the waiting workflow with:
+//
+//	{"step": "drbd-overwrite:storage0/r0", "by": "alice", "approve": true}
+type ApprovalRequest struct {
+	Step    string `json:"step"`
+	By      string `json:"by"`
+	Approve bool   `json:"approve"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Approval is a decision as the run records it.
+type Approval struct {
+	Step     string `json:"step"`
+	By       string `json:"by"`
+	Approved bool   `json:"approved"`
+	Reason   string `json:"reason,omitempty"`
+	// Auto is a step the runbook let through without a person.
+	Auto bool `json:"auto,omitempty"`
+}
+
+// ApprovalsState is what the approvals query answers.
+type ApprovalsState struct {
+	Pending   []string   `json:"pending"`
+	Decisions []Approval `json:"decisions"`
+}
+
+var approver = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$`)
+
+// gate holds a run's approvals: which destructive steps wait, and who
+// decided each. Decisions arrive by Update (validated, answered) or by
+// Signal (for the Web UI; an invalid one is logged and dropped).
+type gate struct {
+	state ApprovalsState
+}
+
+func newGate(ctx workflow.Context) (*gate, error) {
+	g := &gate{}
+	if err := workflow.SetQueryHandler(ctx, ApprovalsQuery, func() (ApprovalsState, error) { return g.state, nil }); err != nil {
+		return nil, err
+	}
+	err := workflow.SetUpdateHandlerWithOptions(ctx, ApproveUpdate, func(ctx workflow.Context, req ApprovalRequest) (Approval, error) {
+		return g.decide(req), nil
+	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, req ApprovalRequest) error { return g.validate(req) }})
+	if err != nil {
+		return nil, err
+	}
+	signals := workflow.GetSignalChannel(ctx, ApproveSignal)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var req ApprovalRequest
+			signals.Receive(ctx, &req)
+			if err := g.validate(req); err != nil {
+				workflow.GetLogger(ctx).Warn("approval signal refused", "error", err)
+				continue
+			}
+			g.decide(req)
+		}
+	})
+	return g, nil
+}
+
+func (g *gate) validate(req ApprovalRequest) error {
+	if !slices.Contains(g.state.Pending, req.Step) {
+		return fmt.Errorf("no step %q is waiting for approval (waiting: %v)", req.Step, g.state.Pending)
+	}
+	if !approver.MatchString(req.By) {
+		return fmt.Errorf("by %q: say who decides, in up to 64 letters, digits and @._ -", req.By)
+	}
+	return nil
+}
+
+func (g *gate) decide(req ApprovalRequest) Approval {
+	a := Approval{Step: req.Step, By: req.By, Approved: req.Approve, Reason: req.Reason}
+	g.state.Decisions = append(g.state.Decisions, a)
+	g.state.Pending = slices.DeleteFunc(g.state.Pending, func(s string) bool { return s == req.Step })
+	return a
+}
+
+// wait blocks until a person decides step, unless auto lets it through,
+// and returns the decision; a rejection is a non-retryable Rejected error.
+func (g *gate) wait(ctx workflow.Context, step string, auto bool) (Approval, error) {
+	if auto {
+		a := Approval{Step: step, By: "runbook", Approved: true, Auto: true}
+		g.state.Decisions = append(g.state.Decisions, a)
+		return a, nil
+	}
+	g.state.Pending = append(g.state.Pending, step)
+	_ = workflow.UpsertMemo(ctx, map[string]any{AwaitingMemo: step})
+	workflow.GetLogger(ctx).Info("waiting for approval", "step", step)
+	var decision Approval
+	err := workflow.Await(ctx, func() bool {
+		i := slices.IndexFunc(g.state.Decisions, func(a Approval) bool { return a.Step == step })
+		if i >= 0 {
+			decision = g.state.Decisions[i]
+		}
+		return i >= 0
+	})
+	_ = workflow.UpsertMemo(ctx, map[string]any{AwaitingMemo: ""})
+	if err != nil {
+		return decision, err
+	}
+	if !decision.Approved {
+		return decision, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s rejected by %s: %s", step, decision.By, decision.Reason), activities.ErrRejected, nil)
+	}
+	return decision, nil
+}
