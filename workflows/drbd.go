@@ -83,7 +83,7 @@ func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
 		if err != nil {
 			return fail(err)
 		}
-		if probes[i].DRBD[0].Connection == "Unconfigured" {
+		if !wasUp(probes[i]) {
 			result.Irreversible = append(result.Irreversible, spec.Nodes[i].Host+": DRBD metadata written on "+spec.Nodes[i].Disk)
 		}
 	}
@@ -138,7 +138,7 @@ func drbdSide(ctx workflow.Context, u *undoLog, host string, spec activities.DRB
 	if err := do(ctx, host, 5*time.Minute, "drbdadm create-md "+spec.Name, activities.CreateMetadataName, activities.DRBDInput{Resource: spec}, nil); err != nil {
 		return err
 	}
-	if probe.DRBD[0].Connection == "Unconfigured" {
+	if !wasUp(probe) {
 		u.add(host, "drbdadm down "+spec.Name+" (data kept)", activities.DRBDDownName, activities.DRBDInput{Resource: spec})
 	}
 	return do(ctx, host, 2*time.Minute, "drbdadm up "+spec.Name, activities.DRBDUpName, activities.DRBDInput{Resource: spec}, nil)
@@ -162,4 +162,9 @@ func waitSync(ctx workflow.Context, host, summary string) workflow.Context {
 		},
 		Summary: host + ": " + summary,
 	})
+}
+
+// wasUp reports whether the probed resource was up before the run.
+func wasUp(probe activities.StorageProbeResult) bool {
+	return len(probe.DRBD) > 0 && probe.DRBD[0].Connection != "Unconfigured"
 }

@@ -65,6 +65,28 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 	stub(env, rec, activities.StopCmanName, activities.ClusterInput{}, activities.ServiceResult{Changed: true})
 	stub(env, rec, activities.RestoreFileName, activities.RestoreFileInput{}, activities.RestoreFileResult{Changed: true})
 	stub(env, rec, activities.MembershipName, activities.MembershipInput{}, activities.MembershipResult{Status: activities.ClusterStatus{ConfigVersion: 2, Quorate: true}})
+	// The data path, on hosts where none of it exists yet.
+	stub(env, rec, activities.ProbeStorageName, activities.StorageProbeInput{}, activities.StorageProbeResult{
+		DRBD:          []activities.DRBDStatus{{Connection: "Unconfigured"}},
+		DRBDConf:      activities.FileState{Path: activities.DRBDConfPath},
+		MultipathConf: activities.FileState{Path: activities.MultipathConfPath, Exists: true, Content: "blacklist {\n devnode \"*\"\n}\n"},
+	})
+	stub(env, rec, activities.PrepareDiskName, activities.DiskInput{}, activities.DiskResult{Changed: true})
+	stub(env, rec, activities.LoadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.WriteDRBDConfName, activities.DRBDConfInput{}, activities.ServiceResult{Changed: true})
+	for _, name := range []string{activities.CreateMetadataName, activities.DRBDUpName, activities.DRBDDownName, activities.DRBDOverwritePeerName, activities.DRBDPrimaryName} {
+		stub(env, rec, name, activities.DRBDInput{}, activities.ServiceResult{Changed: true})
+	}
+	stub(env, rec, activities.DRBDWaitName, activities.DRBDWaitInput{}, activities.DRBDWaitResult{})
+	stub(env, rec, activities.GNBDServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
+	stub(env, rec, activities.GNBDStopServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
+	stub(env, rec, activities.GNBDExportName, activities.ExportInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.GNBDUnexportName, activities.UnexportInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.GNBDImportName, activities.ImportInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.GNBDUnimportName, activities.UnimportInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.ConfigureMultipathName, activities.MultipathInput{}, activities.MultipathResult{Changed: true})
+	stub(env, rec, activities.MultipathMapsName, activities.MultipathInput{}, activities.MultipathResult{})
+	stub(env, rec, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.ServiceResult{Changed: true})
 	return env, rec
 }
 
