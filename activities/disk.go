@@ -131,3 +131,18 @@ func (h *Host) moduleLoaded(name string) (bool, error) {
 	}
 	return false, nil
 }
+
+// UnloadModule is the undo of LoadModule: modprobe -r, if it is loaded.
+func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (ServiceResult, error) {
+	if !moduleName.MatchString(in.Name) {
+		return ServiceResult{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+	}
+	loaded, err := h.moduleLoaded(in.Name)
+	if err != nil || !loaded {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "modprobe", "-r", in.Name); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}

@@ -19,6 +19,10 @@ const multipathdInit = "/etc/init.d/multipathd"
 // blacklists every device.
 var blacklistAll = regexp.MustCompile(`(?m)^blacklist\s*\{\s*\n\s*devnode\s+"\*"\s*\n\s*\}[ \t]*$`)
 
+// badConfig is how multipathd says it cannot use its configuration, which
+// no retry mends.
+var badConfig = regexp.MustCompile(`(?i)(error parsing config|invalid keyword)`)
+
 // EnableMultipath comments out the default `blacklist { devnode "*" }`
 // block, which is all part #4 changes in the file.
 func EnableMultipath(conf string) string {
@@ -72,7 +76,10 @@ func (h *Host) ConfigureMultipath(ctx context.Context, _ MultipathInput) (Multip
 			return MultipathResult{}, err
 		}
 	}
-	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, "restart"); err != nil {
+	if out, err := h.run(ctx, 2*time.Minute, multipathdInit, "restart"); err != nil {
+		if badConfig.MatchString(out.Stdout + out.Stderr) {
+			return MultipathResult{}, permanent(ErrBadConfig, "%s: multipathd refuses %s: %v", h.FQDN, MultipathConfPath, err)
+		}
 		return MultipathResult{}, err
 	}
 	return MultipathResult{Changed: true}, nil

@@ -20,6 +20,7 @@ const (
 	ProbeStorageName       = "ProbeStorage"
 	PrepareDiskName        = "PrepareDisk"
 	LoadModuleName         = "LoadModule"
+	UnloadModuleName       = "UnloadModule"
 	WriteDRBDConfName      = "WriteDRBDConf"
 	CreateMetadataName     = "CreateMetadata"
 	DRBDUpName             = "DRBDUp"

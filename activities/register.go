@@ -28,6 +28,7 @@ func (h *Host) Register(r Registry) {
 		ProbeStorageName:       h.ProbeStorage,
 		PrepareDiskName:        h.PrepareDisk,
 		LoadModuleName:         h.LoadModule,
+		UnloadModuleName:       h.UnloadModule,
 		WriteDRBDConfName:      h.WriteDRBDConf,
 		CreateMetadataName:     h.CreateMetadata,
 		DRBDUpName:             h.DRBDUp,

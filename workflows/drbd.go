@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -125,6 +126,9 @@ func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
 func drbdSide(ctx workflow.Context, u *undoLog, host string, spec activities.DRBDResource, probe activities.StorageProbeResult) error {
 	if err := installStorage(ctx, u, host, drbdPackages, probe); err != nil {
 		return err
+	}
+	if !slices.Contains(probe.Modules, "drbd") {
+		u.add(host, "modprobe -r drbd", activities.UnloadModuleName, activities.ModuleInput{Name: "drbd"})
 	}
 	if err := do(ctx, host, time.Minute, "modprobe drbd minor_count=1", activities.LoadModuleName,
 		activities.ModuleInput{Name: "drbd", Options: []string{"minor_count=1"}}, nil); err != nil {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -35,6 +36,9 @@ func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
 	}
 	if err := installStorage(ctx, &u, h.FQDN, importPackages, probe); err != nil {
 		return result, u.run(ctx, err)
+	}
+	if !slices.Contains(probe.Modules, "gnbd") {
+		u.add(h.FQDN, "modprobe -r gnbd", activities.UnloadModuleName, activities.ModuleInput{Name: "gnbd"})
 	}
 	if err := do(ctx, h.FQDN, time.Minute, "modprobe gnbd", activities.LoadModuleName, activities.ModuleInput{Name: "gnbd"}, nil); err != nil {
 		return result, u.run(ctx, err)

@@ -73,6 +73,7 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 	})
 	stub(env, rec, activities.PrepareDiskName, activities.DiskInput{}, activities.DiskResult{Changed: true})
 	stub(env, rec, activities.LoadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.UnloadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
 	stub(env, rec, activities.WriteDRBDConfName, activities.DRBDConfInput{}, activities.ServiceResult{Changed: true})
 	for _, name := range []string{activities.CreateMetadataName, activities.DRBDUpName, activities.DRBDDownName, activities.DRBDOverwritePeerName, activities.DRBDPrimaryName} {
 		stub(env, rec, name, activities.DRBDInput{}, activities.ServiceResult{Changed: true})
