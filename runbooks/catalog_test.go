@@ -33,6 +33,27 @@ var shippedWant = map[string]*Runbook{
 			{Name: "storage1", Nodes: []Node{node("storage1a", 1), node("storage1b", 2)}},
 			{Name: "client", Nodes: []Node{node("client0", 1), node("client1", 2)}},
 		},
+		Disks: []Disk{
+			{Host: "storage0a", Device: "/dev/xvdb", Partition: "/dev/xvdb1"},
+			{Host: "storage0b", Device: "/dev/xvdb", Partition: "/dev/xvdb1"},
+			{Host: "storage1a", Device: "/dev/xvdb", Partition: "/dev/xvdb1"},
+			{Host: "storage1b", Device: "/dev/xvdb", Partition: "/dev/xvdb1"},
+		},
+		DRBD: []DRBDResource{
+			{Name: "r0", Device: "/dev/drbd0", Protocol: "C", Rate: "10M", Port: 7788, Hosts: []string{"storage0a", "storage0b"}, SyncFrom: "storage0a"},
+			{Name: "r0", Device: "/dev/drbd0", Protocol: "C", Rate: "10M", Port: 7788, Hosts: []string{"storage1a", "storage1b"}, SyncFrom: "storage1a"},
+		},
+		GNBD: &GNBD{
+			Exports: []Export{
+				{Host: "storage0a", Name: "gnbd0a", Device: "/dev/drbd0", UID: 0},
+				{Host: "storage0b", Name: "gnbd0b", Device: "/dev/drbd0", UID: 0},
+				{Host: "storage1a", Name: "gnbd1a", Device: "/dev/drbd0", UID: 1},
+				{Host: "storage1b", Name: "gnbd1b", Device: "/dev/drbd0", UID: 1},
+			},
+			Imports: Imports{Clients: []string{"client0", "client1"}},
+		},
+		Multipath: &Multipath{Clients: []string{"client0", "client1"}},
+		// approvals.auto is [] in the file: nothing is approved automatically.
 	},
 	"lab-three-node": {
 		Name:        "lab-three-node",
@@ -137,5 +158,39 @@ func TestLookups(t *testing.T) {
 	}
 	if got := r.FQDN("nobody"); got != "" {
 		t.Errorf("FQDN(nobody) = %q, want \"\"", got)
+	}
+
+	if d, ok := r.Disk("storage1b"); !ok || d.Partition != "/dev/xvdb1" {
+		t.Errorf("Disk(storage1b) = %+v, %v; want partition /dev/xvdb1", d, ok)
+	}
+	if _, ok := r.Disk("client0"); ok {
+		t.Errorf("Disk(client0) found a disk, want none")
+	}
+	if got, want := r.ExportsOf("storage1a"), []Export{{Host: "storage1a", Name: "gnbd1a", Device: "/dev/drbd0", UID: 1}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ExportsOf(storage1a) = %+v, want %+v", got, want)
+	}
+	if got := r.ExportsOf("client0"); got != nil {
+		t.Errorf("ExportsOf(client0) = %+v, want nil", got)
+	}
+	if c, ok := r.ClusterOf("storage0b"); !ok || c.Name != "storage0" {
+		t.Errorf("ClusterOf(storage0b) = %+v, %v; want cluster storage0", c, ok)
+	}
+	if c, ok := r.ClusterOf("nobody"); ok {
+		t.Errorf("ClusterOf(nobody) = %+v, want none", c)
+	}
+	if r.AutoApproved(ApproveDRBDOverwrite) {
+		t.Errorf("AutoApproved(%s) = true for a runbook that approves nothing", ApproveDRBDOverwrite)
+	}
+
+	lab := shippedWant["lab-three-node"]
+	if got := lab.ExportsOf("node1"); got != nil {
+		t.Errorf("ExportsOf(node1) without a gnbd section = %+v, want nil", got)
+	}
+	if _, ok := lab.Disk("node1"); ok {
+		t.Errorf("Disk(node1) without a disks section found a disk")
+	}
+	approving := &Runbook{Approvals: Approvals{Auto: []string{ApproveDRBDOverwrite}}}
+	if !approving.AutoApproved(ApproveDRBDOverwrite) || approving.AutoApproved("mkfs") {
+		t.Errorf("AutoApproved with auto [%s]: want true for it and false for mkfs", ApproveDRBDOverwrite)
 	}
 }

@@ -19,16 +19,34 @@ type decoder struct {
 	lines map[string]int // line of every field present in the file, by path
 }
 
-// schema lists the keys a mapping may hold.
+// schema lists the keys a mapping may hold. Sections are optional too:
+// the data path layers, which the "must be a mapping" message lists apart,
+// after the keys every runbook has.
 type schema struct {
-	required, optional []string
+	required, optional, sections []string
+}
+
+// keys lists every key of the schema, for error messages.
+func (s schema) keys() []string {
+	return slices.Concat(s.required, s.optional, s.sections)
 }
 
 var (
-	runbookKeys = schema{required: []string{"name", "hosts"}, optional: []string{"description", "clusters"}}
-	hostKeys    = schema{required: []string{"name", "fqdn", "address"}}
-	clusterKeys = schema{required: []string{"name", "nodes"}, optional: []string{"two_node"}}
-	nodeKeys    = schema{required: []string{"host", "nodeid"}, optional: []string{"votes"}}
+	runbookKeys = schema{
+		required: []string{"name", "hosts"},
+		optional: []string{"description", "clusters"},
+		sections: []string{"disks", "drbd", "gnbd", "multipath", "approvals"},
+	}
+	hostKeys      = schema{required: []string{"name", "fqdn", "address"}}
+	clusterKeys   = schema{required: []string{"name", "nodes"}, optional: []string{"two_node"}}
+	nodeKeys      = schema{required: []string{"host", "nodeid"}, optional: []string{"votes"}}
+	diskKeys      = schema{required: []string{"host", "device", "partition"}}
+	drbdKeys      = schema{required: []string{"name", "device", "hosts"}, optional: []string{"protocol", "rate", "port", "sync_from"}}
+	gnbdKeys      = schema{required: []string{"exports", "imports"}}
+	exportKeys    = schema{required: []string{"host", "name", "device", "uid"}}
+	importKeys    = schema{required: []string{"clients"}}
+	multipathKeys = schema{required: []string{"clients"}}
+	approvalKeys  = schema{optional: []string{"auto"}}
 )
 
 func (d *decoder) runbook(n *yaml.Node) *Runbook {
@@ -44,6 +62,26 @@ func (d *decoder) runbook(n *yaml.Node) *Runbook {
 	}
 	for i, item := range d.sequence(f["clusters"], "clusters") {
 		r.Clusters = append(r.Clusters, d.cluster(item, index("clusters", i)))
+	}
+	// The data path sections stay nil when absent or empty, so that a
+	// runbook without them is the same value as before they existed and
+	// survives a round trip through yaml.Marshal's omitempty.
+	for i, item := range d.sequence(f["disks"], "disks") {
+		r.Disks = append(r.Disks, d.disk(item, index("disks", i)))
+	}
+	for i, item := range d.sequence(f["drbd"], "drbd") {
+		r.DRBD = append(r.DRBD, d.drbd(item, index("drbd", i)))
+	}
+	if n := f["gnbd"]; n != nil {
+		r.GNBD = d.gnbd(n, "gnbd")
+	}
+	if n := f["multipath"]; n != nil {
+		af := d.mapping(n, "multipath", multipathKeys)
+		r.Multipath = &Multipath{Clients: d.strs(af["clients"], "multipath.clients")}
+	}
+	if n := f["approvals"]; n != nil {
+		af := d.mapping(n, "approvals", approvalKeys)
+		r.Approvals.Auto = d.strs(af["auto"], "approvals.auto")
 	}
 	return r
 }
@@ -83,6 +121,87 @@ func (d *decoder) node(n *yaml.Node, path string) Node {
 	return node
 }
 
+func (d *decoder) disk(n *yaml.Node, path string) Disk {
+	f := d.mapping(n, path, diskKeys)
+	return Disk{
+		Host:      d.str(f["host"], path+".host"),
+		Device:    d.str(f["device"], path+".device"),
+		Partition: d.str(f["partition"], path+".partition"),
+	}
+}
+
+// The defaults of a DRBD resource: the blog's drbd.conf.
+const (
+	defaultDRBDProtocol = "C"
+	defaultDRBDRate     = "10M"
+	defaultDRBDPort     = 7788
+)
+
+// drbd decodes a DRBD resource and fills in the defaults of the keys the
+// file leaves out (absent or null); a key that is present keeps its value,
+// even an empty one, for the validator to refuse.
+func (d *decoder) drbd(n *yaml.Node, path string) DRBDResource {
+	f := d.mapping(n, path, drbdKeys)
+	res := DRBDResource{
+		Name:     d.str(f["name"], path+".name"),
+		Device:   d.str(f["device"], path+".device"),
+		Protocol: defaultDRBDProtocol,
+		Rate:     defaultDRBDRate,
+		Port:     defaultDRBDPort,
+		Hosts:    d.strs(f["hosts"], path+".hosts"),
+	}
+	if v := f["protocol"]; v != nil {
+		res.Protocol = d.str(v, path+".protocol")
+	}
+	if v := f["rate"]; v != nil {
+		res.Rate = d.str(v, path+".rate")
+	}
+	if v := f["port"]; v != nil {
+		res.Port = d.integer(v, path+".port")
+	}
+	if v := f["sync_from"]; v != nil {
+		res.SyncFrom = d.str(v, path+".sync_from")
+	} else if len(res.Hosts) > 0 {
+		res.SyncFrom = res.Hosts[0]
+	}
+	return res
+}
+
+func (d *decoder) gnbd(n *yaml.Node, path string) *GNBD {
+	f := d.mapping(n, path, gnbdKeys)
+	g := &GNBD{}
+	for i, item := range d.sequence(f["exports"], path+".exports") {
+		g.Exports = append(g.Exports, d.export(item, index(path+".exports", i)))
+	}
+	if v := f["imports"]; v != nil {
+		imf := d.mapping(v, path+".imports", importKeys)
+		g.Imports.Clients = d.strs(imf["clients"], path+".imports.clients")
+	}
+	return g
+}
+
+func (d *decoder) export(n *yaml.Node, path string) Export {
+	f := d.mapping(n, path, exportKeys)
+	return Export{
+		Host:   d.str(f["host"], path+".host"),
+		Name:   d.str(f["name"], path+".name"),
+		Device: d.str(f["device"], path+".device"),
+		UID:    d.integer(f["uid"], path+".uid"),
+	}
+}
+
+// strs returns a list of strings, recording the line of each item so that
+// an error about one item points at it; nil (absent) and [] are nil.
+func (d *decoder) strs(n *yaml.Node, path string) []string {
+	var list []string
+	for i, item := range d.sequence(n, path) {
+		field := index(path, i)
+		d.lines[field] = item.Line
+		list = append(list, d.str(item, field))
+	}
+	return list
+}
+
 // mapping checks that n is a mapping whose keys are known, unique strings
 // and that every required key has a value, and returns the values by key.
 // A null value counts as absent. It returns nil when n is not usable.
@@ -95,7 +214,11 @@ func (d *decoder) mapping(n *yaml.Node, path string, s schema) map[string]*yaml.
 		if path == "" {
 			what = "the file must hold a mapping"
 		}
-		d.add(n.Line, path, what+" with keys "+strings.Join(append(slices.Clone(s.required), s.optional...), ", ")+", got "+describe(n))
+		msg := what + " with keys " + strings.Join(slices.Concat(s.required, s.optional), ", ") + ", got " + describe(n)
+		if len(s.sections) > 0 {
+			msg += "; it may also hold " + strings.Join(s.sections, ", ")
+		}
+		d.add(n.Line, path, msg)
 		return nil
 	}
 	d.lines[path] = n.Line
@@ -117,8 +240,8 @@ func (d *decoder) mapping(n *yaml.Node, path string, s schema) map[string]*yaml.
 			continue
 		}
 		firstLine[k.Value] = k.Line
-		if !slices.Contains(s.required, k.Value) && !slices.Contains(s.optional, k.Value) {
-			d.add(k.Line, field, fmt.Sprintf("unknown key %s; expected one of %s", quote(k.Value), strings.Join(append(slices.Clone(s.required), s.optional...), ", ")))
+		if !slices.Contains(s.keys(), k.Value) {
+			d.add(k.Line, field, fmt.Sprintf("unknown key %s; expected one of %s", quote(k.Value), strings.Join(s.keys(), ", ")))
 			continue
 		}
 		d.lines[field] = v.Line

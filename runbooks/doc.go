@@ -1,7 +1,9 @@
 // Package runbooks loads the YAML runbooks that describe which hosts take
-// part in a build and how they form cman clusters, and refuses anything it
-// does not fully understand, because every name in a runbook ends up on a
-// command line or in a configuration file of a real host.
+// part in a build, how they form cman clusters and how the storage data
+// path runs through them (disks, DRBD pairs, GNBD exports and imports,
+// multipath), and refuses anything it does not fully understand, because
+// every name in a runbook ends up on a command line or in a configuration
+// file of a real host.
 //
 // A runbook looks like this:
 //
@@ -19,12 +21,52 @@
 //	        nodeid: 1             # required, 1..255, unique in the cluster
 //	        votes: 1              # optional, 1..255, default 1
 //
+// The data path sections follow, bottom to top; each is optional, and a
+// runbook without them loads as one of hosts and clusters only:
+//
+//	disks:                        # the spare disk of a storage host (part #2a)
+//	  - host: storage0a           # required, a host above, one disk per host
+//	    device: /dev/xvdb         # required, the whole disk: /dev/[a-z][a-z0-9/]{0,30}, no "..", "//"
+//	                              # or trailing '/', not ending in a digit
+//	    partition: /dev/xvdb1     # required, the device and a partition number; the runbook labels
+//	                              # the disk gpt and creates this one primary partition, lvm flag on
+//	drbd:                         # DRBD mirror pairs, both sides primary (part #2b)
+//	  - name: r0                  # required, [a-z][a-z0-9_]{0,30}; unique per host
+//	    device: /dev/drbd0        # required, /dev/drbd0 to /dev/drbd999; unique per host
+//	    protocol: C               # optional, A, B or C, default C
+//	    rate: 10M                 # optional, syncer rate [1-9][0-9]{0,5} and K, M or G, default 10M
+//	    port: 7788                # optional, 1024..65535, default 7788
+//	    hosts: [storage0a, storage0b]  # required, exactly the two nodes of one cman cluster, each
+//	                              # with a disk (DRBD mirrors its partition) and in one resource only
+//	    sync_from: storage0a      # optional, one of hosts, default the first: the side whose data
+//	                              # wins the initial sync (--overwrite-data-of-peer)
+//	gnbd:                         # GNBD export and import (part #3)
+//	  exports:                    # required, at least one; with a gnbd section every host of every
+//	                              # DRBD resource exports that resource's device, once
+//	    - host: storage0a         # required, a host above
+//	      name: gnbd0a            # required, [a-z][a-z0-9_]{0,15}, unique
+//	      device: /dev/drbd0      # required, the device of a DRBD resource that lists the host
+//	      uid: 0                  # required, 0..65535; the same for both hosts of a pair, and
+//	                              # different for different pairs: multipath joins by uid
+//	  imports:                    # required
+//	    clients: [client0, client1]  # required, at least one; hosts that import every export,
+//	                              # each a node of a cman cluster that has no export host
+//	multipath:                    # DM-Multipath (part #4)
+//	  clients: [client0, client1] # required, at least one; each must be an import client
+//	approvals:                    # destructive steps that proceed without waiting for a person
+//	  auto: []                    # optional, default none; allowed: drbd-overwrite
+//
+// Defaults are filled in when a runbook is loaded, so code reading one never
+// applies them itself.
+//
 // Parse and Load check the YAML itself (one document, no unknown or
 // duplicate keys, no anchors or aliases, the right type for every value) and
-// then the meaning (names, uniqueness, references), and report every problem
-// as an *Error that names the file, the line and the field, so an operator
-// can fix the runbook without guessing. Validate runs the second half again
-// on a Runbook that did not come from a file.
+// then the meaning (names, uniqueness, references between the layers), and
+// report every problem as an *Error that names the file, the line and the
+// field, so an operator can fix the runbook without guessing. A mistake is
+// reported once: the checks that match one layer against another stay quiet
+// about a layer that has errors of its own. Validate runs the second half
+// again on a Runbook that did not come from a file.
 //
 // The runbooks shipped in this directory are embedded in the binary; Builtin
 // lists them and Open returns one by name, so the orchestrator can start a

@@ -74,6 +74,21 @@ func (p *problems) covered(field string) bool {
 	return false
 }
 
+// broken reports whether field, a parent of it or a field under it has an
+// error, so that a check matching one section against another can stay
+// quiet about a section whose own errors are already reported.
+func (p *problems) broken(field string) bool {
+	if p.covered(field) {
+		return true
+	}
+	for f := range p.fields {
+		if strings.HasPrefix(f, field) && len(f) > len(field) && (f[len(field)] == '.' || f[len(field)] == '[') {
+			return true
+		}
+	}
+	return false
+}
+
 // parent returns the path one level up: hosts[0].name -> hosts[0] -> hosts -> "".
 func parent(field string) string {
 	i := strings.LastIndexAny(field, ".[")

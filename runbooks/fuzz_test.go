@@ -14,6 +14,7 @@ import (
 // and survives a round trip through yaml.Marshal unchanged.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(base))
+	f.Add([]byte(storageBase))
 	for _, name := range Builtin() {
 		_, data, err := Open(name)
 		if err != nil {
@@ -24,6 +25,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("name: a\nhosts: [{name: b, fqdn: b.c, address: \"::1\"}]\nclusters: [{name: x, two_node: true, nodes: [{host: b, nodeid: 1}]}]\n"))
 	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("name: a\nhosts: [{name: s, fqdn: s.c, address: 10.0.0.1}, {name: t, fqdn: t.c, address: 10.0.0.2}, {name: c, fqdn: c.c, address: 10.0.0.3}]\n" +
+		"clusters: [{name: st, nodes: [{host: s, nodeid: 1}, {host: t, nodeid: 2}]}, {name: cl, nodes: [{host: c, nodeid: 1}]}]\n" +
+		"disks: [{host: s, device: /dev/xvdb, partition: /dev/xvdb1}, {host: t, device: /dev/sdb, partition: /dev/sdb2}]\n" +
+		"drbd: [{name: r0, device: /dev/drbd0, hosts: [s, t], port: 7790}]\n" +
+		"gnbd: {exports: [{host: s, name: e0, device: /dev/drbd0, uid: 0}, {host: t, name: e1, device: /dev/drbd0, uid: 0}], imports: {clients: [c]}}\n" +
+		"multipath: {clients: [c]}\napprovals: {auto: [drbd-overwrite]}\n"))
 	f.Add([]byte("name: lab\n---\nname: lab\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {

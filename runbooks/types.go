@@ -1,5 +1,7 @@
 package runbooks
 
+import "slices"
+
 // Runbook is a loaded and validated runbook. The JSON tags are the shape in
 // which workflows carry it, so renaming one breaks running histories; the
 // YAML tags give yaml.Marshal the same shape as the file.
@@ -8,6 +10,18 @@ type Runbook struct {
 	Description string    `json:"description,omitempty" yaml:"description,omitempty"`
 	Hosts       []Host    `json:"hosts" yaml:"hosts"`
 	Clusters    []Cluster `json:"clusters" yaml:"clusters"`
+
+	// The data path, bottom to top. Every section is optional, so a
+	// runbook of hosts and clusters only still loads; a loaded runbook
+	// has nil or zero values for the sections its file leaves out.
+	Disks     []Disk         `json:"disks,omitempty" yaml:"disks,omitempty"`
+	DRBD      []DRBDResource `json:"drbd,omitempty" yaml:"drbd,omitempty"`
+	GNBD      *GNBD          `json:"gnbd,omitempty" yaml:"gnbd,omitempty"`
+	Multipath *Multipath     `json:"multipath,omitempty" yaml:"multipath,omitempty"`
+	// Approvals uses omitzero rather than omitempty, which encoding/json
+	// ignores on structs, so that a runbook without approvals encodes to
+	// the same JSON as before the section existed.
+	Approvals Approvals `json:"approvals,omitzero" yaml:"approvals,omitempty"`
 }
 
 // Host is one machine of the build. Other sections of a runbook refer to it
@@ -36,6 +50,73 @@ type Node struct {
 	Votes  int    `json:"votes" yaml:"votes"`
 }
 
+// Disk is the spare disk of a storage host (part #2a). The runbook labels
+// Device gpt and creates one primary partition with the lvm flag, which
+// the kernel names Partition; DRBD mirrors Partition.
+type Disk struct {
+	Host      string `json:"host" yaml:"host"`
+	Device    string `json:"device" yaml:"device"`
+	Partition string `json:"partition" yaml:"partition"`
+}
+
+// DRBDResource is one DRBD mirror pair (part #2b), both sides primary.
+// Hosts are the two nodes of one cman cluster; the disk on each is the
+// Partition of that host's Disk and the address is the host's Address.
+// SyncFrom is the side whose data wins the initial sync
+// (--overwrite-data-of-peer). Protocol, Rate, Port and SyncFrom hold their
+// defaults (C, 10M, 7788, the first host) when the file leaves them out, so
+// code reading a loaded runbook never applies a default itself.
+type DRBDResource struct {
+	Name     string   `json:"name" yaml:"name"`
+	Device   string   `json:"device" yaml:"device"`
+	Protocol string   `json:"protocol" yaml:"protocol"`
+	Rate     string   `json:"rate" yaml:"rate"`
+	Port     int      `json:"port" yaml:"port"`
+	Hosts    []string `json:"hosts" yaml:"hosts"`
+	SyncFrom string   `json:"sync_from" yaml:"sync_from"`
+}
+
+// GNBD is the network block device layer (part #3): every storage host
+// exports its DRBD device, and every import client imports all exports.
+type GNBD struct {
+	Exports []Export `json:"exports" yaml:"exports"`
+	Imports Imports  `json:"imports" yaml:"imports"`
+}
+
+// Export is one gnbd_export: gnbd_export -d Device -e Name -u UID on Host.
+// Both hosts of a DRBD pair export with the same UID, which is how
+// multipath on the clients knows the two imports are one disk.
+type Export struct {
+	Host   string `json:"host" yaml:"host"`
+	Name   string `json:"name" yaml:"name"`
+	Device string `json:"device" yaml:"device"`
+	UID    int    `json:"uid" yaml:"uid"`
+}
+
+// Imports lists the clients that run gnbd_import -i for every export host.
+type Imports struct {
+	Clients []string `json:"clients" yaml:"clients"`
+}
+
+// Multipath lists the clients on which DM-Multipath joins the two imports
+// of each pair into one map (part #4).
+type Multipath struct {
+	Clients []string `json:"clients" yaml:"clients"`
+}
+
+// Approvals lists the destructive steps that proceed without waiting for a
+// person. Everything not listed in Auto waits for an approval.
+type Approvals struct {
+	Auto []string `json:"auto" yaml:"auto"`
+}
+
+// ApproveDRBDOverwrite is the step that makes one side of a new DRBD pair
+// primary with --overwrite-data-of-peer, destroying the other side's data.
+const ApproveDRBDOverwrite = "drbd-overwrite"
+
+// approvalSteps are the values Approvals.Auto accepts.
+var approvalSteps = []string{ApproveDRBDOverwrite}
+
 // Host returns the host with the given short name, so callers resolve
 // references without scanning the list themselves.
 func (r *Runbook) Host(name string) (Host, bool) {
@@ -62,4 +143,48 @@ func (r *Runbook) Cluster(name string) (Cluster, bool) {
 func (r *Runbook) FQDN(hostName string) string {
 	h, _ := r.Host(hostName)
 	return h.FQDN
+}
+
+// AutoApproved reports whether the runbook lets step, such as
+// ApproveDRBDOverwrite, proceed without waiting for a person.
+func (r *Runbook) AutoApproved(step string) bool {
+	return slices.Contains(r.Approvals.Auto, step)
+}
+
+// Disk returns the spare disk of a host.
+func (r *Runbook) Disk(host string) (Disk, bool) {
+	for _, d := range r.Disks {
+		if d.Host == host {
+			return d, true
+		}
+	}
+	return Disk{}, false
+}
+
+// ExportsOf returns the GNBD exports of a host, in file order; none when
+// the host exports nothing or the runbook has no gnbd section.
+func (r *Runbook) ExportsOf(host string) []Export {
+	if r.GNBD == nil {
+		return nil
+	}
+	var exports []Export
+	for _, e := range r.GNBD.Exports {
+		if e.Host == host {
+			exports = append(exports, e)
+		}
+	}
+	return exports
+}
+
+// ClusterOf returns the cman cluster of which host is a node. A valid
+// runbook puts a host in one cluster at most.
+func (r *Runbook) ClusterOf(host string) (Cluster, bool) {
+	for _, c := range r.Clusters {
+		for _, n := range c.Nodes {
+			if n.Host == host {
+				return c, true
+			}
+		}
+	}
+	return Cluster{}, false
 }

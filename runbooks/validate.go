@@ -77,6 +77,7 @@ func (v *validator) runbook(r *Runbook) {
 	}
 	hosts := v.hosts(r.Hosts)
 	v.clusters(r.Clusters, hosts)
+	v.dataPath(r, hosts)
 }
 
 // hosts checks every host and returns the field path of each host name, for

@@ -1,0 +1,419 @@
+package runbooks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// The data path's values end up in drbd.conf, on parted, drbdadm and
+// gnbd_export command lines and in multipath maps, so they get patterns as
+// tight as the names': device paths stay under /dev and cannot climb out
+// of it, and every name is a plain word.
+var (
+	devPathRE    = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
+	partNumRE    = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+	drbdNameRE   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+	drbdDeviceRE = regexp.MustCompile(`^/dev/drbd(0|[1-9][0-9]{0,2})$`)
+	drbdRateRE   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
+	exportNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
+)
+
+const (
+	drbdNameRule   = "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"
+	exportNameRule = "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"
+	pairRule       = "the two hosts of a DRBD pair must be exactly the two nodes of one cman cluster"
+)
+
+// dataPath checks the sections below the clusters, bottom to top: each
+// layer refers to the hosts, the clusters and the layer below it. Checks
+// that match a layer against the one below run only when the layer below
+// has no errors of its own, so that one mistake is reported once.
+func (v *validator) dataPath(r *Runbook, hosts map[string]string) {
+	disks := v.disks(r.Disks, hosts)
+	resolved := v.drbd(r, hosts, disks)
+	v.gnbd(r, hosts, resolved)
+	v.multipath(r, hosts)
+	v.approvals(r.Approvals)
+}
+
+// hostRef checks a reference to a host of the runbook and reports whether
+// it names one.
+func (v *validator) hostRef(name, field string, hosts map[string]string) bool {
+	if msg := nameProblem(name, hostNameRE, hostNameRule); msg != "" {
+		v.fail(field, "%s", msg)
+		return false
+	}
+	if _, ok := hosts[name]; !ok {
+		v.fail(field, "%s is not a host of this runbook", quote(name))
+		return false
+	}
+	return true
+}
+
+// disks checks the spare disks and returns the field of each disk's host,
+// by host name.
+func (v *validator) disks(disks []Disk, hosts map[string]string) map[string]string {
+	seen := map[string]string{}
+	for i, d := range disks {
+		path := index("disks", i)
+		if v.hostRef(d.Host, path+".host", hosts) {
+			if first, dup := seen[d.Host]; dup {
+				v.fail(path+".host", "host %s already has a disk, %s; a host has one spare disk", quote(d.Host), v.at(first))
+			} else {
+				seen[d.Host] = path + ".host"
+			}
+		}
+		deviceOK := false
+		if msg := devicePathProblem(d.Device); msg != "" {
+			v.fail(path+".device", "%s", msg)
+		} else if last := d.Device[len(d.Device)-1]; last >= '0' && last <= '9' {
+			v.fail(path+".device", "%s ends in a digit: the kernel names the partitions of such a disk <disk>p<N>, which this schema does not support; give a whole disk such as /dev/xvdb", quote(d.Device))
+		} else {
+			deviceOK = true
+		}
+		if msg := devicePathProblem(d.Partition); msg != "" {
+			v.fail(path+".partition", "%s", msg)
+		} else if num, ok := strings.CutPrefix(d.Partition, d.Device); deviceOK && (!ok || !partNumRE.MatchString(num)) {
+			v.fail(path+".partition", "%s is not a partition of %s: want the disk followed by the partition number, as in %s", quote(d.Partition), quote(d.Device), strings.Trim(quote(d.Device+"1"), `"`))
+		}
+	}
+	return seen
+}
+
+// drbd checks the DRBD resources and reports whether they are free of
+// errors and every resource names two distinct hosts of the runbook, which
+// the checks of the exports rely on. A host holds one resource at most, because its one disk backs it.
+func (v *validator) drbd(r *Runbook, hosts, disks map[string]string) (resolved bool) {
+	resolved = true
+	disksBroken, clustersBroken := v.broken("disks"), v.broken("clusters")
+	held := map[string]string{}       // host -> field of its first resource's host entry
+	names := map[[2]string]string{}   // (name, host) -> field
+	devices := map[[2]string]string{} // (device, host) -> field
+	for i, res := range r.DRBD {
+		path := index("drbd", i)
+		nameMsg := nameProblem(res.Name, drbdNameRE, drbdNameRule)
+		if nameMsg != "" {
+			v.fail(path+".name", "%s", nameMsg)
+		}
+		deviceMsg := drbdDeviceProblem(res.Device)
+		if deviceMsg != "" {
+			v.fail(path+".device", "%s", deviceMsg)
+		}
+		switch res.Protocol {
+		case "C":
+		default:
+			v.fail(path+".protocol", "must be C: both sides are primary (allow-two-primaries), which DRBD allows only with protocol C; got %s", quote(res.Protocol))
+		}
+		if !drbdRateRE.MatchString(res.Rate) {
+			v.fail(path+".rate", "%s is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M", quote(res.Rate))
+		}
+		if res.Port < 1024 || res.Port > 65535 {
+			v.fail(path+".port", "must be from 1024 to 65535, got %d", res.Port)
+		}
+		if len(res.Hosts) != 2 {
+			v.fail(path+".hosts", "a DRBD resource needs exactly 2 hosts, got %d", len(res.Hosts))
+		}
+		listed := map[string]string{}
+		for j, h := range res.Hosts {
+			field := index(path+".hosts", j)
+			if !v.hostRef(h, field, hosts) {
+				continue
+			}
+			if first, dup := listed[h]; dup {
+				v.fail(field, "host %s is listed twice, also %s", quote(h), v.at(first))
+				continue
+			}
+			listed[h] = field
+			if _, ok := disks[h]; !ok && !disksBroken {
+				v.fail(field, "host %s has no disk; add a disks entry for it, whose partition DRBD mirrors", quote(h))
+			}
+			if nameMsg == "" {
+				if first, dup := names[[2]string{res.Name, h}]; dup {
+					v.fail(path+".name", "duplicate DRBD resource %s on host %s, also %s", quote(res.Name), quote(h), v.at(first))
+				} else {
+					names[[2]string{res.Name, h}] = path + ".name"
+				}
+			}
+			if deviceMsg == "" {
+				if first, dup := devices[[2]string{res.Device, h}]; dup {
+					v.fail(path+".device", "device %s is already used on host %s by %s", quote(res.Device), quote(h), v.at(first))
+				} else {
+					devices[[2]string{res.Device, h}] = path + ".device"
+				}
+			}
+			if first, dup := held[h]; dup {
+				v.fail(field, "host %s already holds a DRBD resource, %s; its one disk backs one resource", quote(h), v.at(first))
+			} else {
+				held[h] = field
+			}
+		}
+		if len(res.Hosts) != 2 || len(listed) != 2 {
+			// An unreadable host would also make sync_from, which
+			// defaults to the first host, look wrong.
+			resolved = false
+			if res.SyncFrom != "" {
+				if msg := nameProblem(res.SyncFrom, hostNameRE, hostNameRule); msg != "" {
+					v.fail(path+".sync_from", "%s", msg)
+				}
+			}
+			continue
+		}
+		if !clustersBroken {
+			v.pair(r, path, res.Hosts)
+		}
+		if msg := nameProblem(res.SyncFrom, hostNameRE, hostNameRule); msg != "" {
+			v.fail(path+".sync_from", "%s", msg)
+		} else if !slices.Contains(res.Hosts, res.SyncFrom) {
+			v.fail(path+".sync_from", "%s is not one of the resource's hosts %s", quote(res.SyncFrom), quoteAll(res.Hosts))
+		}
+	}
+	return resolved && !v.broken("drbd")
+}
+
+// pair checks that the two hosts of a DRBD resource are the two nodes of
+// one cman cluster, the storage cluster whose cman gnbd_export needs.
+func (v *validator) pair(r *Runbook, path string, hosts []string) {
+	c0, ok0 := r.ClusterOf(hosts[0])
+	c1, ok1 := r.ClusterOf(hosts[1])
+	switch {
+	case !ok0:
+		v.fail(index(path+".hosts", 0), "host %s is not a node of any cman cluster; %s", quote(hosts[0]), pairRule)
+	case !ok1:
+		v.fail(index(path+".hosts", 1), "host %s is not a node of any cman cluster; %s", quote(hosts[1]), pairRule)
+	case c0.Name != c1.Name:
+		v.fail(path+".hosts", "host %s is a node of cluster %s and host %s of cluster %s; %s", quote(hosts[0]), quote(c0.Name), quote(hosts[1]), quote(c1.Name), pairRule)
+	case len(c0.Nodes) != 2:
+		v.fail(path+".hosts", "cluster %s has %d nodes; %s", quote(c0.Name), len(c0.Nodes), pairRule)
+	}
+}
+
+// gnbd checks the exports and imports. Every host of every DRBD resource
+// must export the resource's device when there is a gnbd section (a pair
+// exported from one side only would give multipath one path), and the two
+// exports of a pair share a uid that no other pair uses, because the uid
+// is how multipath recognises the two paths of one disk. The checks that
+// match exports with DRBD resources run only when the resources resolved
+// (drbdResolved) and, for the search for missing exports, every export
+// did, so that one unreadable host is not also reported as a missing or
+// dangling export.
+func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool) {
+	g := r.GNBD
+	if g == nil {
+		return
+	}
+	if len(g.Exports) == 0 {
+		v.fail("gnbd.exports", "at least one export is required")
+	}
+	type uidUse struct {
+		uid   int
+		field string
+	}
+	names := map[string]string{}       // export name -> field
+	exporters := map[string]string{}   // host -> field
+	byPair := map[int]uidUse{}         // DRBD resource index -> first export's uid
+	byUID := map[int]int{}             // uid -> DRBD resource index
+	clusters := map[string][2]string{} // cluster of an export host -> host, field
+	exported := map[[2]string]bool{}   // (host, device)
+	exportsResolved := drbdResolved
+	for i, e := range g.Exports {
+		path := index("gnbd.exports", i)
+		hostOK := v.hostRef(e.Host, path+".host", hosts)
+		if hostOK {
+			if first, dup := exporters[e.Host]; dup {
+				v.fail(path+".host", "host %s already exports, %s; a storage host exports its DRBD device once", quote(e.Host), v.at(first))
+			} else {
+				exporters[e.Host] = path + ".host"
+			}
+			if c, ok := r.ClusterOf(e.Host); ok {
+				if _, seen := clusters[c.Name]; !seen {
+					clusters[c.Name] = [2]string{e.Host, path + ".host"}
+				}
+			}
+		}
+		if msg := nameProblem(e.Name, exportNameRE, exportNameRule); msg != "" {
+			v.fail(path+".name", "%s", msg)
+		} else if first, dup := names[e.Name]; dup {
+			v.fail(path+".name", "duplicate export name %s, also %s", quote(e.Name), v.at(first))
+		} else {
+			names[e.Name] = path + ".name"
+		}
+		uidOK := e.UID >= 0 && e.UID <= 65535
+		if !uidOK {
+			v.fail(path+".uid", "must be from 0 to 65535, got %d", e.UID)
+		}
+		if msg := drbdDeviceProblem(e.Device); msg != "" {
+			v.fail(path+".device", "%s", msg)
+			exportsResolved = false
+			continue
+		}
+		if !hostOK || !drbdResolved {
+			exportsResolved = false
+			continue
+		}
+		exported[[2]string{e.Host, e.Device}] = true
+		pair := slices.IndexFunc(r.DRBD, func(res DRBDResource) bool {
+			return res.Device == e.Device && slices.Contains(res.Hosts, e.Host)
+		})
+		if pair < 0 {
+			v.fail(path+".device", "no DRBD resource provides %s on host %s; export the device of the resource that lists the host", quote(e.Device), quote(e.Host))
+			continue
+		}
+		if !uidOK {
+			continue
+		}
+		res := r.DRBD[pair]
+		if first, ok := byPair[pair]; ok {
+			if first.uid != e.UID {
+				v.fail(path+".uid", "uid %d differs from uid %d of the other side of DRBD resource %s, %s; both hosts of a pair export with the same uid, so that multipath joins them into one map", e.UID, first.uid, quote(res.Name), v.at(first.field))
+			}
+			continue
+		}
+		byPair[pair] = uidUse{e.UID, path + ".uid"}
+		if other, taken := byUID[e.UID]; taken {
+			v.fail(path+".uid", "uid %d is already the uid of DRBD resource %s on %s, %s; each pair needs its own uid, or multipath would join two different disks into one map", e.UID, quote(r.DRBD[other].Name), quoteAll(r.DRBD[other].Hosts), v.at(byPair[other].field))
+		} else {
+			byUID[e.UID] = pair
+		}
+	}
+	if len(g.Exports) > 0 && exportsResolved && !v.broken("gnbd.exports") {
+		var missing []string
+		for i, res := range r.DRBD {
+			for j, h := range res.Hosts {
+				if !exported[[2]string{h, res.Device}] {
+					missing = append(missing, fmt.Sprintf("host %s of DRBD resource %s, %s", quote(h), quote(res.Name), v.at(index(index("drbd", i)+".hosts", j))))
+				}
+			}
+		}
+		if len(missing) > 0 {
+			v.fail("gnbd.exports", "no export of the resource's device from %s; with a gnbd section every host of every DRBD resource exports, so that multipath sees both paths of each pair", listed(missing, func(s string) string { return s }, "; "))
+		}
+	}
+
+	clients := g.Imports.Clients
+	if len(clients) == 0 {
+		v.fail("gnbd.imports.clients", "at least one client is required")
+	}
+	seen := map[string]string{}
+	clustersBroken := v.broken("clusters")
+	for j, c := range clients {
+		field := index("gnbd.imports.clients", j)
+		if !v.hostRef(c, field, hosts) {
+			continue
+		}
+		if first, dup := seen[c]; dup {
+			v.fail(field, "host %s is listed twice, also %s", quote(c), v.at(first))
+			continue
+		}
+		seen[c] = field
+		if clustersBroken {
+			continue
+		}
+		cl, ok := r.ClusterOf(c)
+		if !ok {
+			v.fail(field, "host %s is not a node of any cman cluster; gnbd_import needs cman on the client", quote(c))
+		} else if exp, clash := clusters[cl.Name]; clash {
+			v.fail(field, "host %s is a node of cluster %s, which export host %s is a node of, %s; an import client must be in a cluster of its own", quote(c), quote(cl.Name), quote(exp[0]), v.at(exp[1]))
+		}
+	}
+}
+
+// multipath checks that every multipath client imports the exports whose
+// paths it joins.
+func (v *validator) multipath(r *Runbook, hosts map[string]string) {
+	m := r.Multipath
+	if m == nil {
+		return
+	}
+	if len(m.Clients) == 0 {
+		v.fail("multipath.clients", "at least one client is required")
+	}
+	var imports []string
+	if r.GNBD != nil {
+		imports = r.GNBD.Imports.Clients
+	}
+	importsBroken := v.broken("gnbd.imports")
+	seen := map[string]string{}
+	for j, c := range m.Clients {
+		field := index("multipath.clients", j)
+		if !v.hostRef(c, field, hosts) {
+			continue
+		}
+		if first, dup := seen[c]; dup {
+			v.fail(field, "host %s is listed twice, also %s", quote(c), v.at(first))
+			continue
+		}
+		seen[c] = field
+		if !slices.Contains(imports, c) && !importsBroken {
+			v.fail(field, "host %s imports no GNBD exports; a multipath client must be listed in gnbd.imports.clients", quote(c))
+		}
+	}
+}
+
+func (v *validator) approvals(a Approvals) {
+	seen := map[string]string{}
+	for i, step := range a.Auto {
+		field := index("approvals.auto", i)
+		if !slices.Contains(approvalSteps, step) {
+			v.fail(field, "%s is not a step that can be approved automatically; allowed: %s", quote(step), strings.Join(approvalSteps, ", "))
+		} else if first, dup := seen[step]; dup {
+			v.fail(field, "%s is listed twice, also %s", quote(step), v.at(first))
+		} else {
+			seen[step] = field
+		}
+	}
+}
+
+// devicePathProblem checks a block device path: under /dev, lowercase
+// letters, digits and '/', and no way to climb out of /dev.
+func devicePathProblem(s string) string {
+	switch {
+	case s == "":
+		return "is required"
+	case strings.Contains(s, ".."):
+		return fmt.Sprintf("%s must not contain '..'", quote(s))
+	case strings.Contains(s, "//"):
+		return fmt.Sprintf("%s must not contain '//'", quote(s))
+	case strings.HasSuffix(s, "/"):
+		return fmt.Sprintf("%s must not end with '/'", quote(s))
+	case !devPathRE.MatchString(s):
+		return fmt.Sprintf("%s is not a device path: /dev/, a lowercase letter, then lowercase letters, digits and '/', at most 36 characters", quote(s))
+	}
+	return ""
+}
+
+// drbdDeviceProblem checks a DRBD device path, spelled as drbdadm creates
+// it: no leading zeros in the minor number.
+func drbdDeviceProblem(s string) string {
+	switch {
+	case s == "":
+		return "is required"
+	case !drbdDeviceRE.MatchString(s):
+		return fmt.Sprintf("%s is not a DRBD device: /dev/drbd and a minor number from 0 to 999 without leading zeros", quote(s))
+	}
+	return ""
+}
+
+// maxListed bounds the items an error message lists, as quote bounds
+// their length, so that a hostile list cannot flood the log.
+const maxListed = 4
+
+// quoteAll quotes a list of values from the file for an error message.
+func quoteAll(list []string) string {
+	return listed(list, quote, ", ")
+}
+
+// listed formats the first maxListed items of list and says how many more
+// there are.
+func listed[T any](list []T, format func(T) string, sep string) string {
+	var parts []string
+	for i, item := range list {
+		if i == maxListed {
+			parts = append(parts, fmt.Sprintf("and %d more", len(list)-maxListed))
+			break
+		}
+		parts = append(parts, format(item))
+	}
+	return strings.Join(parts, sep)
+}
