@@ -21,7 +21,11 @@ import (
 )
 
 // types are the registered workflow types; each must have a fixture.
-var types = []string{workflows.FormClustersName, workflows.ClusterBootstrapName, workflows.NodeJoinName}
+var types = []string{
+	workflows.FormClustersName, workflows.ClusterBootstrapName, workflows.NodeJoinName,
+	workflows.StorageLayerName, workflows.PrepareDiskName, workflows.DRBDPairName,
+	workflows.GNBDExportName, workflows.GNBDImportName, workflows.MultipathName,
+}
 
 var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 

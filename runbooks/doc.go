@@ -33,7 +33,7 @@
 //	drbd:                         # DRBD mirror pairs, both sides primary (part #2b)
 //	  - name: r0                  # required, [a-z][a-z0-9_]{0,30}; unique per host
 //	    device: /dev/drbd0        # required, /dev/drbd0 to /dev/drbd999; unique per host
-//	    protocol: C               # optional, A, B or C, default C
+//	    protocol: C               # optional, default C, the only one allowing two primaries
 //	    rate: 10M                 # optional, syncer rate [1-9][0-9]{0,5} and K, M or G, default 10M
 //	    port: 7788                # optional, 1024..65535, default 7788
 //	    hosts: [storage0a, storage0b]  # required, exactly the two nodes of one cman cluster, each

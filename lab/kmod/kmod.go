@@ -51,6 +51,10 @@ func Unload(h host.Host, name string) error {
 			keep = append(keep, line)
 		}
 	}
+	if len(keep) == 0 {
+		// No module left: the kernel's list is as it was before the first.
+		return os.Remove(h.Path(ProcModules))
+	}
 	return state.WriteFile(h.Path(ProcModules), []byte(strings.Join(keep, "")), 0o444)
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"slices"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
@@ -73,6 +75,9 @@ func install(p *host.Proc, names []string, assumeYes bool) int {
 					return err
 				}
 			}
+			if err := installFiles(p.Host, it.pkg); err != nil {
+				return err
+			}
 			d.add(it.pkg)
 		}
 		return d.write(p.Host)
@@ -131,4 +136,19 @@ func planInstall(d *db, names []string, out, errs io.Writer) []txItem {
 	}
 	fmt.Fprintln(out, msgFinishedDeps)
 	return tx
+}
+
+// installFiles writes a package's config files, keeping any the host
+// already has, as rpm keeps an admin's %config(noreplace) file.
+func installFiles(h host.Host, pkg Package) error {
+	for _, path := range slices.Sorted(maps.Keys(pkg.Files)) {
+		file := h.Path(path)
+		if _, err := os.Lstat(file); err == nil {
+			continue
+		}
+		if err := state.WriteFile(file, []byte(pkg.Files[path]), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -54,6 +55,9 @@ func remove(p *host.Proc, names []string, assumeYes bool) int {
 				if err := unlink(p.Host, l); err != nil {
 					return err
 				}
+			}
+			if err := removeFiles(p.Host, it.pkg); err != nil {
+				return err
 			}
 			d.remove(it.pkg.Name)
 		}
@@ -128,4 +132,19 @@ func installedPackage(nvr string) Package {
 	vr := strings.TrimPrefix(nvr, name+"-")
 	v, r, _ := strings.Cut(vr, "-")
 	return Package{Name: name, Version: v, Release: r, Arch: "i386"}
+}
+
+// removeFiles deletes a package's config files that are as it installed
+// them; a changed one stays.
+func removeFiles(h host.Host, pkg Package) error {
+	for path, content := range pkg.Files {
+		data, err := os.ReadFile(h.Path(path))
+		if err != nil || string(data) != content {
+			continue
+		}
+		if err := os.Remove(h.Path(path)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
