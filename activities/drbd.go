@@ -146,8 +146,9 @@ func (h *Host) drbdState(ctx context.Context, r DRBDResource) (DRBDStatus, error
 }
 
 // CreateMetadata writes DRBD's internal metadata on the disk, once: a
-// resource that is up has it, and drbdadm answers for a disk that already
-// carries valid metadata without touching it.
+// resource that is up has it, and `drbdadm dump-md` succeeds on a disk that
+// carries it (create-md would ask before overwriting it, and the agent
+// never answers yes).
 func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult, error) {
 	if err := in.Resource.check(); err != nil {
 		return ServiceResult{}, err
@@ -156,11 +157,18 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 	if err != nil || s.Connection != "Unconfigured" {
 		return ServiceResult{}, err
 	}
-	out, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name)
-	if err != nil {
-		if strings.Contains(out.Stdout+out.Stderr, "Valid meta") {
-			return ServiceResult{}, nil
+	if _, err := h.run(ctx, time.Minute, "drbdadm", "dump-md", in.Resource.Name); err == nil {
+		return ServiceResult{}, nil
+	}
+	for _, n := range in.Resource.Nodes {
+		if n.Host != h.FQDN {
+			continue
 		}
+		if disk, err := h.readState(n.Disk); err != nil || !disk.Exists {
+			return ServiceResult{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
+		}
+	}
+	if _, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name); err != nil {
 		return ServiceResult{}, err
 	}
 	return ServiceResult{Changed: true}, nil
@@ -168,8 +176,22 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 
 // DRBDUp attaches the disk and connects to the peer unless the resource is
 // up already.
+//
+// drbdadm 8.2 exits 0 from `up` even when a step failed, so the state is
+// read back: a resource up without its disk (Diskless) is not up.
 func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) {
-	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection != "Unconfigured" }, "up", in.Resource.Name)
+	res, err := h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection != "Unconfigured" }, "up", in.Resource.Name)
+	if err != nil {
+		return res, err
+	}
+	s, err := h.drbdState(ctx, in.Resource)
+	if err != nil {
+		return res, err
+	}
+	if s.Connection == "Unconfigured" || s.Disk == "Diskless" {
+		return res, transient(ErrNotReady, "%s: drbdadm up %s left it %s with disk %s", h.FQDN, in.Resource.Name, s.Connection, s.Disk)
+	}
+	return res, nil
 }
 
 // DRBDDown is the undo of DRBDUp: it detaches and disconnects, and leaves

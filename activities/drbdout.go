@@ -171,7 +171,7 @@ type MultipathPath struct {
 
 var (
 	mpathHeader = regexp.MustCompile(`^(\S+) \((\S+)\) (dm-\d+)`)
-	mpathPath   = regexp.MustCompile(`^ \\_ \S+ (\S+) (\d+:\d+) \[(\w+)\]`)
+	mpathPath   = regexp.MustCompile(`^ \\_ \S+\s+(\S+)\s+(\d+:\d+)\s+\[(\w+)\]`)
 )
 
 // ParseMultipath reads `multipath -l` (device-mapper-multipath 0.4.7):

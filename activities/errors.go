@@ -31,6 +31,8 @@ const (
 	ErrVersionConflict = "VersionConflict"
 	// ErrNotSpare is a disk the runbook calls spare that holds partitions.
 	ErrNotSpare = "DiskNotSpare"
+	// ErrNoDisk is a device a step needs that the host does not have.
+	ErrNoDisk = "NoDisk"
 	// ErrRejected is a destructive step a person refused.
 	ErrRejected = "Rejected"
 	// ErrInvalidRunbook is a runbook that does not load.
@@ -39,7 +41,7 @@ const (
 
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
-var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected}
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk}
 
 func permanent(kind, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), kind, nil)

@@ -129,7 +129,19 @@ func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (RestoreFil
 	if mode == 0 {
 		mode = 0o644
 	}
-	return RestoreFileResult{Changed: true}, h.writeFile(in.State.Path, []byte(in.State.Content), mode)
+	// Written directly, not through writeFile: a backup of what the run
+	// wrote would be the one file the run left behind.
+	real, _ := h.file(in.State.Path)
+	if err := writeAtomic(real, []byte(in.State.Content), mode); err != nil {
+		return RestoreFileResult{}, err
+	}
+	// The backup the run's own edit kept is now the file itself again.
+	if bak, err := os.ReadFile(real + BackupSuffix); err == nil && string(bak) == in.State.Content {
+		if err := os.Remove(real + BackupSuffix); err != nil {
+			return RestoreFileResult{}, err
+		}
+	}
+	return RestoreFileResult{Changed: true}, nil
 }
 
 // lock takes an exclusive lock on a host-wide lock file and returns its

@@ -37,6 +37,10 @@ func TestWriteFileKeepsABackupAndRestoreFilePutsItBack(t *testing.T) {
 		if got.Exists != want.Exists || got.Content != want.Content {
 			t.Errorf("after restore: %+v, want %+v", got, want)
 		}
+		// Back at "one", the backup of "one" has nothing more to keep.
+		if _, err := os.Stat(filepath.Join(h.Root, p+BackupSuffix)); err == nil {
+			t.Errorf("restored to %+v, a backup identical to it is left", want)
+		}
 		// A second restore finds nothing to do.
 		if res, err := h.RestoreFile(ctx, RestoreFileInput{State: want}); err != nil || res.Changed {
 			t.Errorf("second restore: %+v, %v; want no change", res, err)

@@ -158,9 +158,16 @@ func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (Servic
 	if _, err := h.lookPath(multipathdInit); err != nil {
 		return ServiceResult{Changed: restored.Changed}, nil
 	}
-	verb := "stop"
-	if in.Running {
-		verb = "restart"
+	_, err = h.run(ctx, time.Minute, multipathdInit, "status")
+	running := err == nil
+	verb := ""
+	switch {
+	case in.Running:
+		verb = "restart" // it runs again, with the restored file
+	case running:
+		verb = "stop"
+	default:
+		return ServiceResult{Changed: restored.Changed}, nil
 	}
 	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, verb); err != nil {
 		return ServiceResult{}, err

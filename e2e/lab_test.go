@@ -105,8 +105,8 @@ func (l *lab) invoked(host, tool string, args ...string) bool {
 	return false
 }
 
-// snapshot is every file of every host, with its content, except the agent's
-// lock files and the lab's own logs: what "the host as it was" means.
+// snapshot is every file of every host, with its content, except runtime
+// state: what "the host as it was" means.
 func (l *lab) snapshot() map[string]string {
 	l.t.Helper()
 	files := map[string]string{}
@@ -115,8 +115,12 @@ func (l *lab) snapshot() map[string]string {
 			return err
 		}
 		rel, _ := filepath.Rel(l.dir, p)
-		if strings.Contains(rel, "/var/lock/") {
-			return nil
+		// Runtime state, as on a real host: lock files, sockets and pid
+		// files under /var/run, multipath's bindings of names to uids.
+		for _, skip := range []string{"/var/lock/", "/var/run/", "/var/lib/multipath/"} {
+			if strings.Contains(rel, skip) {
+				return nil
+			}
 		}
 		if d.Type()&os.ModeSymlink != 0 {
 			target, _ := os.Readlink(p)

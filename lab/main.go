@@ -32,6 +32,7 @@ const usage = `usage:
             MODE: --fail N | --fail-always | --hang N | --slow DURATION [--times N]
   lab fault --dir DIR --list
   lab fault --dir DIR --clear [--host HOST]
+  lab set   --dir DIR drbd-speedup FACTOR   DRBD resyncs run FACTOR times their configured rate
   lab up    --runbook FILE --dir DIR [--host HOST]... [--address HOST:PORT] [--namespace NS]
 `
 
@@ -58,6 +59,8 @@ func run(args []string) int {
 		err = runFault(args)
 	case "up":
 		err = runUp(args)
+	case "set":
+		err = runSet(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return 0

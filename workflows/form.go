@@ -89,7 +89,7 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 		if undoErr := errors.Join(undoErrs...); undoErr != nil {
 			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", err, undoErr), ErrUndoFailed, err)
 		}
-		return res, temporal.NewNonRetryableApplicationError(err.Error(), ErrRunFailed, err)
+		return res, runFailure(err)
 	}
 	return res, nil
 }

@@ -143,13 +143,11 @@ func (l *layer) child(ctx workflow.Context, kind, name string, in any) error {
 
 // fail undoes every finished step, the last first, and returns the cause;
 // a rejected approval keeps its type so callers can tell it from a fault.
+// The error's details carry the result so far: what was approved, and
+// what no undo reverses.
 func (l *layer) fail(ctx workflow.Context, cause error) error {
 	if err := l.undo.run(ctx, nil); err != nil {
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", cause, err), ErrUndoFailed, cause)
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", cause, err), ErrUndoFailed, cause, l.res)
 	}
-	var appErr *temporal.ApplicationError
-	if errors.As(cause, &appErr) && appErr.Type() == activities.ErrRejected {
-		return temporal.NewNonRetryableApplicationError(cause.Error(), activities.ErrRejected, cause)
-	}
-	return temporal.NewNonRetryableApplicationError(cause.Error(), ErrRunFailed, cause)
+	return runFailure(cause, l.res)
 }

@@ -8,6 +8,8 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
 )
 
 // UndoStep is one recorded undo: an idempotent host activity and its input,
@@ -69,4 +71,17 @@ func undoFailed(cause error, errs []error) error {
 		msg = fmt.Sprintf("%v; and %s", cause, msg)
 	}
 	return temporal.NewNonRetryableApplicationError(msg, ErrUndoFailed, cause)
+}
+
+// runFailure is the error a composite run ends with once its undo is done:
+// RunFailedAndUndone, unless the cause was a rejection (not a fault) or a
+// step whose own undo failed (a host is left changed, which the run must
+// not hide). details carry what the caller wants reported with it.
+func runFailure(cause error, details ...any) error {
+	kind := ErrRunFailed
+	var appErr *temporal.ApplicationError
+	if errors.As(cause, &appErr) && (appErr.Type() == activities.ErrRejected || appErr.Type() == ErrUndoFailed) {
+		kind = appErr.Type()
+	}
+	return temporal.NewNonRetryableApplicationError(cause.Error(), kind, cause, details...)
 }

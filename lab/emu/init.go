@@ -78,7 +78,10 @@ func initHost(lab, bin, fqdn string) error {
 	if err := packages.EnsureDB(h); err != nil {
 		return err
 	}
-	return packages.Relink(h, bin)
+	if err := packages.Relink(h, bin); err != nil {
+		return err
+	}
+	return initBaseSystem(h, bin)
 }
 
 // WriteEtcHosts gives every host of the lab an /etc/hosts listing the
