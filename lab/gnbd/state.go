@@ -2,7 +2,6 @@ package gnbd
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
@@ -140,32 +139,14 @@ func (s *State) client(fqdn string) *Client {
 	return s.Clients[fqdn]
 }
 
-func statePath(lab string) string { return filepath.Join(state.Dir(lab), "gnbd.json") }
+// stateFile is where the lab keeps this emulation's shared state.
+const stateFile = "gnbd.json"
 
-// load reads the shared state; the file is replaced atomically, so readers
-// need no lock.
-func load(lab string) (*State, error) {
-	s := &State{}
-	if err := state.ReadJSON(statePath(lab), s); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
+func load(lab string) (*State, error) { return state.Load[State](lab, stateFile) }
 
 // change runs fn on the shared state under the lab's lock and saves it;
 // an error from fn leaves the state as it was.
-func change(lab string, fn func(*State) error) error {
-	return state.With(lab, func() error {
-		s, err := load(lab)
-		if err != nil {
-			return err
-		}
-		if err := fn(s); err != nil {
-			return err
-		}
-		return state.WriteJSON(statePath(lab), s)
-	})
-}
+func change(lab string, fn func(*State) error) error { return state.Change(lab, stateFile, fn) }
 
 // Device is a GNBD imported on a client as the other emulated tools see
 // it: multipath reads its uid the way `gnbd_import -U` gets it.
