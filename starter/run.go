@@ -147,13 +147,41 @@ func envOr(name, def string) string {
 }
 
 // describe reduces a workflow failure to what an operator acts on: the
-// innermost application error's message, with its type.
+// run's failure type, then each root cause (a run that failed on several
+// hosts has several), without the SDK's wrapping of every layer.
 func describe(err error) string {
+	var b strings.Builder
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
-		return fmt.Sprintf("%s (%s)", appErr.Error(), appErr.Type())
+		fmt.Fprintf(&b, "%s", appErr.Type())
 	}
-	return err.Error()
+	seen := map[string]bool{}
+	var walk func(error)
+	walk = func(e error) {
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(c)
+			}
+			return
+		case interface{ Unwrap() error }:
+			if c := u.Unwrap(); c != nil {
+				walk(c)
+				return
+			}
+		}
+		msg := e.Error()
+		var leaf *temporal.ApplicationError
+		if errors.As(e, &leaf) {
+			msg = fmt.Sprintf("%s (%s)", leaf.Message(), leaf.Type())
+		}
+		if !seen[msg] {
+			seen[msg] = true
+			fmt.Fprintf(&b, "\n    %s", msg)
+		}
+	}
+	walk(err)
+	return b.String()
 }
 
 func printResult(out io.Writer, workflow string, raw json.RawMessage) {
