@@ -29,6 +29,13 @@ type Output struct {
 // A non-zero exit is returned as an error carrying the status and stderr,
 // and the Output is returned either way for callers that read failures.
 func (h *Host) run(ctx context.Context, timeout time.Duration, argv ...string) (Output, error) {
+	return h.runInput(ctx, timeout, "", argv...)
+}
+
+// runInput is run with stdin: the answer to a tool's prompt, which the
+// agent gives only where a workflow decided it may (mkfs.gfs2 after an
+// approval). Without input the tool reads end of file.
+func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string, argv ...string) (Output, error) {
 	out := Output{Argv: argv, Exit: -1}
 	bin, err := h.lookPath(argv[0])
 	if err != nil {
@@ -40,7 +47,9 @@ func (h *Host) run(ctx context.Context, timeout time.Duration, argv ...string) (
 	cmd := exec.CommandContext(ctx, bin, argv[1:]...)
 	cmd.Dir = h.Root
 	cmd.Env = []string{"PATH=" + strings.Join(h.Path, ":"), "LANG=C", "LC_ALL=C"}
-	cmd.Stdin = nil
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
 	stdout, stderr := &capped{max: h.OutputLimit}, &capped{max: h.OutputLimit}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// Its own process group, so a timeout kills the tool and whatever it

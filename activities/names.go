@@ -37,6 +37,22 @@ const (
 	ConfigureMultipathName = "ConfigureMultipath"
 	MultipathMapsName      = "MultipathMaps"
 	UndoMultipathName      = "UndoMultipath"
+
+	// Volume and filesystem (part #5), and services.
+	StartServiceName         = "StartService"
+	StopServiceName          = "StopService"
+	EnableClusterLockingName = "EnableClusterLocking"
+	SignaturesName           = "Signatures"
+	PVCreateName             = "PVCreate"
+	VGCreateName             = "VGCreate"
+	LVCreateName             = "LVCreate"
+	LogicalVolumeName        = "LogicalVolume"
+	RemoveVolumeName         = "RemoveVolume"
+	MakeFilesystemName       = "MakeFilesystem"
+	MountFilesystemName      = "MountFilesystem"
+	UnmountFilesystemName    = "UnmountFilesystem"
+	TouchFileName            = "TouchFile"
+	ListFilesName            = "ListFiles"
 )
 
 // HostQueuePrefix starts the name of every host agent's task queue.

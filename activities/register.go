@@ -45,6 +45,21 @@ func (h *Host) Register(r Registry) {
 		ConfigureMultipathName: h.ConfigureMultipath,
 		MultipathMapsName:      h.MultipathMaps,
 		UndoMultipathName:      h.UndoMultipath,
+
+		StartServiceName:         h.StartService,
+		StopServiceName:          h.StopService,
+		EnableClusterLockingName: h.EnableClusterLocking,
+		SignaturesName:           h.Signatures,
+		PVCreateName:             h.PVCreate,
+		VGCreateName:             h.VGCreate,
+		LVCreateName:             h.LVCreate,
+		LogicalVolumeName:        h.LogicalVolume,
+		RemoveVolumeName:         h.RemoveVolume,
+		MakeFilesystemName:       h.MakeFilesystem,
+		MountFilesystemName:      h.MountFilesystem,
+		UnmountFilesystemName:    h.UnmountFilesystem,
+		TouchFileName:            h.TouchFile,
+		ListFilesName:            h.ListFiles,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

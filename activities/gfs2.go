@@ -1,0 +1,139 @@
+package activities
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FilesystemInput is the GFS2 filesystem on the logical volume.
+type FilesystemInput struct {
+	Device     string `json:"device"` // /dev/VG0/LV0
+	LockTable  string `json:"lock_table"`
+	Journals   int    `json:"journals"`
+	Mountpoint string `json:"mountpoint"`
+}
+
+var (
+	lvDevice   = regexp.MustCompile(`^/dev/[A-Za-z][A-Za-z0-9_]{0,31}/[A-Za-z][A-Za-z0-9_]{0,31}$`)
+	lockTable  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9_-]{1,16}$`)
+	mountpoint = regexp.MustCompile(`^/[a-z0-9_-][a-z0-9/_-]{0,62}$`)
+	fileName   = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+func (in FilesystemInput) check() error {
+	switch {
+	case !lvDevice.MatchString(in.Device):
+		return permanent(ErrBadInput, "device %q is not /dev/VG/LV", in.Device)
+	case !lockTable.MatchString(in.LockTable):
+		return permanent(ErrBadInput, "lock table %q is not cluster:fsname", in.LockTable)
+	case in.Journals < 1 || in.Journals > 64:
+		return permanent(ErrBadInput, "journals %d out of range", in.Journals)
+	case !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, ".."):
+		return permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
+	}
+	return nil
+}
+
+// MakeFilesystem runs mkfs.gfs2 unless the device already holds GFS2, and
+// answers its "Are you sure you want to proceed? [y/n]" with y: workflows
+// call it only after an approval, since it destroys what the LV held.
+func (h *Host) MakeFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	out, err := h.run(ctx, time.Minute, "blkid", in.Device)
+	if err == nil && strings.Contains(out.Stdout, `TYPE="gfs2"`) {
+		return ServiceResult{}, nil
+	}
+	if _, err := h.runInput(ctx, 10*time.Minute, "y\n", "mkfs.gfs2", "-p", "lock_dlm", "-t", in.LockTable, "-j", strconv.Itoa(in.Journals), in.Device); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// mounts lists what is mounted on the host.
+func (h *Host) mounts(ctx context.Context) ([]Mount, error) {
+	out, err := h.run(ctx, time.Minute, "mount")
+	if err != nil {
+		return nil, err
+	}
+	return ParseMounts(out.Stdout), nil
+}
+
+func mountedAt(ms []Mount, dir string) bool {
+	return slices.ContainsFunc(ms, func(m Mount) bool { return m.Dir == dir })
+}
+
+// MountFilesystem mounts the GFS2 filesystem unless it is mounted there.
+func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	ms, err := h.mounts(ctx)
+	if err != nil || mountedAt(ms, in.Mountpoint) {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, 5*time.Minute, "mount", in.Device, in.Mountpoint); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// UnmountFilesystem unmounts it unless it is not mounted.
+func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	ms, err := h.mounts(ctx)
+	if err != nil || !mountedAt(ms, in.Mountpoint) {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, 5*time.Minute, "umount", in.Mountpoint); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// FileCheckInput names a file in a mounted filesystem.
+type FileCheckInput struct {
+	Mountpoint string `json:"mountpoint"`
+	Name       string `json:"name"`
+}
+
+// FileCheckResult is what `ls` shows in the mountpoint.
+type FileCheckResult struct {
+	Host  string   `json:"host"`
+	Files []string `json:"files"`
+}
+
+// TouchFile is part #5's check, first half: touch a file on one client.
+func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
+	if !mountpoint.MatchString(in.Mountpoint) || !fileName.MatchString(in.Name) || strings.Contains(in.Mountpoint, "..") {
+		return FileCheckResult{}, permanent(ErrBadInput, "file %q in %q not well formed", in.Name, in.Mountpoint)
+	}
+	if _, err := h.run(ctx, time.Minute, "touch", in.Mountpoint+"/"+in.Name); err != nil {
+		return FileCheckResult{}, err
+	}
+	return h.ListFiles(ctx, in)
+}
+
+// ListFiles is the second half: `ls` the mountpoint on another client; with
+// a Name, it fails with a retryable NotReady until the file is listed.
+func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
+	if !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, "..") {
+		return FileCheckResult{}, permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
+	}
+	out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)
+	if err != nil {
+		return FileCheckResult{}, err
+	}
+	res := FileCheckResult{Host: h.FQDN, Files: strings.Fields(out.Stdout)}
+	if in.Name != "" && !slices.Contains(res.Files, in.Name) {
+		return res, transient(ErrNotReady, "%s: ls %s does not list %s", h.FQDN, in.Mountpoint, in.Name)
+	}
+	return res, nil
+}

@@ -1,0 +1,229 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// LVMConfPath is LVM's configuration.
+const LVMConfPath = "/etc/lvm/lvm.conf"
+
+var lockingType = regexp.MustCompile(`(?m)^(\s*locking_type\s*=\s*)\d+`)
+
+// ClusterLocking is lvm.conf with cluster-wide locking through clvmd
+// (locking_type = 3), what `lvmconf --enable-cluster` does.
+func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(conf, "${1}3") }
+
+// LVMLockingInput is empty: there is one lvm.conf.
+type LVMLockingInput struct{}
+
+// EnableClusterLocking sets locking_type = 3 in lvm.conf unless it is set.
+func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (ServiceResult, error) {
+	cur, err := h.readState(LVMConfPath)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if !cur.Exists || !lockingType.MatchString(cur.Content) {
+		return ServiceResult{}, permanent(ErrBadConfig, "%s: %s has no locking_type line: is lvm2 installed?", h.FQDN, LVMConfPath)
+	}
+	want := ClusterLocking(cur.Content)
+	if want == cur.Content {
+		return ServiceResult{}, nil
+	}
+	return ServiceResult{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
+}
+
+var (
+	lvmName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
+	mapperPath = regexp.MustCompile(`^/dev/mapper/mpath[0-9]{1,3}$`)
+)
+
+// VolumeInput is the clustered volume group and its logical volume.
+type VolumeInput struct {
+	VG      string   `json:"vg"`
+	LV      string   `json:"lv"`
+	PVs     []string `json:"pvs"`
+	Extents int      `json:"extents"`
+}
+
+func (in VolumeInput) check() error {
+	if !lvmName.MatchString(in.VG) || !lvmName.MatchString(in.LV) {
+		return permanent(ErrBadInput, "volume %s/%s: names not well formed", in.VG, in.LV)
+	}
+	for _, pv := range in.PVs {
+		if !mapperPath.MatchString(pv) {
+			return permanent(ErrBadInput, "physical volume %q: not a /dev/mapper/mpathN device", pv)
+		}
+	}
+	if in.Extents < 0 || in.Extents > 255*1000 {
+		return permanent(ErrBadInput, "extents %d out of range", in.Extents)
+	}
+	return nil
+}
+
+// PVInput is one physical volume to create; Wipe is the approval to
+// overwrite a signature the device carries.
+type PVInput struct {
+	Device string `json:"device"`
+	Wipe   bool   `json:"wipe,omitempty"`
+}
+
+// Signature is what blkid finds on a device: "" for a blank one.
+func (h *Host) signature(ctx context.Context, dev string) (string, error) {
+	out, err := h.run(ctx, time.Minute, "blkid", dev)
+	var cerr *CommandError
+	if errors.As(err, &cerr) && cerr.Output.Exit == 2 {
+		return "", nil // blkid: nothing found
+	}
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(out.Stdout), nil
+}
+
+// SignatureInput names devices to look at.
+type SignatureInput struct {
+	Devices []string `json:"devices"`
+}
+
+// SignatureResult is what each device carries, "" when blank.
+type SignatureResult struct {
+	Signatures []string `json:"signatures"`
+}
+
+// Signatures reads the devices' signatures, changing nothing: the workflow
+// asks for an approval before a pvcreate that would overwrite one.
+func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResult, error) {
+	var res SignatureResult
+	for _, d := range in.Devices {
+		if !mapperPath.MatchString(d) {
+			return res, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", d)
+		}
+		sig, err := h.signature(ctx, d)
+		if err != nil {
+			return res, err
+		}
+		res.Signatures = append(res.Signatures, sig)
+	}
+	return res, nil
+}
+
+// PVCreate makes a device an LVM physical volume unless it is one. A device
+// that carries another signature is refused unless Wipe says a person
+// approved overwriting it.
+func (h *Host) PVCreate(ctx context.Context, in PVInput) (ServiceResult, error) {
+	if !mapperPath.MatchString(in.Device) {
+		return ServiceResult{}, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", in.Device)
+	}
+	sig, err := h.signature(ctx, in.Device)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if strings.Contains(sig, `TYPE="LVM2_member"`) {
+		return ServiceResult{}, nil
+	}
+	argv := []string{"pvcreate", in.Device}
+	if sig != "" {
+		if !in.Wipe {
+			return ServiceResult{}, permanent(ErrNotSpare, "%s: %s carries %s; pvcreate would destroy it and needs an approval", h.FQDN, in.Device, sig)
+		}
+		argv = []string{"pvcreate", "-ff", "-y", in.Device}
+	}
+	if _, err := h.run(ctx, 2*time.Minute, argv...); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// VGCreate creates the clustered volume group over the PVs unless it
+// exists.
+func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
+		return ServiceResult{}, nil
+	}
+	if _, err := h.run(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// LVCreate creates the logical volume unless it exists.
+func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil {
+		return ServiceResult{}, nil
+	}
+	if _, err := h.run(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+// LVStatus is a logical volume as one client's lvdisplay shows it.
+type LVStatus struct {
+	Host    string `json:"host"`
+	UUID    string `json:"uuid"`
+	Status  string `json:"status"`
+	Extents int    `json:"extents"`
+}
+
+// LogicalVolume reads lvdisplay; with Expect set it fails with a retryable
+// NotReady until the LV is available with at least that many extents.
+func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, error) {
+	if err := in.check(); err != nil {
+		return LVStatus{}, err
+	}
+	out, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV)
+	if err != nil {
+		return LVStatus{}, transient(ErrNotReady, "%s: %v", h.FQDN, err)
+	}
+	blocks, err := ParseDisplay(out.Stdout)
+	if err != nil {
+		return LVStatus{}, err
+	}
+	le, _ := strconv.Atoi(blocks[0]["Current LE"])
+	s := LVStatus{Host: h.FQDN, UUID: blocks[0]["LV UUID"], Status: blocks[0]["LV Status"], Extents: le}
+	if s.Status != "available" || s.Extents < in.Extents {
+		return s, transient(ErrNotReady, "%s: /dev/%s/%s is %s with %d extents, want available with %d", h.FQDN, in.VG, in.LV, s.Status, s.Extents, in.Extents)
+	}
+	return s, nil
+}
+
+// RemoveVolume is the undo of the volume: it removes the LV, the VG and the
+// PVs the run created, each only if present.
+func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	changed := false
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil && in.LV != "" {
+		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", "/dev/"+in.VG+"/"+in.LV); err != nil {
+			return ServiceResult{}, err
+		}
+		changed = true
+	}
+	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
+		if _, err := h.run(ctx, 2*time.Minute, "vgremove", "-f", in.VG); err != nil {
+			return ServiceResult{}, err
+		}
+		changed = true
+	}
+	for _, pv := range in.PVs {
+		if sig, err := h.signature(ctx, pv); err == nil && strings.Contains(sig, "LVM2_member") {
+			if _, err := h.run(ctx, 2*time.Minute, "pvremove", "-f", pv); err != nil {
+				return ServiceResult{}, err
+			}
+			changed = true
+		}
+	}
+	return ServiceResult{Changed: changed}, nil
+}
