@@ -77,7 +77,11 @@ func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (Service
 	if err != nil || mountedAt(ms, in.Mountpoint) {
 		return ServiceResult{}, err
 	}
-	if _, err := h.run(ctx, 5*time.Minute, "mount", in.Device, in.Mountpoint); err != nil {
+	if out, err := h.run(ctx, 5*time.Minute, "mount", in.Device, in.Mountpoint); err != nil {
+		if strings.Contains(out.Stdout+out.Stderr, "unknown filesystem type") {
+			// The kernel has no gfs2: no retry loads it.
+			return ServiceResult{}, permanent(ErrPackageMissing, "%s: %v", h.FQDN, err)
+		}
 		return ServiceResult{}, err
 	}
 	return ServiceResult{Changed: true}, nil

@@ -100,8 +100,8 @@ type SignatureResult struct {
 func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResult, error) {
 	var res SignatureResult
 	for _, d := range in.Devices {
-		if !mapperPath.MatchString(d) {
-			return res, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", d)
+		if !mapperPath.MatchString(d) && !lvDevice.MatchString(d) {
+			return res, permanent(ErrBadInput, "device %q: not a multipath device or a logical volume", d)
 		}
 		sig, err := h.signature(ctx, d)
 		if err != nil {

@@ -174,3 +174,28 @@ func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (Servic
 	}
 	return ServiceResult{Changed: true}, nil
 }
+
+// StopMultipath flushes the maps and stops multipathd: the safe order stops
+// it before the imports under it are removed.
+func (h *Host) StopMultipath(ctx context.Context, _ MultipathInput) (ServiceResult, error) {
+	if _, err := h.lookPath("multipath"); err != nil {
+		return ServiceResult{}, nil
+	}
+	out, err := h.run(ctx, time.Minute, "multipath", "-l")
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	maps, err := ParseMultipath(out.Stdout)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	changed := false
+	if len(maps) > 0 {
+		if _, err := h.run(ctx, time.Minute, "multipath", "-F"); err != nil {
+			return ServiceResult{}, err
+		}
+		changed = true
+	}
+	res, err := h.setService(ctx, "multipathd", false)
+	return ServiceResult{Changed: changed || res.Changed}, err
+}

@@ -53,6 +53,7 @@ const (
 	UnmountFilesystemName    = "UnmountFilesystem"
 	TouchFileName            = "TouchFile"
 	ListFilesName            = "ListFiles"
+	StopMultipathName        = "StopMultipath"
 )
 
 // HostQueuePrefix starts the name of every host agent's task queue.

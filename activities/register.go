@@ -60,6 +60,7 @@ func (h *Host) Register(r Registry) {
 		UnmountFilesystemName:    h.UnmountFilesystem,
 		TouchFileName:            h.TouchFile,
 		ListFilesName:            h.ListFiles,
+		StopMultipathName:        h.StopMultipath,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -25,6 +25,9 @@ type StorageProbeResult struct {
 	Imports           []GNBDImport `json:"imports,omitempty"`
 	MultipathConf     FileState    `json:"multipath_conf"`
 	MultipathdRunning bool         `json:"multipathd_running"`
+	LVMConf           FileState    `json:"lvm_conf"`
+	ClvmdRunning      bool         `json:"clvmd_running"`
+	Mounts            []Mount      `json:"mounts,omitempty"`
 }
 
 // ProbeStorage reads a host's data path and changes nothing. Tools that are
@@ -76,6 +79,17 @@ func (h *Host) ProbeStorage(ctx context.Context, in StorageProbeInput) (StorageP
 	if _, err := h.lookPath(multipathdInit); err == nil {
 		_, err := h.run(ctx, time.Minute, multipathdInit, "status")
 		r.MultipathdRunning = err == nil
+	}
+	if r.LVMConf, err = h.readState(LVMConfPath); err != nil {
+		return r, err
+	}
+	if r.ClvmdRunning, err = h.serviceRunning(ctx, "clvmd"); err != nil {
+		return r, err
+	}
+	if _, err := h.lookPath("mount"); err == nil {
+		if r.Mounts, err = h.mounts(ctx); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }

@@ -53,6 +53,21 @@ var shippedWant = map[string]*Runbook{
 			Imports: Imports{Clients: []string{"client0", "client1"}},
 		},
 		Multipath: &Multipath{Clients: []string{"client0", "client1"}},
+		CLVM: &CLVM{
+			Clients: []string{"client0", "client1"},
+			Creator: "client0",
+			VG:      "VG0",
+			LV:      "LV0",
+			PVs:     []string{"/dev/mapper/mpath0", "/dev/mapper/mpath1"},
+			Extents: 510,
+		},
+		GFS2: &GFS2{
+			LockTable:  "client:gfs2",
+			Journals:   4,
+			Mountpoint: "/mnt",
+			Clients:    []string{"client0", "client1"},
+			Creator:    "client0", // left to its default, clvm.creator
+		},
 		// approvals.auto is [] in the file: nothing is approved automatically.
 	},
 	"lab-three-node": {
@@ -67,6 +82,72 @@ var shippedWant = map[string]*Runbook{
 			{Name: "trio", Nodes: []Node{node("node1", 1), node("node2", 2), node("node3", 3)}},
 		},
 	},
+}
+
+func init() {
+	shippedWant["scalable-storage-expand"] = expanded(shippedWant["scalable-storage"])
+}
+
+// expanded returns scalable-storage grown by a third storage pair, which
+// is what scalable-storage-expand must be: the same runbook plus the pair's
+// hosts, cluster, disks, DRBD resource and exports, its multipath map as a
+// physical volume, and the logical volume over all three. Its name and
+// description are its own.
+func expanded(storage *Runbook) *Runbook {
+	js, err := json.Marshal(storage)
+	if err != nil {
+		panic(err)
+	}
+	var r Runbook
+	if err := json.Unmarshal(js, &r); err != nil {
+		panic(err)
+	}
+	r.Name = "scalable-storage-expand"
+	r.Description = "Three DRBD storage pairs (storage0a/b, storage1a/b, storage2a/b) exported with GNBD to client0 and client1, joined with DM-Multipath, CLVM and GFS2: scalable-storage grown by one pair."
+	r.Hosts = append(r.Hosts, host("storage2a", "192.168.10.40"), host("storage2b", "192.168.10.47"))
+	// After the other storage clusters, before the client cluster.
+	r.Clusters = slices.Insert(r.Clusters, 2, Cluster{Name: "storage2", Nodes: []Node{node("storage2a", 1), node("storage2b", 2)}})
+	r.Disks = append(r.Disks,
+		Disk{Host: "storage2a", Device: "/dev/xvdb", Partition: "/dev/xvdb1"},
+		Disk{Host: "storage2b", Device: "/dev/xvdb", Partition: "/dev/xvdb1"})
+	r.DRBD = append(r.DRBD, DRBDResource{Name: "r0", Device: "/dev/drbd0", Protocol: "C", Rate: "10M", Port: 7788, Hosts: []string{"storage2a", "storage2b"}, SyncFrom: "storage2a"})
+	r.GNBD.Exports = append(r.GNBD.Exports,
+		Export{Host: "storage2a", Name: "gnbd2a", Device: "/dev/drbd0", UID: 2},
+		Export{Host: "storage2b", Name: "gnbd2b", Device: "/dev/drbd0", UID: 2})
+	r.CLVM.PVs = append(r.CLVM.PVs, "/dev/mapper/mpath2")
+	r.CLVM.Extents = 3 * 255
+	return &r
+}
+
+// TestScalableStorageExpand checks that the expansion runbook is the
+// shipped scalable-storage grown by one pair and nothing else, reading
+// both files, so that a change to one that the other lacks fails here.
+func TestScalableStorageExpand(t *testing.T) {
+	load := func(name string) *Runbook {
+		t.Helper()
+		source, data, err := Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Parse(source, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	storage, expand := load("scalable-storage"), load("scalable-storage-expand")
+	if want := expanded(storage); !reflect.DeepEqual(expand, want) {
+		g, _ := json.MarshalIndent(expand, "", "  ")
+		w, _ := json.MarshalIndent(want, "", "  ")
+		t.Errorf("scalable-storage-expand =\n%s\nwant scalable-storage grown by one pair:\n%s", g, w)
+	}
+	// The new map is the third uid's: mpath2 for uid 2.
+	if got := expand.ExportsOf("storage2b"); len(got) != 1 || got[0].UID != 2 {
+		t.Errorf("ExportsOf(storage2b) = %+v, want one export with uid 2", got)
+	}
+	if c, ok := expand.ClusterOf("storage2a"); !ok || c.Name != "storage2" {
+		t.Errorf("ClusterOf(storage2a) = %+v, %v; want storage2", c, ok)
+	}
 }
 
 func TestShippedRunbooks(t *testing.T) {
@@ -103,7 +184,7 @@ func TestShippedRunbooks(t *testing.T) {
 
 func TestBuiltin(t *testing.T) {
 	got := Builtin()
-	want := []string{"lab-three-node", "scalable-storage"}
+	want := []string{"lab-three-node", "scalable-storage", "scalable-storage-expand"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Builtin() = %q, want %q", got, want)
 	}
@@ -114,7 +195,7 @@ func TestOpenRefuses(t *testing.T) {
 		name string
 		want string
 	}{
-		{"no-such-runbook", `open runbook "no-such-runbook": no such built-in runbook; available: lab-three-node, scalable-storage`},
+		{"no-such-runbook", `open runbook "no-such-runbook": no such built-in runbook; available: lab-three-node, scalable-storage, scalable-storage-expand`},
 		{"", "not a runbook name"},
 		{"../go.mod", "not a runbook name"},
 		{"../../etc/passwd", "not a runbook name"},
@@ -190,7 +271,19 @@ func TestLookups(t *testing.T) {
 		t.Errorf("Disk(node1) without a disks section found a disk")
 	}
 	approving := &Runbook{Approvals: Approvals{Auto: []string{ApproveDRBDOverwrite}}}
-	if !approving.AutoApproved(ApproveDRBDOverwrite) || approving.AutoApproved("mkfs") {
-		t.Errorf("AutoApproved with auto [%s]: want true for it and false for mkfs", ApproveDRBDOverwrite)
+	if !approving.AutoApproved(ApproveDRBDOverwrite) || approving.AutoApproved(ApproveMkfs) || approving.AutoApproved(ApprovePVCreate) {
+		t.Errorf("AutoApproved with auto [%s]: want true for it and false for %s and %s", ApproveDRBDOverwrite, ApproveMkfs, ApprovePVCreate)
+	}
+	if r.AutoApproved(ApprovePVCreate) || r.AutoApproved(ApproveMkfs) {
+		t.Errorf("scalable-storage approves pvcreate or mkfs automatically; it approves nothing")
+	}
+	if got, want := r.GFS2.Cluster(), "client"; got != want {
+		t.Errorf("GFS2.Cluster() = %q, want %q", got, want)
+	}
+	if got, want := r.GFS2.FSName(), "gfs2"; got != want {
+		t.Errorf("GFS2.FSName() = %q, want %q", got, want)
+	}
+	if c, ok := r.ClusterOf(r.CLVM.Clients[0]); !ok || c.Name != r.GFS2.Cluster() {
+		t.Errorf("the lock table's cluster %q is not the cluster of the clvm clients, %+v", r.GFS2.Cluster(), c)
 	}
 }

@@ -26,15 +26,18 @@ const (
 	pairRule       = "the two hosts of a DRBD pair must be exactly the two nodes of one cman cluster"
 )
 
-// dataPath checks the sections below the clusters, bottom to top: each
-// layer refers to the hosts, the clusters and the layer below it. Checks
-// that match a layer against the one below run only when the layer below
-// has no errors of its own, so that one mistake is reported once.
+// dataPath checks the sections below the clusters, bottom to top, the
+// volume and the file system last: each layer refers to the hosts, the
+// clusters and the layers below it. Checks that match a layer against the
+// one below run only when the layer below has no errors of its own, so
+// that one mistake is reported once.
 func (v *validator) dataPath(r *Runbook, hosts map[string]string) {
 	disks := v.disks(r.Disks, hosts)
 	resolved := v.drbd(r, hosts, disks)
-	v.gnbd(r, hosts, resolved)
+	uids := v.gnbd(r, hosts, resolved)
 	v.multipath(r, hosts)
+	clientCluster := v.clvm(r, hosts, uids)
+	v.gfs2(r, hosts, clientCluster)
 	v.approvals(r.Approvals)
 }
 
@@ -197,11 +200,13 @@ func (v *validator) pair(r *Runbook, path string, hosts []string) {
 // match exports with DRBD resources run only when the resources resolved
 // (drbdResolved) and, for the search for missing exports, every export
 // did, so that one unreadable host is not also reported as a missing or
-// dangling export.
-func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool) {
+// dangling export. It returns the uids of the exports in ascending order,
+// one per multipath map, when every export resolved and has no error, and
+// nil when the maps are not known.
+func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool) (uids []int) {
 	g := r.GNBD
 	if g == nil {
-		return
+		return nil
 	}
 	if len(g.Exports) == 0 {
 		v.fail("gnbd.exports", "at least one export is required")
@@ -290,6 +295,12 @@ func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool)
 			v.fail("gnbd.exports", "no export of the resource's device from %s; with a gnbd section every host of every DRBD resource exports, so that multipath sees both paths of each pair", listed(missing, func(s string) string { return s }, "; "))
 		}
 	}
+	if len(g.Exports) > 0 && exportsResolved && !v.broken("gnbd.exports") {
+		for uid := range byUID {
+			uids = append(uids, uid)
+		}
+		slices.Sort(uids)
+	}
 
 	clients := g.Imports.Clients
 	if len(clients) == 0 {
@@ -317,6 +328,7 @@ func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool)
 			v.fail(field, "host %s is a node of cluster %s, which export host %s is a node of, %s; an import client must be in a cluster of its own", quote(c), quote(cl.Name), quote(exp[0]), v.at(exp[1]))
 		}
 	}
+	return uids
 }
 
 // multipath checks that every multipath client imports the exports whose

@@ -124,14 +124,20 @@ clusters:
 // follows it; every old must occur exactly once in the document as edited
 // so far.
 func editStorage(pairs ...string) string {
-	s := storageBase
+	return editDoc(storageBase, pairs...)
+}
+
+// editDoc returns doc with each old replaced by the new that follows it;
+// every old must occur exactly once in the document as edited so far, so
+// a case cannot silently test the unedited document.
+func editDoc(doc string, pairs ...string) string {
 	for i := 0; i+1 < len(pairs); i += 2 {
-		if n := strings.Count(s, pairs[i]); n != 1 {
-			panic("editStorage: " + strconv.Quote(pairs[i]) + " occurs " + strconv.Itoa(n) + " times")
+		if n := strings.Count(doc, pairs[i]); n != 1 {
+			panic("editDoc: " + strconv.Quote(pairs[i]) + " occurs " + strconv.Itoa(n) + " times")
 		}
-		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+		doc = strings.Replace(doc, pairs[i], pairs[i+1], 1)
 	}
-	return s
+	return doc
 }
 
 func TestParseStorageBase(t *testing.T) {
@@ -205,8 +211,8 @@ func TestParseStorageErrors(t *testing.T) {
 		msg   string // substring of the first error's Msg
 	}{
 		// Shape and types.
-		{"unknown section", editStorage(approvalsBlock, "approval:\n  auto: []\n"), 96, "approval", `unknown key "approval"; expected one of name, hosts, description, clusters, disks, drbd, gnbd, multipath, approvals`},
-		{"document is a list names the sections", "- name: lab\n", 1, "", "with keys name, hosts, description, clusters, got a list; it may also hold disks, drbd, gnbd, multipath, approvals"},
+		{"unknown section", editStorage(approvalsBlock, "approval:\n  auto: []\n"), 96, "approval", `unknown key "approval"; expected one of name, hosts, description, clusters, disks, drbd, gnbd, multipath, clvm, gfs2, approvals`},
+		{"document is a list names the sections", "- name: lab\n", 1, "", "with keys name, hosts, description, clusters, got a list; it may also hold disks, drbd, gnbd, multipath, clvm, gfs2, approvals"},
 		{"duplicate section", storageBase + "disks: []\n", 98, "disks", `duplicate key "disks" (first at line 44)`},
 		{"unknown disk key", editStorage("    partition: /dev/sdb2\n", "    partition: /dev/sdb2\n    size: 1G\n"), 57, "disks[3].size", `unknown key "size"; expected one of host, device, partition`},
 		{"missing partition", editStorage("    partition: /dev/sdb2\n", ""), 54, "disks[3].partition", "is required"},
@@ -316,7 +322,7 @@ func TestParseStorageErrors(t *testing.T) {
 		{"multipath without clients", editStorage(multipathBlock, "multipath: {}\n"), 93, "multipath.clients", "is required"},
 
 		// Approvals.
-		{"unknown approval", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, mkfs]\n"), 97, "approvals.auto[1]", `"mkfs" is not a step that can be approved automatically; allowed: drbd-overwrite`},
+		{"unknown approval", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, vgextend]\n"), 97, "approvals.auto[1]", `"vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`},
 		{"approval listed twice", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, drbd-overwrite]\n"), 97, "approvals.auto[1]", `"drbd-overwrite" is listed twice, also approvals.auto[0] (line 97)`},
 		{"approval misspelt", editStorage("  auto: [drbd-overwrite]\n", "  auto: [DRBD-overwrite]\n"), 97, "approvals.auto[0]", "is not a step that can be approved automatically"},
 	}
@@ -352,7 +358,7 @@ func TestParseStorageReportsAllErrors(t *testing.T) {
 		"    device: /dev/xvdc\n", "    device: /dev/xvdc/\n",
 		"    rate: 40M\n", "    rate: fast\n",
 		"      name: gnbd0b\n", "      name: gnbd0a\n",
-		"  auto: [drbd-overwrite]\n", "  auto: [mkfs]\n",
+		"  auto: [drbd-overwrite]\n", "  auto: [vgextend]\n",
 	)
 	var got []string
 	for _, e := range errorList(t, func() error { _, err := Parse(src, []byte(in)); return err }()) {
@@ -363,7 +369,7 @@ func TestParseStorageReportsAllErrors(t *testing.T) {
 		`runbooks/x.yaml:53: disks[2].device: "/dev/xvdc/" must not end with '/'`,
 		`runbooks/x.yaml:68: drbd[1].rate: "fast" is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M`,
 		`runbooks/x.yaml:81: gnbd.exports[1].name: duplicate export name "gnbd0a", also gnbd.exports[0].name (line 77)`,
-		`runbooks/x.yaml:98: approvals.auto[0]: "mkfs" is not a step that can be approved automatically; allowed: drbd-overwrite`,
+		`runbooks/x.yaml:98: approvals.auto[0]: "vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -447,10 +453,10 @@ func TestValidateStorage(t *testing.T) {
 
 	r.DRBD[0] = DRBDResource{Name: "r0", Device: "/dev/drbd0", Protocol: "C", Rate: "10M", Port: 7788, Hosts: []string{"storage0a", "storage0b"}, SyncFrom: "storage0b"}
 	r.GNBD.Exports[3].UID = 8
-	r.Approvals.Auto = append(r.Approvals.Auto, "mkfs")
+	r.Approvals.Auto = append(r.Approvals.Auto, "vgextend")
 	want = strings.Join([]string{
 		`gnbd.exports[3].uid: uid 8 differs from uid 7 of the other side of DRBD resource "r1", gnbd.exports[2].uid; both hosts of a pair export with the same uid, so that multipath joins them into one map`,
-		`approvals.auto[1]: "mkfs" is not a step that can be approved automatically; allowed: drbd-overwrite`,
+		`approvals.auto[1]: "vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`,
 	}, "\n")
 	if err := r.Validate(); err == nil || err.Error() != want {
 		t.Errorf("Validate() = %v, want\n%s", err, want)

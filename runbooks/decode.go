@@ -35,7 +35,7 @@ var (
 	runbookKeys = schema{
 		required: []string{"name", "hosts"},
 		optional: []string{"description", "clusters"},
-		sections: []string{"disks", "drbd", "gnbd", "multipath", "approvals"},
+		sections: []string{"disks", "drbd", "gnbd", "multipath", "clvm", "gfs2", "approvals"},
 	}
 	hostKeys      = schema{required: []string{"name", "fqdn", "address"}}
 	clusterKeys   = schema{required: []string{"name", "nodes"}, optional: []string{"two_node"}}
@@ -46,6 +46,8 @@ var (
 	exportKeys    = schema{required: []string{"host", "name", "device", "uid"}}
 	importKeys    = schema{required: []string{"clients"}}
 	multipathKeys = schema{required: []string{"clients"}}
+	clvmKeys      = schema{required: []string{"clients", "vg", "lv", "pvs", "extents"}, optional: []string{"creator"}}
+	gfs2Keys      = schema{required: []string{"lock_table", "journals", "mountpoint"}, optional: []string{"clients", "creator"}}
 	approvalKeys  = schema{optional: []string{"auto"}}
 )
 
@@ -78,6 +80,12 @@ func (d *decoder) runbook(n *yaml.Node) *Runbook {
 	if n := f["multipath"]; n != nil {
 		af := d.mapping(n, "multipath", multipathKeys)
 		r.Multipath = &Multipath{Clients: d.strs(af["clients"], "multipath.clients")}
+	}
+	if n := f["clvm"]; n != nil {
+		r.CLVM = d.clvm(n, "clvm")
+	}
+	if n := f["gfs2"]; n != nil {
+		r.GFS2 = d.gfs2(n, "gfs2", r.CLVM)
 	}
 	if n := f["approvals"]; n != nil {
 		af := d.mapping(n, "approvals", approvalKeys)
@@ -188,6 +196,48 @@ func (d *decoder) export(n *yaml.Node, path string) Export {
 		Device: d.str(f["device"], path+".device"),
 		UID:    d.integer(f["uid"], path+".uid"),
 	}
+}
+
+// clvm decodes the clvm section; the creator defaults to the first client.
+func (d *decoder) clvm(n *yaml.Node, path string) *CLVM {
+	f := d.mapping(n, path, clvmKeys)
+	c := &CLVM{
+		Clients: d.strs(f["clients"], path+".clients"),
+		VG:      d.str(f["vg"], path+".vg"),
+		LV:      d.str(f["lv"], path+".lv"),
+		PVs:     d.strs(f["pvs"], path+".pvs"),
+		Extents: d.integer(f["extents"], path+".extents"),
+	}
+	if v := f["creator"]; v != nil {
+		c.Creator = d.str(v, path+".creator")
+	} else if len(c.Clients) > 0 {
+		c.Creator = c.Clients[0]
+	}
+	return c
+}
+
+// gfs2 decodes the gfs2 section; the clients default to every client of
+// clvm and the creator to clvm's creator, when there is a clvm section. A
+// clients key that is present keeps its value, even an empty list, for the
+// validator to refuse.
+func (d *decoder) gfs2(n *yaml.Node, path string, clvm *CLVM) *GFS2 {
+	f := d.mapping(n, path, gfs2Keys)
+	g := &GFS2{
+		LockTable:  d.str(f["lock_table"], path+".lock_table"),
+		Journals:   d.integer(f["journals"], path+".journals"),
+		Mountpoint: d.str(f["mountpoint"], path+".mountpoint"),
+	}
+	if v := f["clients"]; v != nil {
+		g.Clients = d.strs(v, path+".clients")
+	} else if clvm != nil {
+		g.Clients = slices.Clone(clvm.Clients)
+	}
+	if v := f["creator"]; v != nil {
+		g.Creator = d.str(v, path+".creator")
+	} else if clvm != nil {
+		g.Creator = clvm.Creator
+	}
+	return g
 }
 
 // strs returns a list of strings, recording the line of each item so that

@@ -1,9 +1,10 @@
 // Package runbooks loads the YAML runbooks that describe which hosts take
-// part in a build, how they form cman clusters and how the storage data
-// path runs through them (disks, DRBD pairs, GNBD exports and imports,
-// multipath), and refuses anything it does not fully understand, because
-// every name in a runbook ends up on a command line or in a configuration
-// file of a real host.
+// part in a build, how they form cman clusters, how the storage data path
+// runs through them (disks, DRBD pairs, GNBD exports and imports,
+// multipath) and which volume and file system sit on top (CLVM, GFS2),
+// and refuses anything it does not fully understand, because every name
+// in a runbook ends up on a command line or in a configuration file of a
+// real host.
 //
 // A runbook looks like this:
 //
@@ -53,8 +54,33 @@
 //	                              # each a node of a cman cluster that has no export host
 //	multipath:                    # DM-Multipath (part #4)
 //	  clients: [client0, client1] # required, at least one; each must be an import client
+//
+// The volume and the file system on it come last; each is optional, but
+// clvm needs multipath and gfs2 needs clvm:
+//
+//	clvm:                         # clustered LVM on the clients (part #5)
+//	  clients: [client0, client1] # required; exactly the nodes of one cman cluster, the clients',
+//	                              # each a multipath client: clvmd runs on every node
+//	  creator: client0            # optional, one of clients, default the first: where pvcreate,
+//	                              # vgcreate --clustered y and lvcreate run
+//	  vg: VG0                     # required, [A-Za-z][A-Za-z0-9_]{0,31}
+//	  lv: LV0                     # required, the same, and none of LVM's reserved names
+//	                              # (snapshot*, pvmove*, *_mlog*, *_mimage*, ...)
+//	  pvs: [/dev/mapper/mpath0, /dev/mapper/mpath1]  # required; exactly one per multipath map:
+//	                              # mpathN is the map of the N-th GNBD uid in ascending order
+//	  extents: 510                # required, LV size in extents of 4 MiB, 1 to 255 per pv
+//	                              # (a 1 GiB volume holds 255)
+//	gfs2:                         # GFS2 on the logical volume (part #5)
+//	  lock_table: client:gfs2     # required, <cluster>:<fsname>; the cluster is the clvm clients'
+//	                              # (lock_dlm mounts only there), fsname [A-Za-z0-9_-]{1,16}
+//	  journals: 4                 # required, 1..64 and at least one per client
+//	  mountpoint: /mnt            # required, /[a-z0-9/_-]{0,63}, no "..", "//" or trailing '/',
+//	                              # not "/" and not a system directory such as /etc or /var
+//	  clients: [client0, client1] # optional, clvm clients that mount, default every clvm client
+//	  creator: client0            # optional, one of clients, default clvm.creator: where
+//	                              # mkfs.gfs2 runs
 //	approvals:                    # destructive steps that proceed without waiting for a person
-//	  auto: []                    # optional, default none; allowed: drbd-overwrite
+//	  auto: []                    # optional, default none; allowed: drbd-overwrite, pvcreate, mkfs
 //
 // Defaults are filled in when a runbook is loaded, so code reading one never
 // applies them itself.

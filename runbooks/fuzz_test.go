@@ -15,6 +15,7 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(base))
 	f.Add([]byte(storageBase))
+	f.Add([]byte(volumeBase))
 	for _, name := range Builtin() {
 		_, data, err := Open(name)
 		if err != nil {
@@ -31,6 +32,13 @@ func FuzzParse(f *testing.F) {
 		"drbd: [{name: r0, device: /dev/drbd0, hosts: [s, t], port: 7790}]\n" +
 		"gnbd: {exports: [{host: s, name: e0, device: /dev/drbd0, uid: 0}, {host: t, name: e1, device: /dev/drbd0, uid: 0}], imports: {clients: [c]}}\n" +
 		"multipath: {clients: [c]}\napprovals: {auto: [drbd-overwrite]}\n"))
+	f.Add([]byte("name: a\nhosts: [{name: s, fqdn: s.c, address: 10.0.0.1}, {name: t, fqdn: t.c, address: 10.0.0.2}, {name: c, fqdn: c.c, address: 10.0.0.3}]\n" +
+		"clusters: [{name: st, nodes: [{host: s, nodeid: 1}, {host: t, nodeid: 2}]}, {name: cl, nodes: [{host: c, nodeid: 1}]}]\n" +
+		"disks: [{host: s, device: /dev/xvdb, partition: /dev/xvdb1}, {host: t, device: /dev/sdb, partition: /dev/sdb2}]\n" +
+		"drbd: [{name: r0, device: /dev/drbd0, hosts: [s, t]}]\n" +
+		"gnbd: {exports: [{host: s, name: e0, device: /dev/drbd0, uid: 3}, {host: t, name: e1, device: /dev/drbd0, uid: 3}], imports: {clients: [c]}}\n" +
+		"multipath: {clients: [c]}\nclvm: {clients: [c], vg: V, lv: L, pvs: [/dev/mapper/mpath0], extents: 1}\n" +
+		"gfs2: {lock_table: \"cl:f\", journals: 1, mountpoint: /m, clients: [c], creator: c}\napprovals: {auto: [pvcreate, mkfs]}\n"))
 	f.Add([]byte("name: lab\n---\nname: lab\n"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {

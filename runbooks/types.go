@@ -1,6 +1,9 @@
 package runbooks
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Runbook is a loaded and validated runbook. The JSON tags are the shape in
 // which workflows carry it, so renaming one breaks running histories; the
@@ -18,6 +21,9 @@ type Runbook struct {
 	DRBD      []DRBDResource `json:"drbd,omitempty" yaml:"drbd,omitempty"`
 	GNBD      *GNBD          `json:"gnbd,omitempty" yaml:"gnbd,omitempty"`
 	Multipath *Multipath     `json:"multipath,omitempty" yaml:"multipath,omitempty"`
+	// The volume and the file system on it (part #5), optional too.
+	CLVM *CLVM `json:"clvm,omitempty" yaml:"clvm,omitempty"`
+	GFS2 *GFS2 `json:"gfs2,omitempty" yaml:"gfs2,omitempty"`
 	// Approvals uses omitzero rather than omitempty, which encoding/json
 	// ignores on structs, so that a runbook without approvals encodes to
 	// the same JSON as before the section existed.
@@ -104,6 +110,50 @@ type Multipath struct {
 	Clients []string `json:"clients" yaml:"clients"`
 }
 
+// CLVM is the clustered volume of part #5: clvmd runs on Clients, all the
+// nodes of the clients' cman cluster, and on Creator alone pvcreate makes
+// each multipath map in PVs a physical volume, vgcreate --clustered y
+// makes them volume group VG, and lvcreate makes logical volume LV of
+// Extents extents of 4 MiB, /dev/VG/LV. Creator holds its default, the
+// first client, when the file leaves it out.
+type CLVM struct {
+	Clients []string `json:"clients" yaml:"clients"`
+	Creator string   `json:"creator" yaml:"creator"`
+	VG      string   `json:"vg" yaml:"vg"`
+	LV      string   `json:"lv" yaml:"lv"`
+	PVs     []string `json:"pvs" yaml:"pvs"`
+	Extents int      `json:"extents" yaml:"extents"`
+}
+
+// GFS2 is the file system of part #5 on the CLVM logical volume: on
+// Creator alone, mkfs.gfs2 -p lock_dlm -t LockTable -j Journals; on every
+// one of Clients, mount at Mountpoint. Clients and Creator hold their
+// defaults, every CLVM client and the CLVM creator, when the file leaves
+// them out.
+type GFS2 struct {
+	LockTable  string   `json:"lock_table" yaml:"lock_table"`
+	Journals   int      `json:"journals" yaml:"journals"`
+	Mountpoint string   `json:"mountpoint" yaml:"mountpoint"`
+	Clients    []string `json:"clients" yaml:"clients"`
+	Creator    string   `json:"creator" yaml:"creator"`
+}
+
+// Cluster returns the cluster part of the lock table, the part before the
+// colon: lock_dlm mounts the file system only on nodes of the cman cluster
+// of that name.
+func (g GFS2) Cluster() string {
+	cluster, _, _ := strings.Cut(g.LockTable, ":")
+	return cluster
+}
+
+// FSName returns the file system part of the lock table, the part after
+// the colon, which names the file system's locks within the cluster; ""
+// when the lock table has no colon.
+func (g GFS2) FSName() string {
+	_, fsName, _ := strings.Cut(g.LockTable, ":")
+	return fsName
+}
+
 // Approvals lists the destructive steps that proceed without waiting for a
 // person. Everything not listed in Auto waits for an approval.
 type Approvals struct {
@@ -114,8 +164,16 @@ type Approvals struct {
 // primary with --overwrite-data-of-peer, destroying the other side's data.
 const ApproveDRBDOverwrite = "drbd-overwrite"
 
+// ApprovePVCreate is the step that runs pvcreate on a multipath map that
+// already carries a signature, destroying what the device held.
+const ApprovePVCreate = "pvcreate"
+
+// ApproveMkfs is the step that runs mkfs.gfs2 on the logical volume,
+// destroying what it held.
+const ApproveMkfs = "mkfs"
+
 // approvalSteps are the values Approvals.Auto accepts.
-var approvalSteps = []string{ApproveDRBDOverwrite}
+var approvalSteps = []string{ApproveDRBDOverwrite, ApprovePVCreate, ApproveMkfs}
 
 // Host returns the host with the given short name, so callers resolve
 // references without scanning the list themselves.

@@ -17,6 +17,11 @@ type request struct {
 	resource string
 }
 
+// whole is the input of the procedures that act on a whole runbook.
+func whole(string) func(r request) (any, error) {
+	return func(r request) (any, error) { return workflows.RunbookInput{RunbookRef: r.ref}, nil }
+}
+
 // onHost is the input of the procedures that act on one host.
 func onHost(name string) func(r request) (any, error) {
 	return func(r request) (any, error) {
@@ -58,6 +63,11 @@ var procedures = []procedure{
 	{"storage-layer", workflows.StorageLayerName, "disks, DRBD pairs, GNBD exports and imports, multipath: parts #2 to #4", func(r request) (any, error) {
 		return workflows.StorageLayerInput{RunbookRef: r.ref}, nil
 	}},
+	{"storage-build", workflows.StorageBuildName, "the whole series: clusters, data path, clustered volume, GFS2 and the file check", whole(workflows.StorageBuildName)},
+	{"clvm", workflows.CLVMName, "part #5: lvm.conf locking, clvmd, the clustered volume group and logical volume", whole(workflows.CLVMName)},
+	{"gfs2", workflows.GFS2Name, "part #5: mkfs.gfs2 (after approval), mount on every client, the file check", whole(workflows.GFS2Name)},
+	{"shutdown", workflows.ShutdownName, "stop the whole stack in the safe order", whole(workflows.ShutdownName)},
+	{"startup", workflows.StartupName, "start the whole stack in the safe order", whole(workflows.StartupName)},
 	{"prepare-disk", workflows.PrepareDiskName, "partition a storage host's spare disk (--host)", onHost("prepare-disk")},
 	{"drbd-pair", workflows.DRBDPairName, "bring up the DRBD pair of a storage cluster (--cluster, optional --resource)", func(r request) (any, error) {
 		if r.cluster == "" {

@@ -23,6 +23,8 @@ type StepResult struct {
 	Undo         []UndoStep `json:"undo,omitempty"`
 	Irreversible []string   `json:"irreversible,omitempty"`
 	Approvals    []Approval `json:"approvals,omitempty"`
+	// Checks are what the procedure verified, in words.
+	Checks []string `json:"checks,omitempty"`
 }
 
 // PrepareDisk is part #2a in the guest: the host's spare disk gets a gpt

@@ -27,6 +27,9 @@ const ErrRunFailed = "RunFailedAndUndone"
 type FormClustersResult struct {
 	Runbook  string          `json:"runbook"`
 	Clusters []ClusterResult `json:"clusters"`
+	// Changes are the undo records of every node brought in, for a parent
+	// that must undo the whole run when a later step fails.
+	Changes []NodeChange `json:"changes,omitempty"`
 }
 
 // ClusterResult is one formed cluster: its config version and members.
@@ -90,6 +93,11 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", err, undoErr), ErrUndoFailed, err)
 		}
 		return res, runFailure(err)
+	}
+	for i := range sagas {
+		for _, c := range sagas[i].undos {
+			res.Changes = append(res.Changes, *c)
+		}
 	}
 	return res, nil
 }

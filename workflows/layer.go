@@ -26,6 +26,9 @@ type StorageLayerResult struct {
 	Done         []string   `json:"done"`
 	Approvals    []Approval `json:"approvals,omitempty"`
 	Irreversible []string   `json:"irreversible,omitempty"`
+	// Undo is the layer's undo log, for a parent that must undo it when a
+	// later step fails.
+	Undo []UndoStep `json:"undo,omitempty"`
 }
 
 // StorageLayer runs parts #2 to #4 for a runbook, as child workflows in
@@ -81,6 +84,7 @@ func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResul
 	if err := errors.Join(errs...); err != nil {
 		return l.res, l.fail(ctx, err)
 	}
+	l.res.Undo = l.undo.steps
 	return l.res, nil
 }
 

@@ -17,4 +17,9 @@ const (
 	GNBDImportName   = "GNBDImport"
 	MultipathName    = "Multipath"
 	StorageLayerName = "StorageLayer"
+	CLVMName         = "CLVM"
+	GFS2Name         = "GFS2"
+	StorageBuildName = "StorageBuild"
+	ShutdownName     = "Shutdown"
+	StartupName      = "Startup"
 )

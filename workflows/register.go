@@ -21,4 +21,9 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(GNBDImport, workflow.RegisterOptions{Name: GNBDImportName})
 	r.RegisterWorkflowWithOptions(Multipath, workflow.RegisterOptions{Name: MultipathName})
 	r.RegisterWorkflowWithOptions(StorageLayer, workflow.RegisterOptions{Name: StorageLayerName})
+	r.RegisterWorkflowWithOptions(CLVM, workflow.RegisterOptions{Name: CLVMName})
+	r.RegisterWorkflowWithOptions(GFS2, workflow.RegisterOptions{Name: GFS2Name})
+	r.RegisterWorkflowWithOptions(StorageBuild, workflow.RegisterOptions{Name: StorageBuildName})
+	r.RegisterWorkflowWithOptions(Shutdown, workflow.RegisterOptions{Name: ShutdownName})
+	r.RegisterWorkflowWithOptions(Startup, workflow.RegisterOptions{Name: StartupName})
 }
