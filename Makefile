@@ -13,12 +13,24 @@ demo: build
 	./scripts/demo
 
 ## test: every test: unit, workflow, activity, replay and end to end on the real dev server
-test: $(TEMPORAL) $(BIN)/workflowcheck
+test: $(TEMPORAL) $(BIN)/workflowcheck webui-deps
 	$(GO) vet ./...
 	$(BIN)/workflowcheck ./workflows/...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 build: $(TEMPORAL) $(CMDS)
+
+## webui-deps: what the Web UI test drives the UI with: Debian's Chromium, and
+## playwright-core from e2e/webui/package-lock.json (it downloads no browser)
+.PHONY: webui-deps
+webui-deps: e2e/webui/node_modules/.package-lock.json
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# npm ci writes node_modules/.package-lock.json: a missing node_modules or a
+# changed lock installs again.
+e2e/webui/node_modules/.package-lock.json: e2e/webui/package-lock.json
+	npm ci --prefix e2e/webui --no-audit --no-fund --loglevel=error
 
 # The Temporal CLI (dev server + Web UI), pinned in tools/go.mod.
 $(TEMPORAL): tools/go.mod tools/go.sum
@@ -38,7 +50,7 @@ replay-record: build
 lint: $(BIN)/workflowcheck
 	$(GO) vet ./...
 	$(BIN)/workflowcheck ./workflows/...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
 	rm -rf $(BIN) .demo

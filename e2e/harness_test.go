@@ -22,11 +22,12 @@ import (
 
 // namespaces are created with the server, one per test that needs
 // isolation from the others' host queues.
-var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage"}
+var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage", "build", "webui"}
 
 var (
 	bin        string // directory of the binaries built from this checkout
 	serverAddr string
+	uiAddr     string // the dev server's Web UI, as http://host:port
 	repo       string
 )
 
@@ -89,12 +90,16 @@ func freePort() int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startServer runs the dev server in memory, headless, and waits until a
-// client can reach every namespace.
+// startServer runs the dev server in memory, with its Web UI for the
+// browser test, and waits until a client can reach every namespace.
 func startServer(tmp string) (func(), error) {
-	port := freePort()
+	port, uiPort := freePort(), freePort()
+	for uiPort == port {
+		uiPort = freePort()
+	}
 	serverAddr = fmt.Sprintf("127.0.0.1:%d", port)
-	args := []string{"server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--log-level", "error"}
+	uiAddr = fmt.Sprintf("http://127.0.0.1:%d", uiPort)
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--ui-port", fmt.Sprint(uiPort), "--log-level", "error"}
 	for _, ns := range namespaces {
 		args = append(args, "--namespace", ns)
 	}
@@ -108,7 +113,9 @@ func startServer(tmp string) (func(), error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() { _ = cmd.Process.Kill(); <-exited }
 	deadline := time.Now().Add(2 * time.Minute)
 	for _, ns := range namespaces {
 		for {
@@ -124,6 +131,13 @@ func startServer(tmp string) (func(), error) {
 			}
 			if err == nil {
 				break
+			}
+			select {
+			case werr := <-exited:
+				// Dead already: say so now, not after the deadline.
+				data, _ := os.ReadFile(logf.Name())
+				return nil, fmt.Errorf("dev server exited (%v) before it was ready:\n%s", werr, data)
+			default:
 			}
 			if time.Now().After(deadline) {
 				stop()
