@@ -37,8 +37,8 @@ var (
 
 // PrepareDisk is part #2a in the guest: a gpt label, one primary partition
 // over the whole disk, the lvm flag. It only ever writes to a disk with no
-// partition table: a disk that has one, but not the partition asked for,
-// may hold data, and is a permanent error for a person to look at.
+// partitions: one partitioned any other way may hold data, and is a
+// permanent error for a person to look at.
 func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (DiskResult, error) {
 	if err := checkDevice(in.Device); err != nil {
 		return DiskResult{}, err
@@ -58,13 +58,14 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (DiskResult, error
 	if err != nil {
 		return DiskResult{}, err
 	}
-	if labelled && partedGPT.MatchString(text) && partedOne.MatchString(text) {
+	if labelled && partedGPT.MatchString(text) && partedOne.MatchString(text) && len(partedAny.FindAllString(text, -1)) == 1 {
 		return DiskResult{}, nil
 	}
 	if labelled && partedAny.MatchString(text) {
 		return DiskResult{}, permanent(ErrNotSpare, "%s: %s already has partitions; the runbook needs a spare disk:\n%s", h.FQDN, in.Device, text)
 	}
-	if !labelled {
+	if !labelled || !partedGPT.MatchString(text) {
+		// No label, or an empty one of another type: nothing to lose.
 		if _, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "mklabel", "gpt"); err != nil {
 			return DiskResult{}, err
 		}

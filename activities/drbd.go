@@ -56,6 +56,9 @@ func (r DRBDResource) check() error {
 	switch {
 	case !drbdName.MatchString(r.Name):
 		return bad("name is not well formed")
+	case r.Name == "all":
+		// drbdadm reads it as every resource of the host.
+		return bad("name is drbdadm's word for every resource")
 	case r.Minor() < 0:
 		return bad("device %q is not /dev/drbdN", r.Device)
 	case r.Protocol != "A" && r.Protocol != "B" && r.Protocol != "C":
@@ -154,7 +157,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 		return ServiceResult{}, err
 	}
 	s, err := h.drbdState(ctx, in.Resource)
-	if err != nil || s.Connection != "Unconfigured" {
+	if err != nil || s.up() {
 		return ServiceResult{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "drbdadm", "dump-md", in.Resource.Name); err == nil {
@@ -180,7 +183,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 // drbdadm 8.2 exits 0 from `up` even when a step failed, so the state is
 // read back: a resource up without its disk (Diskless) is not up.
 func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) {
-	res, err := h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection != "Unconfigured" }, "up", in.Resource.Name)
+	res, err := h.drbdSet(ctx, in, DRBDStatus.up, "up", in.Resource.Name)
 	if err != nil {
 		return res, err
 	}
@@ -193,6 +196,11 @@ func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) 
 	}
 	return res, nil
 }
+
+// up is a resource configured with its disk. One that came up Diskless (no
+// meta data yet) is not: CreateMetadata still writes the meta data, and
+// DRBDUp runs `drbdadm up` again, which attaches the disk.
+func (s DRBDStatus) up() bool { return s.Connection != "Unconfigured" && s.Disk != "Diskless" }
 
 // DRBDDown is the undo of DRBDUp: it detaches and disconnects, and leaves
 // the metadata and the data as they are.

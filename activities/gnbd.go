@@ -117,15 +117,17 @@ type UnexportInput struct {
 // GNBDUnexport is the undo of GNBDExport: it removes the named exports that
 // exist.
 func (h *Host) GNBDUnexport(ctx context.Context, in UnexportInput) (ServiceResult, error) {
+	for _, name := range in.Names {
+		if !gnbdName.MatchString(name) {
+			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", name)
+		}
+	}
 	list, running, err := h.exports(ctx)
 	if err != nil || !running {
 		return ServiceResult{}, err
 	}
 	changed := false
 	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", name)
-		}
 		if slices.ContainsFunc(list, func(e GNBDExport) bool { return e.Name == name }) {
 			if _, err := h.run(ctx, time.Minute, "gnbd_export", "-r", name); err != nil {
 				return ServiceResult{}, err
@@ -204,15 +206,17 @@ type UnimportInput struct {
 // GNBDUnimport is the undo of GNBDImport: it removes the named imports
 // that exist.
 func (h *Host) GNBDUnimport(ctx context.Context, in UnimportInput) (ServiceResult, error) {
+	for _, name := range in.Names {
+		if !gnbdName.MatchString(name) {
+			return ServiceResult{}, permanent(ErrBadInput, "import name %q not well formed", name)
+		}
+	}
 	list, err := h.imports(ctx)
 	if err != nil {
 		return ServiceResult{}, err
 	}
 	changed := false
 	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return ServiceResult{}, permanent(ErrBadInput, "import name %q not well formed", name)
-		}
 		if slices.ContainsFunc(list, func(im GNBDImport) bool { return im.Name == name }) {
 			if _, err := h.run(ctx, time.Minute, "gnbd_import", "-r", name); err != nil {
 				return ServiceResult{}, err

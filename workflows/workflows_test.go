@@ -88,6 +88,27 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 	stub(env, rec, activities.ConfigureMultipathName, activities.MultipathInput{}, activities.MultipathResult{Changed: true})
 	stub(env, rec, activities.MultipathMapsName, activities.MultipathInput{}, activities.MultipathResult{})
 	stub(env, rec, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.StopMultipathName, activities.MultipathInput{}, activities.ServiceResult{Changed: true})
+	// Part #5, on blank devices.
+	for _, name := range []string{activities.StartServiceName, activities.StopServiceName} {
+		stub(env, rec, name, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
+	}
+	stub(env, rec, activities.EnableClusterLockingName, activities.LVMLockingInput{}, activities.ServiceResult{Changed: true})
+	env.OnActivity(activities.SignaturesName, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SignatureInput) (activities.SignatureResult, error) {
+		rec.note(ctx, activities.SignaturesName)
+		return activities.SignatureResult{Signatures: make([]string, len(in.Devices))}, nil
+	}).Maybe()
+	stub(env, rec, activities.PVCreateName, activities.PVInput{}, activities.ServiceResult{Changed: true})
+	for _, name := range []string{activities.VGCreateName, activities.LVCreateName, activities.RemoveVolumeName} {
+		stub(env, rec, name, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
+	}
+	stub(env, rec, activities.LogicalVolumeName, activities.VolumeInput{}, activities.LVStatus{UUID: "s1RcrS", Status: "available", Extents: 510})
+	for _, name := range []string{activities.MakeFilesystemName, activities.MountFilesystemName, activities.UnmountFilesystemName} {
+		stub(env, rec, name, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
+	}
+	for _, name := range []string{activities.TouchFileName, activities.ListFilesName} {
+		stub(env, rec, name, activities.FileCheckInput{}, activities.FileCheckResult{Files: []string{"ieiri"}})
+	}
 	return env, rec
 }
 
