@@ -35,7 +35,9 @@ func TestStorageBuildRunsTheSeriesAndAsksBeforeMkfs(t *testing.T) {
 			t.Errorf("%q (at %d) must come before %q (at %d)", order[i-1], a, order[i], b)
 		}
 	}
-	if !slices.ContainsFunc(res.Checks, func(s string) bool { return strings.HasPrefix(s, "ieiri created on client0.example.org, listed on client1.example.org") }) {
+	if !slices.ContainsFunc(res.Checks, func(s string) bool {
+		return strings.HasPrefix(s, "ieiri created on client0.example.org, listed on client1.example.org")
+	}) {
 		t.Errorf("checks: %q", res.Checks)
 	}
 	if !slices.ContainsFunc(res.Approvals, func(a Approval) bool { return a.Step == "mkfs:/dev/VG0/LV0" && a.By == "dana" }) {

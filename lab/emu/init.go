@@ -81,7 +81,10 @@ func initHost(lab, bin, fqdn string) error {
 	if err := packages.Relink(h, bin); err != nil {
 		return err
 	}
-	return initBaseSystem(h, bin)
+	if err := initBaseSystem(h, bin); err != nil {
+		return err
+	}
+	return initStorageBase(h, bin)
 }
 
 // WriteEtcHosts gives every host of the lab an /etc/hosts listing the

@@ -58,8 +58,10 @@ func init() {
 			Links: []string{"/sbin/multipath", "/sbin/multipathd", "/etc/init.d/multipathd"},
 			Dirs:  []string{"/var/lib/multipath"},
 			Files: map[string]string{"/etc/multipath.conf": multipathConf}},
-		{Name: "lvm2-cluster", Version: "2.02.32", Release: "4.el5", Arch: "i386", Repo: "base", Size: 191488},
-		{Name: "gfs2-utils", Version: "0.1.44", Release: "1.el5", Arch: "i386", Repo: "base", Size: 164864},
+		{Name: "lvm2-cluster", Version: "2.02.32", Release: "4.el5", Arch: "i386", Repo: "base", Size: 191488,
+			Links: []string{"/usr/sbin/clvmd", "/etc/init.d/clvmd", "/usr/sbin/lvmconf"}},
+		{Name: "gfs2-utils", Version: "0.1.44", Release: "1.el5", Arch: "i386", Repo: "base", Size: 164864,
+			Links: []string{"/sbin/mkfs.gfs2", "/sbin/gfs2_grow", "/sbin/gfs2_jadd", "/sbin/mount.gfs2", "/sbin/umount.gfs2"}},
 	} {
 		Catalogue[p.Name] = p
 	}
