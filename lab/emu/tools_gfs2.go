@@ -1,0 +1,29 @@
+package emu
+
+import (
+	"github.com/tetsuzuki/tetsuzuki/lab/coreutils"
+	"github.com/tetsuzuki/tetsuzuki/lab/gfs2"
+	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
+)
+
+// GFS2: gfs2-utils provides mkfs.gfs2, gfs2_grow and gfs2_jadd (one binary)
+// and the mount helpers; mount, umount, ls, touch, df and blkid are on
+// every host from installation. A mounted file system keeps its LV open,
+// as LVM sees it.
+func init() {
+	for _, name := range []string{"mkfs.gfs2", "gfs2_grow", "gfs2_jadd"} {
+		tools[name] = gfs2.Tool
+	}
+	tools["mount.gfs2"] = gfs2.MountGFS2Cmd
+	tools["umount.gfs2"] = gfs2.UmountCmd
+	tools["mount"] = gfs2.MountCmd
+	tools["umount"] = gfs2.UmountCmd
+	tools["ls"] = gfs2.Ls
+	tools["touch"] = gfs2.Touch
+	tools["df"] = gfs2.Df
+	tools["blkid"] = gfs2.Blkid
+	storageBaseTools = append(storageBaseTools, "/bin/mount", "/bin/umount", "/bin/ls", "/bin/touch", "/bin/df", "/sbin/blkid")
+	coreutils.RegisterProc("/proc/mounts", gfs2.ProcMounts)
+	coreutils.RegisterProc("/etc/mtab", gfs2.Mtab)
+	lvm.RegisterOpener(gfs2.OpenCount)
+}

@@ -1,0 +1,79 @@
+package gfs2
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/host"
+)
+
+func TestGeometry(t *testing.T) {
+	for _, c := range []struct {
+		dev            int64
+		blocks, length int64
+		rgrps          int
+	}{
+		{522240, 522233, 65277, 8}, // LV0 of part #5: 510 extents
+		{524288, 524281, 65533, 8}, // 2 GiB: RG size 65533 (0xfffd), as gfs2_grow prints it
+		{783360, 783353, 65278, 12},
+	} {
+		blocks, length, rgrps := Geometry(c.dev, BlockSize, 256)
+		if blocks != c.blocks || length != c.length || rgrps != c.rgrps {
+			t.Errorf("Geometry(%d): %d %d %d, want %d %d %d", c.dev, blocks, length, rgrps, c.blocks, c.length, c.rgrps)
+		}
+	}
+	if got := gb(522240, BlockSize); got < 1.99 || got > 1.995 {
+		t.Errorf("gb: %v", got)
+	}
+}
+
+func TestHuman(t *testing.T) {
+	for kb, want := range map[int64]string{0: "0", 512: "512K", 1023: "1023K", 1024: "1.0M", 1536: "1.5M", 530000: "518M", 2088932: "2.0G", 10239: "10M", 3132400: "3.0G"} {
+		if got := human(kb); got != want {
+			t.Errorf("human(%d): %q, want %q", kb, got, want)
+		}
+	}
+}
+
+func TestLockTable(t *testing.T) {
+	for table, want := range map[string]string{
+		"client:gfs2":                "",
+		"clientgfs2":                 "mkfs.gfs2: locktable error: missing colon in the locktable\n",
+		":gfs2":                      "mkfs.gfs2: locktable error: missing cluster name\n",
+		"client:":                    "mkfs.gfs2: locktable error: missing filesystem name\n",
+		"a:b:c":                      "mkfs.gfs2: locktable error: more than one colon present\n",
+		"a-very-long-cluster-name:x": "mkfs.gfs2: locktable error: cluster name too long\n",
+		"client:gfs 2":               "mkfs.gfs2: locktable error: contains space characters\n",
+	} {
+		tl := &tool{p: &host.Proc{Name: "mkfs.gfs2"}}
+		tl.testLocking("lock_dlm", table)
+		if got := tl.err.String(); got != want {
+			t.Errorf("%q: %q, want %q", table, got, want)
+		}
+	}
+	tl := &tool{p: &host.Proc{Name: "mkfs.gfs2"}}
+	if tl.testLocking("lock_nolock", ""); tl.err.Len() != 0 {
+		t.Errorf("lock_nolock needs no table: %q", tl.err.String())
+	}
+	if tl.testLocking("lock_foo", "a:b"); tl.err.String() != "mkfs.gfs2: lockproto error: lock_foo unknown\n" {
+		t.Errorf("an unknown protocol: %q", tl.err.String())
+	}
+}
+
+func TestGetopt(t *testing.T) {
+	var stderr bytes.Buffer
+	opts, _ := getopt("mkfs.gfs2", []string{"-O", "-j2", "-t", "client:gfs2", "/dev/VG0/LV0", "-z"}, "-b:c:DhJ:j:Op:qr:t:u:VX", &stderr)
+	var got []string
+	for _, o := range opts {
+		got = append(got, fmt.Sprintf("%d:%s", o.c, o.arg))
+	}
+	want := []string{"79:", "106:2", "116:client:gfs2", "1:/dev/VG0/LV0", "63:"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("options %q, want %q", got, want)
+	}
+	if stderr.String() != "mkfs.gfs2: invalid option -- z\n" {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
