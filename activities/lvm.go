@@ -72,6 +72,12 @@ type PVInput struct {
 	Wipe   bool   `json:"wipe,omitempty"`
 }
 
+// IsPV reports whether blkid's answer is an LVM physical volume, in the
+// name newer blkid gives it (LVM2_member) or e2fsprogs 1.39's (lvm2pv).
+func IsPV(sig string) bool {
+	return strings.Contains(sig, `TYPE="LVM2_member"`) || strings.Contains(sig, `TYPE="lvm2pv"`)
+}
+
 // Signature is what blkid finds on a device: "" for a blank one.
 func (h *Host) signature(ctx context.Context, dev string) (string, error) {
 	out, err := h.run(ctx, time.Minute, "blkid", dev)
@@ -123,7 +129,7 @@ func (h *Host) PVCreate(ctx context.Context, in PVInput) (ServiceResult, error) 
 	if err != nil {
 		return ServiceResult{}, err
 	}
-	if strings.Contains(sig, `TYPE="LVM2_member"`) {
+	if IsPV(sig) {
 		return ServiceResult{}, nil
 	}
 	argv := []string{"pvcreate", in.Device}
@@ -176,13 +182,18 @@ type LVStatus struct {
 	Extents int    `json:"extents"`
 }
 
-// LogicalVolume reads lvdisplay; with Expect set it fails with a retryable
-// NotReady until the LV is available with at least that many extents.
+// LogicalVolume reads lvdisplay. With Extents set it fails with a
+// retryable NotReady until the LV is available with at least that many
+// extents; without, it only reports, and a missing LV is an empty status.
 func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, error) {
 	if err := in.check(); err != nil {
 		return LVStatus{}, err
 	}
 	out, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV)
+	var cerr *CommandError
+	if errors.As(err, &cerr) && in.Extents == 0 && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, "not found") {
+		return LVStatus{Host: h.FQDN}, nil
+	}
 	if err != nil {
 		return LVStatus{}, transient(ErrNotReady, "%s: %v", h.FQDN, err)
 	}
@@ -218,7 +229,7 @@ func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (ServiceResult,
 		changed = true
 	}
 	for _, pv := range in.PVs {
-		if sig, err := h.signature(ctx, pv); err == nil && strings.Contains(sig, "LVM2_member") {
+		if sig, err := h.signature(ctx, pv); err == nil && IsPV(sig) {
 			if _, err := h.run(ctx, 2*time.Minute, "pvremove", "-f", pv); err != nil {
 				return ServiceResult{}, err
 			}

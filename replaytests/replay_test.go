@@ -25,6 +25,8 @@ var types = []string{
 	workflows.FormClustersName, workflows.ClusterBootstrapName, workflows.NodeJoinName,
 	workflows.StorageLayerName, workflows.PrepareDiskName, workflows.DRBDPairName,
 	workflows.GNBDExportName, workflows.GNBDImportName, workflows.MultipathName,
+	workflows.CLVMName, workflows.GFS2Name, workflows.StorageBuildName,
+	workflows.ShutdownName, workflows.StartupName,
 }
 
 var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))

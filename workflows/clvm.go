@@ -71,6 +71,9 @@ func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	// The creator: PVs, VG, LV, once.
 	var before activities.LVStatus
 	if err := do(ctx, creator, time.Minute, "lvdisplay (before)", activities.LogicalVolumeName, activities.VolumeInput{VG: c.VG, LV: c.LV}, &before); err != nil {
+		return fail(err)
+	}
+	if before.UUID == "" {
 		u.add(creator, "lvremove, vgremove, pvremove", activities.RemoveVolumeName, vol)
 	}
 	var sigs activities.SignatureResult
@@ -78,7 +81,7 @@ func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 		return fail(err)
 	}
 	for i, pv := range c.PVs {
-		wipe := sigs.Signatures[i] != "" && !strings.Contains(sigs.Signatures[i], "LVM2_member")
+		wipe := sigs.Signatures[i] != "" && !activities.IsPV(sigs.Signatures[i])
 		if wipe {
 			a, err := g.wait(ctx, runbooks.ApprovePVCreate+":"+pv, rb.AutoApproved(runbooks.ApprovePVCreate))
 			result.Approvals = append(result.Approvals, a)

@@ -248,7 +248,7 @@ func Startup(ctx workflow.Context, in RunbookInput) (LifecycleResult, error) {
 			if err := do(ctx, host, 3*time.Minute, "/etc/init.d/clvmd start", activities.StartServiceName, activities.ServiceInput{Name: "clvmd"}, nil); err != nil {
 				return err
 			}
-			vol := activities.VolumeInput{VG: t.rb.CLVM.VG, LV: t.rb.CLVM.LV}
+			vol := activities.VolumeInput{VG: t.rb.CLVM.VG, LV: t.rb.CLVM.LV, Extents: 1}
 			return workflow.ExecuteActivity(waitOnHost(ctx, host, "lvdisplay"), activities.LogicalVolumeName, vol).Get(ctx, nil)
 		}, nil},
 		{"mount GFS2", t.mounts, run1("mount "+t.fs.Device+" "+t.fs.Mountpoint, activities.MountFilesystemName, 5*time.Minute, t.fs),

@@ -1,0 +1,187 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+)
+
+// approveAll approves, as a person would with the starter, every step of
+// the run that waits, until the run ends.
+func approveAll(t *testing.T, ns, id string, run client.WorkflowRun) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- run.Get(context.Background(), nil) }()
+	for {
+		select {
+		case err := <-done:
+			return err
+		default:
+		}
+		// It fails while nothing waits; that is fine, we ask again.
+		_, _ = runBin(t, "starter", "approve", "--namespace", ns, "--workflow-id", id, "--by", "e2e")
+	}
+}
+
+// survey is what the hosts' own tools say about the whole stack, for
+// comparing the stack before and after a shutdown and startup.
+func survey(t *testing.T, l *lab) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, h := range append(slices.Clone(storageHosts), clientHosts...) {
+		s := l.status(h)
+		out[h+" cman"] = s.ClusterName
+		var members []string
+		for _, n := range l.nodes(h) {
+			members = append(members, n.Name+"="+n.Status)
+		}
+		out[h+" nodes"] = strings.Join(members, ",")
+	}
+	for _, h := range storageHosts {
+		d := drbdOf(t, l, h)
+		out[h+" drbd"] = d.Role + "/" + d.PeerRole + " " + d.Disk + "/" + d.PeerDisk
+		e, _ := l.exec(h, "gnbd_export", "-l")
+		ex, _ := activities.ParseGNBDExports(e)
+		out[h+" exports"] = strings.TrimSpace(strings.Repeat("x", len(ex)))
+	}
+	for _, h := range clientHosts {
+		m, _ := l.exec(h, "multipath", "-l")
+		maps, _ := activities.ParseMultipath(m)
+		var names []string
+		for _, mp := range maps {
+			names = append(names, mp.Name+"("+mp.UID+")")
+		}
+		slices.Sort(names)
+		out[h+" maps"] = strings.Join(names, ",")
+		mounts, _ := l.exec(h, "mount")
+		for _, mt := range activities.ParseMounts(mounts) {
+			if mt.Dir == "/mnt" {
+				out[h+" mount"] = mt.Device + " " + mt.Type
+			}
+		}
+		ls, _ := l.exec(h, "ls", "/mnt")
+		out[h+" files"] = strings.Join(strings.Fields(ls), ",")
+	}
+	return out
+}
+
+func TestStorageBuildThenShutdownAndStartup(t *testing.T) {
+	c := dial(t, "build")
+	orchestrator(t, c)
+	l := newLab(t, "build", "scalable-storage")
+	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	l.up()
+
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
+		workflows.StorageBuildName, workflows.RunbookInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := approveAll(t, "build", "build", run); err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.StorageBuildResult
+	if err := run.Get(context.Background(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Checks, func(s string) bool {
+		return strings.HasPrefix(s, "ieiri created on client0.example.org, listed on client1.example.org")
+	}) {
+		t.Errorf("the build's checks: %q", res.Checks)
+	}
+	steps := map[string]bool{}
+	for _, a := range res.Approvals {
+		steps[strings.SplitN(a.Step, ":", 2)[0]] = a.Approved && a.By == "e2e"
+	}
+	if !steps["drbd-overwrite"] || !steps["mkfs"] {
+		t.Errorf("approvals: %+v", res.Approvals)
+	}
+	checkMultipath(t, l)
+	if out, _ := l.exec("client1.example.org", "ls", "/mnt"); !strings.Contains(out, "ieiri") {
+		t.Errorf("client1: ls /mnt = %q", out)
+	}
+	record(t, c, "build")
+
+	before := survey(t, l)
+	for _, p := range []string{"shutdown", "startup"} {
+		out, err := runBin(t, "starter", "run", "--namespace", "build", "--runbook", "scalable-storage", "--procedure", p, "--id", p)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", p, err, out)
+		}
+		if p == "shutdown" {
+			for _, h := range append(slices.Clone(storageHosts), clientHosts...) {
+				if out, err := l.exec(h, "cman_tool", "status"); err == nil {
+					t.Errorf("%s: cman runs after the shutdown:\n%s", h, out)
+				}
+			}
+		}
+		record(t, c, p)
+	}
+	if after := survey(t, l); !reflect.DeepEqual(before, after) {
+		for k := range before {
+			if before[k] != after[k] {
+				t.Errorf("%s: %q before the shutdown, %q after the startup", k, before[k], after[k])
+			}
+		}
+	}
+}
+
+func TestGFS2FailureIsUndoneToTheStateBeforeIt(t *testing.T) {
+	c := dial(t, "build")
+	orchestrator(t, c)
+	l := newLab(t, "build", "scalable-storage")
+	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	l.up()
+	auto := mustRead(t, autoRunbook(t, l))
+	ref := activities.RunbookRef{YAML: auto}
+	for _, w := range []string{workflows.FormClustersName, workflows.StorageLayerName, workflows.CLVMName} {
+		run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "before-gfs2-" + w, TaskQueue: workflows.OrchestratorQueue}, w, workflows.RunbookInput{RunbookRef: ref})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Get(context.Background(), nil); err != nil {
+			t.Fatalf("%s: %v", w, err)
+		}
+	}
+	before := l.snapshot()
+	// The second client cannot mount: the run must unmount the first.
+	l.fault("--host", "client1.example.org", "--command", "mount /dev/VG0/LV0", "--fail-always", "--message", "mount: unknown filesystem type 'gfs2'")
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "gfs2-fails", TaskQueue: workflows.OrchestratorQueue},
+		workflows.GFS2Name, workflows.RunbookInput{RunbookRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := approveAll(t, "build", "gfs2-fails", run); err == nil {
+		t.Fatal("GFS2 succeeded with mount failing on client1")
+	}
+	err = run.Get(context.Background(), nil)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() == workflows.ErrUndoFailed {
+		t.Fatalf("run ended with %v, want a failure fully undone", err)
+	}
+	for _, h := range clientHosts {
+		if out, _ := l.exec(h, "mount"); strings.Contains(out, " /mnt ") {
+			t.Errorf("%s: still mounted:\n%s", h, out)
+		}
+	}
+	// Everything as before but what mkfs wrote on the shared LV, which the
+	// lab keeps in its own state, not in the hosts' files.
+	if d := diff(before, l.snapshot()); len(d) > 0 {
+		t.Errorf("hosts changed by the failed GFS2 step: %v", d)
+	}
+	record(t, c, "gfs2-fails")
+}
