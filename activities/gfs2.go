@@ -141,3 +141,24 @@ func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResul
 	}
 	return res, nil
 }
+
+// GrowFilesystem grows the mounted GFS2 filesystem to its device with
+// gfs2_grow, which the filesystem stays mounted for; a filesystem already
+// as large as its device is left alone (gfs2_grow says so and exits 0).
+func (h *Host) GrowFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	ms, err := h.mounts(ctx)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if !mountedAt(ms, in.Mountpoint) {
+		return ServiceResult{}, transient(ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
+	}
+	out, err := h.run(ctx, 10*time.Minute, "gfs2_grow", in.Mountpoint)
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: strings.Contains(out.Stdout, "grew by") && !strings.Contains(out.Stdout+out.Stderr, "grew by 0MB")}, nil
+}

@@ -238,3 +238,41 @@ func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (ServiceResult,
 	}
 	return ServiceResult{Changed: changed}, nil
 }
+
+// ExtendVolume grows the volume group over any PV of the list it does not
+// hold yet (vgextend) and the logical volume to Extents (lvextend), each
+// only if needed.
+func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+	if err := in.check(); err != nil {
+		return ServiceResult{}, err
+	}
+	changed := false
+	for _, pv := range in.PVs {
+		out, err := h.run(ctx, time.Minute, "pvdisplay", pv)
+		if err != nil {
+			return ServiceResult{}, err
+		}
+		blocks, err := ParseDisplay(out.Stdout)
+		if err != nil {
+			return ServiceResult{}, err
+		}
+		if blocks[0]["VG Name"] == in.VG {
+			continue
+		}
+		if _, err := h.run(ctx, 2*time.Minute, "vgextend", in.VG, pv); err != nil {
+			return ServiceResult{}, err
+		}
+		changed = true
+	}
+	lv, err := h.LogicalVolume(ctx, VolumeInput{VG: in.VG, LV: in.LV})
+	if err != nil {
+		return ServiceResult{}, err
+	}
+	if lv.Extents < in.Extents {
+		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), "/dev/"+in.VG+"/"+in.LV); err != nil {
+			return ServiceResult{}, err
+		}
+		changed = true
+	}
+	return ServiceResult{Changed: changed}, nil
+}

@@ -54,6 +54,8 @@ const (
 	TouchFileName            = "TouchFile"
 	ListFilesName            = "ListFiles"
 	StopMultipathName        = "StopMultipath"
+	ExtendVolumeName         = "ExtendVolume"
+	GrowFilesystemName       = "GrowFilesystem"
 )
 
 // HostQueuePrefix starts the name of every host agent's task queue.

@@ -61,6 +61,8 @@ func (h *Host) Register(r Registry) {
 		TouchFileName:            h.TouchFile,
 		ListFilesName:            h.ListFiles,
 		StopMultipathName:        h.StopMultipath,
+		ExtendVolumeName:         h.ExtendVolume,
+		GrowFilesystemName:       h.GrowFilesystem,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

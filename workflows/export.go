@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -44,7 +45,9 @@ func GNBDExport(ctx workflow.Context, in HostInput) (StepResult, error) {
 		return result, u.run(ctx, err)
 	}
 	for _, e := range exports {
-		u.add(h.FQDN, "gnbd_export -r "+e.Name, activities.GNBDUnexportName, activities.UnexportInput{Names: []string{e.Name}})
+		if !slices.ContainsFunc(probe.Exports, func(x activities.GNBDExport) bool { return x.Name == e.Name }) {
+			u.add(h.FQDN, "gnbd_export -r "+e.Name, activities.GNBDUnexportName, activities.UnexportInput{Names: []string{e.Name}})
+		}
 		err := do(ctx, h.FQDN, time.Minute, fmt.Sprintf("gnbd_export -d %s -e %s -u %d", e.Device, e.Name, e.UID), activities.GNBDExportName,
 			activities.ExportInput{Device: e.Device, Name: e.Name, UID: e.UID}, nil)
 		if err != nil {

@@ -44,7 +44,17 @@ func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
 		return result, u.run(ctx, err)
 	}
 	for i, server := range servers {
-		u.add(h.FQDN, "gnbd_import -r of "+server, activities.GNBDUnimportName, activities.UnimportInput{Names: names[i]})
+		// Only what this run imports is undone: imports that were there
+		// before may hold a mounted filesystem.
+		var fresh []string
+		for _, n := range names[i] {
+			if !slices.ContainsFunc(probe.Imports, func(im activities.GNBDImport) bool { return im.Name == n }) {
+				fresh = append(fresh, n)
+			}
+		}
+		if len(fresh) > 0 {
+			u.add(h.FQDN, "gnbd_import -r of "+server, activities.GNBDUnimportName, activities.UnimportInput{Names: fresh})
+		}
 		if err := do(ctx, h.FQDN, 2*time.Minute, "gnbd_import -i "+server, activities.GNBDImportName,
 			activities.ImportInput{Server: server, Exports: names[i]}, nil); err != nil {
 			return result, u.run(ctx, err)

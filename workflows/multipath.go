@@ -46,8 +46,12 @@ func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
 		}
 		conf = after.MultipathConf
 	}
-	u.add(h.FQDN, "restore multipath.conf, flush maps", activities.UndoMultipathName,
-		activities.UndoMultipathInput{Conf: conf, Running: probe.MultipathdRunning})
+	if !probe.MultipathdRunning {
+		// Maps that were there before may hold a volume: only a run that
+		// started multipathd flushes them on undo.
+		u.add(h.FQDN, "restore multipath.conf, flush maps", activities.UndoMultipathName,
+			activities.UndoMultipathInput{Conf: conf, Running: probe.MultipathdRunning})
+	}
 	in2 := activities.MultipathInput{Maps: maps}
 	if err := do(ctx, h.FQDN, 3*time.Minute, "enable multipath.conf, multipathd restart", activities.ConfigureMultipathName, in2, nil); err != nil {
 		return result, u.run(ctx, err)

@@ -22,4 +22,5 @@ const (
 	StorageBuildName = "StorageBuild"
 	ShutdownName     = "Shutdown"
 	StartupName      = "Startup"
+	ExpandName       = "ExpandCapacity"
 )

@@ -26,4 +26,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(StorageBuild, workflow.RegisterOptions{Name: StorageBuildName})
 	r.RegisterWorkflowWithOptions(Shutdown, workflow.RegisterOptions{Name: ShutdownName})
 	r.RegisterWorkflowWithOptions(Startup, workflow.RegisterOptions{Name: StartupName})
+	r.RegisterWorkflowWithOptions(ExpandCapacity, workflow.RegisterOptions{Name: ExpandName})
 }
