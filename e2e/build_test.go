@@ -13,6 +13,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -75,7 +76,7 @@ func survey(t *testing.T, l *lab) map[string]string {
 	return out
 }
 
-func TestStorageBuildThenShutdownAndStartup(t *testing.T) {
+func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 	c := dial(t, "build")
 	orchestrator(t, c)
 	l := newLab(t, "build", "scalable-storage")
@@ -136,6 +137,29 @@ func TestStorageBuildThenShutdownAndStartup(t *testing.T) {
 			}
 		}
 	}
+
+	// Teardown: the volume goes only after a person says so.
+	teardown, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "teardown", TaskQueue: workflows.OrchestratorQueue},
+		workflows.TeardownName, workflows.RunbookInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPending(t, c, "teardown")
+	if vgs, _ := lvm.VGs(l.dir); len(vgs) != 1 {
+		t.Errorf("volume groups while the teardown waits: %d, want VG0 untouched", len(vgs))
+	}
+	if err := approveAll(t, "build", "teardown", teardown); err != nil {
+		t.Fatal(err)
+	}
+	if vgs, _ := lvm.VGs(l.dir); len(vgs) != 0 {
+		t.Errorf("volume groups after the teardown: %+v", vgs)
+	}
+	for _, h := range append(slices.Clone(storageHosts), clientHosts...) {
+		if out, err := l.exec(h, "cman_tool", "status"); err == nil {
+			t.Errorf("%s: cman runs after the teardown:\n%s", h, out)
+		}
+	}
+	record(t, c, "teardown")
 }
 
 func TestGFS2FailureIsUndoneToTheStateBeforeIt(t *testing.T) {

@@ -26,7 +26,7 @@ var types = []string{
 	workflows.StorageLayerName, workflows.PrepareDiskName, workflows.DRBDPairName,
 	workflows.GNBDExportName, workflows.GNBDImportName, workflows.MultipathName,
 	workflows.CLVMName, workflows.GFS2Name, workflows.StorageBuildName,
-	workflows.ShutdownName, workflows.StartupName, workflows.ExpandName,
+	workflows.ShutdownName, workflows.StartupName, workflows.ExpandName, workflows.TeardownName,
 }
 
 var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))

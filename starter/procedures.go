@@ -68,6 +68,7 @@ var procedures = []procedure{
 	{"gfs2", workflows.GFS2Name, "part #5: mkfs.gfs2 (after approval), mount on every client, the file check", whole(workflows.GFS2Name)},
 	{"shutdown", workflows.ShutdownName, "stop the whole stack in the safe order", whole(workflows.ShutdownName)},
 	{"startup", workflows.StartupName, "start the whole stack in the safe order", whole(workflows.StartupName)},
+	{"teardown", workflows.TeardownName, "take the stack apart: unmount, remove the volume (after approval), stop the rest", whole(workflows.TeardownName)},
 	{"expand-capacity", workflows.ExpandName, "add a storage pair while the filesystem stays mounted (--cluster: the new storage cluster)", func(r request) (any, error) {
 		if r.cluster == "" {
 			return nil, fmt.Errorf("expand-capacity needs --cluster, the new storage cluster")

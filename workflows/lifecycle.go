@@ -136,9 +136,14 @@ func Shutdown(ctx workflow.Context, in RunbookInput) (LifecycleResult, error) {
 	if err != nil {
 		return LifecycleResult{}, err
 	}
-	t := topologyOf(loaded.Runbook)
+	return runStages(ctx, shutdownStages(topologyOf(loaded.Runbook)))
+}
+
+// shutdownStages are the stages of Shutdown, in the safe order; Teardown
+// puts the removal of the volume after the first.
+func shutdownStages(t topology) []stage {
 	_, exportNames := exportServers(t.rb)
-	return runStages(ctx, []stage{
+	return []stage{
 		{"unmount GFS2", t.mounts, run1("umount "+t.fs.Mountpoint, activities.UnmountFilesystemName, 5*time.Minute, t.fs),
 			func(p activities.StorageProbeResult) error {
 				return notIf(mounted(p, t.fs.Mountpoint), "still mounted")
@@ -171,7 +176,7 @@ func Shutdown(ctx workflow.Context, in RunbookInput) (LifecycleResult, error) {
 			return do(ctx, host, 2*time.Minute, "drbdadm down "+r.Name, activities.DRBDDownName, activities.DRBDInput{Resource: r}, nil)
 		}, nil},
 		{"stop cman", t.nodes, run1("/etc/init.d/cman stop", activities.StopCmanName, 3*time.Minute, activities.ClusterInput{}), nil},
-	})
+	}
 }
 
 // Startup starts the stack in the reverse order: cman on every node (the

@@ -23,4 +23,5 @@ const (
 	ShutdownName     = "Shutdown"
 	StartupName      = "Startup"
 	ExpandName       = "ExpandCapacity"
+	TeardownName     = "Teardown"
 )

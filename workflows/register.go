@@ -27,4 +27,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Shutdown, workflow.RegisterOptions{Name: ShutdownName})
 	r.RegisterWorkflowWithOptions(Startup, workflow.RegisterOptions{Name: StartupName})
 	r.RegisterWorkflowWithOptions(ExpandCapacity, workflow.RegisterOptions{Name: ExpandName})
+	r.RegisterWorkflowWithOptions(Teardown, workflow.RegisterOptions{Name: TeardownName})
 }
