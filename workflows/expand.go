@@ -1,9 +1,7 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -76,38 +74,11 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 		return l.res, err
 	}
 
-	errs := make([]error, len(pairs))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, r := range pairs {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			errs[i] = l.pair(ctx, rb, r)
-		})
-	}
-	wg.Wait(ctx)
-	if err := errors.Join(errs...); err != nil {
+	if err := l.pairs(ctx, rb, pairs); err != nil {
 		return fail(err)
 	}
-
 	// Every client takes the new exports; multipath, running, maps them.
-	clients := rb.GNBD.Imports.Clients
-	errs = make([]error, len(clients))
-	for i, c := range clients {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			host := rb.FQDN(c)
-			if errs[i] = l.child(ctx, GNBDImportName, "import-"+host, HostInput{RunbookRef: l.ref, Host: host}); errs[i] != nil {
-				return
-			}
-			if rb.Multipath != nil && slices.Contains(rb.Multipath.Clients, c) {
-				errs[i] = l.child(ctx, MultipathName, "multipath-"+host, HostInput{RunbookRef: l.ref, Host: host})
-			}
-		})
-	}
-	wg.Wait(ctx)
-	if err := errors.Join(errs...); err != nil {
+	if err := l.clients(ctx, rb); err != nil {
 		return fail(err)
 	}
 

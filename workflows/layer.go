@@ -49,10 +49,31 @@ func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResul
 	}
 	l := &layer{ref: loaded.Ref, id: workflow.GetInfo(ctx).WorkflowExecution.ID, res: StorageLayerResult{Runbook: rb.Name}}
 
-	// Per pair: disks, the pair, its exports.
-	errs := make([]error, len(rb.DRBD))
+	if err := l.pairs(ctx, rb, rb.DRBD); err != nil {
+		return l.res, l.fail(ctx, err)
+	}
+	if err := l.clients(ctx, rb); err != nil {
+		return l.res, l.fail(ctx, err)
+	}
+	l.res.Undo = l.undo.steps
+	return l.res, nil
+}
+
+// layer is one StorageLayer run's bookkeeping; its coroutines share it,
+// which is safe because workflow coroutines never run at the same time.
+type layer struct {
+	ref  activities.RunbookRef
+	id   string
+	res  StorageLayerResult
+	undo undoLog
+}
+
+// pairs brings up DRBD pairs, each from its disks to its exports on its
+// own, all at once.
+func (l *layer) pairs(ctx workflow.Context, rb *runbooks.Runbook, resources []runbooks.DRBDResource) error {
+	errs := make([]error, len(resources))
 	wg := workflow.NewWaitGroup(ctx)
-	for i, r := range rb.DRBD {
+	for i, r := range resources {
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			defer wg.Done()
@@ -60,13 +81,15 @@ func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResul
 		})
 	}
 	wg.Wait(ctx)
-	if err := errors.Join(errs...); err != nil {
-		return l.res, l.fail(ctx, err)
-	}
+	return errors.Join(errs...)
+}
 
-	// Per client: imports, then multipath.
+// clients has every import client import every export and then, if it is a
+// multipath client, build its maps; each client on its own, all at once.
+func (l *layer) clients(ctx workflow.Context, rb *runbooks.Runbook) error {
 	clients := rb.GNBD.Imports.Clients
-	errs = make([]error, len(clients))
+	errs := make([]error, len(clients))
+	wg := workflow.NewWaitGroup(ctx)
 	for i, c := range clients {
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
@@ -81,20 +104,7 @@ func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResul
 		})
 	}
 	wg.Wait(ctx)
-	if err := errors.Join(errs...); err != nil {
-		return l.res, l.fail(ctx, err)
-	}
-	l.res.Undo = l.undo.steps
-	return l.res, nil
-}
-
-// layer is one StorageLayer run's bookkeeping; its coroutines share it,
-// which is safe because workflow coroutines never run at the same time.
-type layer struct {
-	ref  activities.RunbookRef
-	id   string
-	res  StorageLayerResult
-	undo undoLog
+	return errors.Join(errs...)
 }
 
 func (l *layer) pair(ctx workflow.Context, rb *runbooks.Runbook, r runbooks.DRBDResource) error {
