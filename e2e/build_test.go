@@ -109,6 +109,20 @@ func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 	if !steps["drbd-overwrite"] || !steps["mkfs"] {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
+	// The result tells each host's end state, as the host's tools read it.
+	hosts := map[string]workflows.HostState{}
+	for _, h := range res.Hosts {
+		hosts[h.Host] = h
+	}
+	if h := hosts["storage0a.example.org"]; !h.CmanRunning || h.Cluster != "storage0" || h.DRBD != "cs:Connected st:Primary/Primary ds:UpToDate/UpToDate" || !slices.Equal(h.Exports, []string{"gnbd0a"}) {
+		t.Errorf("storage0a's end state: %+v", h)
+	}
+	if h := hosts["client1.example.org"]; !h.Multipathd || !h.Clvmd || len(h.Mounts) != 1 || len(h.Imports) != 4 {
+		t.Errorf("client1's end state: %+v", h)
+	}
+	if len(hosts) != 6 {
+		t.Errorf("end states of %d hosts, want 6", len(hosts))
+	}
 	checkMultipath(t, l)
 	if out, _ := l.exec("client1.example.org", "ls", "/mnt"); !strings.Contains(out, "ieiri") {
 		t.Errorf("client1: ls /mnt = %q", out)

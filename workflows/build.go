@@ -15,6 +15,8 @@ type StorageBuildResult struct {
 	Approvals    []Approval      `json:"approvals,omitempty"`
 	Irreversible []string        `json:"irreversible,omitempty"`
 	Checks       []string        `json:"checks,omitempty"`
+	// Hosts is each host's end state, read from the host after the build.
+	Hosts []HostState `json:"hosts,omitempty"`
 }
 
 // StorageBuild is the whole series for a runbook as one run: the cman
@@ -92,5 +94,12 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 		res.Irreversible = append(res.Irreversible, step.Irreversible...)
 		res.Checks = append(res.Checks, step.Checks...)
 	}
+	hosts, err := surveyHosts(ctx, topologyOf(rb))
+	if err != nil {
+		// The build is done; a host that cannot be read now is reported,
+		// not undone.
+		return res, fmt.Errorf("the build is done, but reading the hosts' end state failed: %w", err)
+	}
+	res.Hosts = hosts
 	return res, nil
 }
