@@ -27,9 +27,14 @@ type ExpandCapacityInput struct {
 // up as in StorageLayer; every client imports the new exports, and
 // multipathd, which runs, builds the new map; then, on the volume's
 // creator, the new map becomes a PV, the VG and LV grow, and gfs2_grow
-// grows the mounted filesystem. If a step before the volume fails, the new
-// pair is undone; the volume's growth is not undone (it is named).
+// grows the mounted filesystem. A new map that carries a signature waits
+// for an approval before pvcreate wipes it. If a step before the volume
+// fails, the new pair is undone; the volume's growth is not (it is named).
 func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerResult, error) {
+	g, err := newGate(ctx)
+	if err != nil {
+		return StorageLayerResult{}, err
+	}
 	loaded, err := loadRunbook(ctx, in.RunbookRef)
 	if err != nil {
 		return StorageLayerResult{}, err
@@ -90,10 +95,18 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 		return fail(err)
 	}
 	for i, pv := range vol.PVs {
-		if sigs.Signatures[i] != "" {
-			continue // a PV already, or carrying data: pvcreate is for blank devices here
+		if activities.IsPV(sigs.Signatures[i]) {
+			continue // one of the volume's PVs already
 		}
-		if err := do(ctx, creator, 2*time.Minute, "pvcreate "+pv, activities.PVCreateName, activities.PVInput{Device: pv}, nil); err != nil {
+		wipe := sigs.Signatures[i] != ""
+		if wipe {
+			a, err := g.wait(ctx, runbooks.ApprovePVCreate+":"+pv, rb.AutoApproved(runbooks.ApprovePVCreate))
+			l.res.Approvals = append(l.res.Approvals, a)
+			if err != nil {
+				return fail(err)
+			}
+		}
+		if err := do(ctx, creator, 2*time.Minute, "pvcreate "+pv, activities.PVCreateName, activities.PVInput{Device: pv, Wipe: wipe}, nil); err != nil {
 			return fail(err)
 		}
 		l.res.Irreversible = append(l.res.Irreversible, creator+": "+pv+" made a physical volume of "+vol.VG)

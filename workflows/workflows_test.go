@@ -99,11 +99,11 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 		return activities.SignatureResult{Signatures: make([]string, len(in.Devices))}, nil
 	}).Maybe()
 	stub(env, rec, activities.PVCreateName, activities.PVInput{}, activities.ServiceResult{Changed: true})
-	for _, name := range []string{activities.VGCreateName, activities.LVCreateName, activities.RemoveVolumeName} {
+	for _, name := range []string{activities.VGCreateName, activities.LVCreateName, activities.RemoveVolumeName, activities.ExtendVolumeName} {
 		stub(env, rec, name, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
 	}
 	stub(env, rec, activities.LogicalVolumeName, activities.VolumeInput{}, activities.LVStatus{UUID: "s1RcrS", Status: "available", Extents: 510})
-	for _, name := range []string{activities.MakeFilesystemName, activities.MountFilesystemName, activities.UnmountFilesystemName} {
+	for _, name := range []string{activities.MakeFilesystemName, activities.MountFilesystemName, activities.UnmountFilesystemName, activities.GrowFilesystemName} {
 		stub(env, rec, name, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
 	}
 	for _, name := range []string{activities.TouchFileName, activities.ListFilesName} {
