@@ -20,6 +20,13 @@
 //	    var/lock/subsys/cman   while cman runs, as the init script keeps it
 //	<lab>/state/lock           the flock every shared-state change holds
 //	<lab>/state/cman.json      what the cman daemons know between them
+//	<lab>/state/disks.json     partition tables
+//	<lab>/state/drbd.json      DRBD metadata, devices and resyncs
+//	<lab>/state/gnbd.json      GNBD servers, exports and imports
+//	<lab>/state/multipath.json multipath maps and multipathd
+//	<lab>/state/lvm.json       LVM labels and metadata on the shared disks
+//	<lab>/state/gfs2.json      GFS2 filesystems, their files and mounts
+//	<lab>/settings.json        lab settings (lab set), e.g. drbd-speedup
 //	<lab>/faults.json          injected faults
 //	<lab>/log/<fqdn>.log       one JSON line per tool invocation
 //
