@@ -206,6 +206,19 @@ const versionText = prefix + "LVM version:     2.02.32-RHEL5 (2008-03-04)\n" +
 // local file-based locking (unless fallback_to_local_locking = 0), under
 // which clustered volume groups are skipped. ok is false when locking
 // could not be set up at all.
+// locked is initLocking as a command's first step: ok is false when the
+// command must stop, with status as its exit status.
+func (c *cmd) locked() (status int, ok bool) {
+	ok, err := c.initLocking()
+	switch {
+	case err != nil:
+		return c.labError(err), false
+	case !ok:
+		return exitFailed, false
+	}
+	return exitOK, true
+}
+
 func (c *cmd) initLocking() (ok bool, err error) {
 	conf, err := readConf(c.p.Host)
 	if err != nil {

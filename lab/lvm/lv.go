@@ -134,10 +134,8 @@ func lvcreate(c *cmd) int {
 		c.error(fmtBadLVName, lvName)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	err := change(c.p.Host.Lab, func(s *State) error {
 		v, err := c.view(s)
@@ -235,10 +233,8 @@ func lvextend(c *cmd) int {
 		c.error(fmtPathRequired, c.a.operands[0])
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	err := change(c.p.Host.Lab, func(s *State) error {
 		v, err := c.view(s)
@@ -303,10 +299,8 @@ func lvchange(c *cmd) int {
 		c.error(msgParseError)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	for _, arg := range c.a.operands {
@@ -343,10 +337,8 @@ func lvremove(c *cmd) int {
 		c.error(msgNeedLVPaths)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	for _, arg := range c.a.operands {

@@ -48,10 +48,8 @@ func pvcreate(c *cmd) int {
 		c.error(msgNeedPVs)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	for _, arg := range c.a.operands {
@@ -128,10 +126,8 @@ func pvremove(c *cmd) int {
 		c.error(msgNeedPVs)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	for _, arg := range c.a.operands {
@@ -239,10 +235,8 @@ func (c *cmd) pvViews(v view, names []string) ([]pvView, int, error) {
 
 // pvdisplay prints the PVs' display blocks.
 func pvdisplay(c *cmd) int {
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	s, err := Load(c.p.Host.Lab)
 	if err != nil {

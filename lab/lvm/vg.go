@@ -68,10 +68,8 @@ func vgcreate(c *cmd) int {
 		c.error(msgNeedPVNames)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	clustered := c.clustered
 	if c.a.has("clustered") {
@@ -146,10 +144,8 @@ func vgextend(c *cmd) int {
 		c.error(msgNeedPVNames)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	name := vgName(c.a.operands[0])
 	err := change(c.p.Host.Lab, func(s *State) error {
@@ -216,10 +212,8 @@ func vgremove(c *cmd) int {
 		c.error(msgNeedVGName)
 		return exitInvalidCmd
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	for _, arg := range c.a.operands {
@@ -283,10 +277,8 @@ func vgchange(c *cmd) int {
 			return exitInvalidCmd
 		}
 	}
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	status := exitOK
 	err := change(c.p.Host.Lab, func(s *State) error {
@@ -381,10 +373,8 @@ func (c *cmd) vgAvailable(s *State, vg *VG, on, local bool) (int, error) {
 
 // vgdisplay prints the VGs' display blocks.
 func vgdisplay(c *cmd) int {
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	s, err := Load(c.p.Host.Lab)
 	if err != nil {
@@ -431,10 +421,8 @@ func vgdisplay(c *cmd) int {
 
 // vgscan lists the volume groups the host's disks carry.
 func vgscan(c *cmd) int {
-	if ok, err := c.initLocking(); err != nil {
-		return c.labError(err)
-	} else if !ok {
-		return exitFailed
+	if status, ok := c.locked(); !ok {
+		return status
 	}
 	s, err := Load(c.p.Host.Lab)
 	if err != nil {
