@@ -47,15 +47,7 @@ func ExportCmd(p *host.Proc) int {
 		timeout                             int
 		device, name, uid                   string
 	)
-	setAction := func(a int) bool {
-		if action != 0 {
-			t.printe(fmtIncompatible, exportFlags[action], exportFlags[a])
-			fmt.Fprintln(p.Stderr, msgSeeMan)
-			return false
-		}
-		action = a
-		return true
-	}
+	setAction := t.oneAction(&action, exportFlags)
 	for _, o := range opts {
 		ok := true
 		switch o.c {

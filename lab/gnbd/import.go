@@ -49,15 +49,7 @@ func ImportCmd(p *host.Proc) int {
 		override, verbose           bool
 	)
 	clustered, port := true, DefaultPort
-	setAction := func(a int) bool {
-		if action != 0 {
-			t.printe(fmtIncompatible, importFlags[action], importFlags[a])
-			fmt.Fprintln(p.Stderr, msgSeeMan)
-			return false
-		}
-		action = a
-		return true
-	}
+	setAction := t.oneAction(&action, importFlags)
 	for _, o := range opts {
 		ok := true
 		switch o.c {

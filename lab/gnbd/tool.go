@@ -87,3 +87,17 @@ func Holders(h host.Host, devs ...string) ([]string, error) {
 	}
 	return holders, nil
 }
+
+// oneAction returns the setter of a command's action: the gnbd tools take
+// one action flag per call, and refuse a second with the two flags named.
+func (t *tool) oneAction(action *int, flags map[int]byte) func(int) bool {
+	return func(a int) bool {
+		if *action != 0 {
+			t.printe(fmtIncompatible, flags[*action], flags[a])
+			fmt.Fprintln(t.p.Stderr, msgSeeMan)
+			return false
+		}
+		*action = a
+		return true
+	}
+}
