@@ -67,9 +67,3 @@ func (h *Host) Register(r Registry) {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 }
-
-// Register adds the orchestrator's runbook loader, which workflows run as a
-// local activity.
-func (c *Catalog) Register(r Registry) {
-	r.RegisterActivityWithOptions(c.LoadRunbook, activity.RegisterOptions{Name: LoadRunbookName})
-}

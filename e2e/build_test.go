@@ -14,6 +14,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -86,7 +87,7 @@ func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 	l.up()
 
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
-		workflows.StorageBuildName, workflows.RunbookInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 
 	// Teardown: the volume goes only after a person says so.
 	teardown, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "teardown", TaskQueue: workflows.OrchestratorQueue},
-		workflows.TeardownName, workflows.RunbookInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+		workflows.TeardownName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +186,9 @@ func TestGFS2FailureIsUndoneToTheStateBeforeIt(t *testing.T) {
 	}
 	l.up()
 	auto := mustRead(t, autoRunbook(t, l))
-	ref := activities.RunbookRef{YAML: auto}
+	ref := runbooks.Ref{YAML: auto}
 	for _, w := range []string{workflows.FormClustersName, workflows.StorageLayerName, workflows.CLVMName} {
-		run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "before-gfs2-" + w, TaskQueue: workflows.OrchestratorQueue}, w, workflows.RunbookInput{RunbookRef: ref})
+		run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "before-gfs2-" + w, TaskQueue: workflows.OrchestratorQueue}, w, workflows.RunbookInput{Ref: ref})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +200,7 @@ func TestGFS2FailureIsUndoneToTheStateBeforeIt(t *testing.T) {
 	// The second client cannot mount: the run must unmount the first.
 	l.fault("--host", "client1.example.org", "--command", "mount /dev/VG0/LV0", "--fail-always", "--message", "mount: unknown filesystem type 'gfs2'")
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "gfs2-fails", TaskQueue: workflows.OrchestratorQueue},
-		workflows.GFS2Name, workflows.RunbookInput{RunbookRef: ref})
+		workflows.GFS2Name, workflows.RunbookInput{Ref: ref})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -47,7 +48,7 @@ func TestExpandCapacityGrowsAMountedFilesystem(t *testing.T) {
 		}
 		return run
 	}
-	build := start("build", workflows.StorageBuildName, workflows.RunbookInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+	build := start("build", workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}})
 	if err := approveAll(t, "expand", "build", build); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestExpandCapacityGrowsAMountedFilesystem(t *testing.T) {
 	}
 
 	expand := start("expand", workflows.ExpandName, workflows.ExpandCapacityInput{
-		RunbookRef: activities.RunbookRef{Runbook: "scalable-storage-expand"}, Clusters: []string{"storage2"}})
+		Ref: runbooks.Ref{Runbook: "scalable-storage-expand"}, Clusters: []string{"storage2"}})
 	if err := approveAll(t, "expand", "expand", expand); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -115,9 +116,9 @@ func TestBadStartRequestsChangeNothing(t *testing.T) {
 	// What the Web UI's Start Workflow form could send.
 	ctx := context.Background()
 	for i, in := range []workflows.NodeJoinInput{
-		{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Cluster: "storage0", Node: "storage0b;reboot"},
-		{RunbookRef: activities.RunbookRef{Runbook: "../../etc/passwd"}, Cluster: "storage0", Node: "storage0b"},
-		{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Cluster: "$(reboot)", Node: "storage0b"},
+		{Ref: runbooks.Ref{Runbook: "scalable-storage"}, Cluster: "storage0", Node: "storage0b;reboot"},
+		{Ref: runbooks.Ref{Runbook: "../../etc/passwd"}, Cluster: "storage0", Node: "storage0b"},
+		{Ref: runbooks.Ref{Runbook: "scalable-storage"}, Cluster: "$(reboot)", Node: "storage0b"},
 	} {
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "bad-" + string(rune('a'+i)), TaskQueue: workflows.OrchestratorQueue}, workflows.NodeJoinName, in)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -74,10 +74,10 @@ func TestConcurrentJoinsLandAsVersionsTwoAndThree(t *testing.T) {
 	l := newLab(t, "concurrent", "lab-three-node")
 	l.up()
 	ctx := context.Background()
-	ref := activities.RunbookRef{Runbook: "lab-three-node"}
+	ref := runbooks.Ref{Runbook: "lab-three-node"}
 
 	boot, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "trio-bootstrap", TaskQueue: workflows.OrchestratorQueue},
-		workflows.ClusterBootstrapName, workflows.ClusterBootstrapInput{RunbookRef: ref, Cluster: "trio"})
+		workflows.ClusterBootstrapName, workflows.ClusterBootstrapInput{Ref: ref, Cluster: "trio"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestConcurrentJoinsLandAsVersionsTwoAndThree(t *testing.T) {
 	var runs []client.WorkflowRun
 	for _, node := range []string{"node2", "node3"} {
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "trio-join-" + node, TaskQueue: workflows.OrchestratorQueue},
-			workflows.NodeJoinName, workflows.NodeJoinInput{RunbookRef: ref, Cluster: "trio", Node: node})
+			workflows.NodeJoinName, workflows.NodeJoinInput{Ref: ref, Cluster: "trio", Node: node})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestAgentKilledMidJoinResumesAtVersionTwo(t *testing.T) {
 
 	ctx := context.Background()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kill-mid-join", TaskQueue: workflows.OrchestratorQueue},
-		workflows.FormClustersName, workflows.FormClustersInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Clusters: []string{"storage0"}})
+		workflows.FormClustersName, workflows.FormClustersInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}, Clusters: []string{"storage0"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestOrchestratorKilledMidRunFinishesTheRun(t *testing.T) {
 
 	ctx := context.Background()
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "kill-orchestrator", TaskQueue: workflows.OrchestratorQueue},
-		workflows.FormClustersName, workflows.FormClustersInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Clusters: []string{"storage1"}})
+		workflows.FormClustersName, workflows.FormClustersInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}, Clusters: []string{"storage1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -141,7 +142,7 @@ func TestStorageLayerBuildsTheBlogsDataPath(t *testing.T) {
 	l.fault("--host", "client0.example.org", "--command", "gnbd_import -i", "--fail", "2")
 
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "layer", TaskQueue: workflows.OrchestratorQueue},
-		workflows.StorageLayerName, workflows.StorageLayerInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}})
+		workflows.StorageLayerName, workflows.StorageLayerInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestStorageLayerFailingAtTheEndLeavesTheHostsAsTheyBegan(t *testing.T) {
 		"--message", "error parsing config file")
 
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "layer-undo", TaskQueue: workflows.OrchestratorQueue},
-		workflows.StorageLayerName, workflows.StorageLayerInput{RunbookRef: activities.RunbookRef{YAML: mustRead(t, autoRunbook(t, l))}})
+		workflows.StorageLayerName, workflows.StorageLayerInput{Ref: runbooks.Ref{YAML: mustRead(t, autoRunbook(t, l))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestSyncSourceAgentKilledMidSyncResumesTheWait(t *testing.T) {
 	prepareDisks(t, l, "storage", "storage0a", "storage0b")
 
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "kill-sync", TaskQueue: workflows.OrchestratorQueue},
-		workflows.DRBDPairName, workflows.DRBDPairInput{RunbookRef: activities.RunbookRef{YAML: mustRead(t, autoRunbook(t, l))}, Cluster: "storage0"})
+		workflows.DRBDPairName, workflows.DRBDPairInput{Ref: runbooks.Ref{YAML: mustRead(t, autoRunbook(t, l))}, Cluster: "storage0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +317,7 @@ func TestRejectedOverwriteEndsTheRunAndUndoesIt(t *testing.T) {
 	l.up()
 	prepareDisks(t, l, "storage", "storage1a", "storage1b")
 	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "reject", TaskQueue: workflows.OrchestratorQueue},
-		workflows.DRBDPairName, workflows.DRBDPairInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage"}, Cluster: "storage1"})
+		workflows.DRBDPairName, workflows.DRBDPairInput{Ref: runbooks.Ref{Runbook: "scalable-storage"}, Cluster: "storage1"})
 	if err != nil {
 		t.Fatal(err)
 	}

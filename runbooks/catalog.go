@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -49,4 +51,66 @@ func Open(name string) (source string, data []byte, err error) {
 		return "", nil, fmt.Errorf("open runbook %s: %w", quote(name), err)
 	}
 	return "runbooks/" + name + ".yaml", data, nil
+}
+
+// Catalog resolves runbook references on the orchestrator: the runbooks
+// built into the binary, and those in Dir, which wins on a clash so a site
+// can ship its own topology without rebuilding.
+type Catalog struct {
+	Dir string
+}
+
+// ErrInvalid marks an error of Load that no retry can fix: a runbook that
+// does not exist, does not parse or does not validate, or bad overrides.
+// Other errors (a catalog file that cannot be read now) may be transient.
+var ErrInvalid = errors.New("invalid runbook")
+
+// Load resolves and validates the runbook a reference names, applies its
+// overrides, and returns it with the reference that pins it: a reference
+// carrying the exact YAML, so a run's children work on the same version.
+func (c *Catalog) Load(ref Ref) (Loaded, error) {
+	source, data, err := c.read(ref)
+	if err != nil {
+		return Loaded{}, err
+	}
+	rb, err := Parse(source, data)
+	if err != nil {
+		return Loaded{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if len(ref.Overrides) > 0 {
+		if rb, err = rb.Override(ref.Overrides); err != nil {
+			return Loaded{}, fmt.Errorf("%w: %s with overrides: %w", ErrInvalid, source, err)
+		}
+	}
+	return Loaded{Runbook: rb, Ref: Ref{Runbook: rb.Name, YAML: string(data), Source: source, Overrides: ref.Overrides}}, nil
+}
+
+func (c *Catalog) read(ref Ref) (source string, data []byte, err error) {
+	switch {
+	case ref.YAML != "":
+		source = ref.Source
+		if source == "" {
+			source = "runbook_yaml"
+		}
+		return source, []byte(ref.YAML), nil
+	case ref.Runbook == "":
+		return "", nil, fmt.Errorf(`%w: no runbook: give "runbook" (a catalog name such as %q) or "runbook_yaml"`, ErrInvalid, "scalable-storage")
+	case !runbookNameRE.MatchString(ref.Runbook):
+		return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))
+	}
+	if c.Dir != "" {
+		path := filepath.Join(c.Dir, ref.Runbook+".yaml")
+		data, err := os.ReadFile(path)
+		if err == nil {
+			return path, data, nil
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return "", nil, fmt.Errorf("read %s: %w", path, err)
+		}
+	}
+	source, data, err = Open(ref.Runbook)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return source, data, nil
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"fmt"
 
-	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
 // request is what the run flags say, before it becomes a workflow input.
 type request struct {
-	ref      activities.RunbookRef
+	ref      runbooks.Ref
 	cluster  string
 	node     string
 	via      string
@@ -19,7 +19,7 @@ type request struct {
 
 // whole is the input of the procedures that act on a whole runbook.
 func whole(string) func(r request) (any, error) {
-	return func(r request) (any, error) { return workflows.RunbookInput{RunbookRef: r.ref}, nil }
+	return func(r request) (any, error) { return workflows.RunbookInput{Ref: r.ref}, nil }
 }
 
 // onHost is the input of the procedures that act on one host.
@@ -28,7 +28,7 @@ func onHost(name string) func(r request) (any, error) {
 		if r.host == "" {
 			return nil, fmt.Errorf("%s needs --host", name)
 		}
-		return workflows.HostInput{RunbookRef: r.ref, Host: r.host}, nil
+		return workflows.HostInput{Ref: r.ref, Host: r.host}, nil
 	}
 }
 
@@ -42,7 +42,7 @@ type procedure struct {
 
 var procedures = []procedure{
 	{"form-clusters", workflows.FormClustersName, "form every cman cluster of the runbook (--cluster to pick some)", func(r request) (any, error) {
-		in := workflows.FormClustersInput{RunbookRef: r.ref}
+		in := workflows.FormClustersInput{Ref: r.ref}
 		if r.cluster != "" {
 			in.Clusters = []string{r.cluster}
 		}
@@ -52,16 +52,16 @@ var procedures = []procedure{
 		if r.cluster == "" {
 			return nil, fmt.Errorf("cluster-bootstrap needs --cluster")
 		}
-		return workflows.ClusterBootstrapInput{RunbookRef: r.ref, Cluster: r.cluster}, nil
+		return workflows.ClusterBootstrapInput{Ref: r.ref, Cluster: r.cluster}, nil
 	}},
 	{"node-join", workflows.NodeJoinName, "join a node to its running cluster (--cluster, --node, optional --via)", func(r request) (any, error) {
 		if r.cluster == "" || r.node == "" {
 			return nil, fmt.Errorf("node-join needs --cluster and --node")
 		}
-		return workflows.NodeJoinInput{RunbookRef: r.ref, Cluster: r.cluster, Node: r.node, Via: r.via}, nil
+		return workflows.NodeJoinInput{Ref: r.ref, Cluster: r.cluster, Node: r.node, Via: r.via}, nil
 	}},
 	{"storage-layer", workflows.StorageLayerName, "disks, DRBD pairs, GNBD exports and imports, multipath: parts #2 to #4", func(r request) (any, error) {
-		return workflows.StorageLayerInput{RunbookRef: r.ref}, nil
+		return workflows.StorageLayerInput{Ref: r.ref}, nil
 	}},
 	{"storage-build", workflows.StorageBuildName, "the whole series: clusters, data path, clustered volume, GFS2 and the file check", whole(workflows.StorageBuildName)},
 	{"clvm", workflows.CLVMName, "part #5: lvm.conf locking, clvmd, the clustered volume group and logical volume", whole(workflows.CLVMName)},
@@ -73,14 +73,14 @@ var procedures = []procedure{
 		if r.cluster == "" {
 			return nil, fmt.Errorf("expand-capacity needs --cluster, the new storage cluster")
 		}
-		return workflows.ExpandCapacityInput{RunbookRef: r.ref, Clusters: []string{r.cluster}}, nil
+		return workflows.ExpandCapacityInput{Ref: r.ref, Clusters: []string{r.cluster}}, nil
 	}},
 	{"prepare-disk", workflows.PrepareDiskName, "partition a storage host's spare disk (--host)", onHost("prepare-disk")},
 	{"drbd-pair", workflows.DRBDPairName, "bring up the DRBD pair of a storage cluster (--cluster, optional --resource)", func(r request) (any, error) {
 		if r.cluster == "" {
 			return nil, fmt.Errorf("drbd-pair needs --cluster")
 		}
-		return workflows.DRBDPairInput{RunbookRef: r.ref, Cluster: r.cluster, Resource: r.resource}, nil
+		return workflows.DRBDPairInput{Ref: r.ref, Cluster: r.cluster, Resource: r.resource}, nil
 	}},
 	{"gnbd-export", workflows.GNBDExportName, "export a storage host's DRBD device (--host)", onHost("gnbd-export")},
 	{"gnbd-import", workflows.GNBDImportName, "import every export on a client (--host)", onHost("gnbd-import")},

@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -111,22 +110,22 @@ func drain(followErr chan error, stop context.CancelFunc) <-chan error {
 // runbookRef reads a runbook file here, so that a bad file is reported with
 // its line and field before anything starts; a plain name is left to the
 // orchestrator's catalog.
-func runbookRef(book string) (activities.RunbookRef, error) {
+func runbookRef(book string) (runbooks.Ref, error) {
 	switch {
 	case book == "":
-		return activities.RunbookRef{}, errors.New("--runbook is required: a file, or a catalog name such as scalable-storage")
+		return runbooks.Ref{}, errors.New("--runbook is required: a file, or a catalog name such as scalable-storage")
 	case strings.ContainsAny(book, "/.") || fileExists(book):
 		data, err := os.ReadFile(book)
 		if err != nil {
-			return activities.RunbookRef{}, err
+			return runbooks.Ref{}, err
 		}
 		rb, err := runbooks.Parse(book, data)
 		if err != nil {
-			return activities.RunbookRef{}, err
+			return runbooks.Ref{}, err
 		}
-		return activities.RunbookRef{Runbook: rb.Name, YAML: string(data), Source: book}, nil
+		return runbooks.Ref{Runbook: rb.Name, YAML: string(data), Source: book}, nil
 	}
-	return activities.RunbookRef{Runbook: book}, nil
+	return runbooks.Ref{Runbook: book}, nil
 }
 
 func fileExists(p string) bool {

@@ -1,11 +1,10 @@
 package workflows
 
 import (
-	"time"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // ClusterBootstrapInput starts a cluster on its first node (the first node
@@ -13,7 +12,7 @@ import (
 //
 //	{"runbook": "scalable-storage", "cluster": "storage0"}
 type ClusterBootstrapInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 	Cluster string `json:"cluster"`
 }
 
@@ -32,7 +31,7 @@ type ClusterBootstrapResult struct {
 // what it did; run again on a formed cluster it changes nothing.
 func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBootstrapResult, error) {
 	res := ClusterBootstrapResult{Cluster: in.Cluster}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return res, err
 	}
@@ -41,31 +40,15 @@ func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBo
 		return res, err
 	}
 	first := members[0]
-	res.Change, err = planChange(ctx, cluster, first.host, first.node, "")
-	if err != nil {
+	var p proc
+	if res.Change, err = planChange(ctx, &p, cluster, first, ""); err != nil {
 		return res, err
 	}
-	var s saga
-	s.add(&res.Change)
-
-	clusterIn := activities.ClusterInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode}
-	nodeIn := activities.NodeInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode, Node: first.node}
-	steps := []step{
-		{"ccs_tool create " + cluster.Name, activities.CreateClusterConfName, time.Minute, clusterIn},
-		{"write cluster.conf version 1", activities.WriteBootstrapName, time.Minute, nodeIn},
-		{"/etc/init.d/cman start", activities.StartCmanName, 5 * time.Minute, clusterIn},
-	}
-	if err := installPackages(ctx, &res.Change); err != nil {
-		return res, s.compensate(ctx, err)
-	}
-	if err := runSteps(ctx, first.host, steps); err != nil {
-		return res, s.compensate(ctx, err)
-	}
-	var m activities.MembershipResult
-	err = workflow.ExecuteActivity(waitOnHost(ctx, first.host, "cman_tool nodes: wait for membership"), activities.MembershipName,
-		activities.MembershipInput{Cluster: cluster.Name, Expect: []string{first.host}}).Get(ctx, &m)
+	m, err := bringIn(ctx, &p, &res.Change, nil,
+		[]Step{ccsCreate(first.host, cluster), writeBootstrapConf(first, cluster), startCman(first.host, cluster)},
+		membership(first.host, cluster.Name, []string{first.host}))
 	if err != nil {
-		return res, s.compensate(ctx, err)
+		return res, p.fail(ctx, err)
 	}
 	res.ConfigVersion, res.Nodes = m.Status.ConfigVersion, m.Nodes
 	return res, nil

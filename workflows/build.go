@@ -17,6 +17,9 @@ type StorageBuildResult struct {
 	Checks       []string        `json:"checks,omitempty"`
 	// Hosts is each host's end state, read from the host after the build.
 	Hosts []HostState `json:"hosts,omitempty"`
+	// SurveyError says why Hosts is missing: the build is done, but a host
+	// could not be read afterwards. It does not fail the build.
+	SurveyError string `json:"survey_error,omitempty"`
 }
 
 // StorageBuild is the whole series for a runbook as one run: the cman
@@ -27,38 +30,26 @@ type StorageBuildResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StorageBuildResult{}, err
 	}
 	rb := loaded.Runbook
 	res := StorageBuildResult{Runbook: rb.Name}
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID
-	ref := RunbookInput{RunbookRef: loaded.Ref}
-	child := func(name, summary string) workflow.Context {
-		return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id + "/" + name, StaticSummary: summary})
-	}
 
 	var clusters FormClustersResult
-	if err := workflow.ExecuteChildWorkflow(child("clusters", "part #3: cman clusters"), FormClustersName, FormClustersInput{RunbookRef: loaded.Ref}).Get(ctx, &clusters); err != nil {
+	if err := child(ctx, id+"/clusters", "part #3: cman clusters", FormClustersName, FormClustersInput{Ref: loaded.Ref}, &clusters); err != nil {
 		return res, runFailure(fmt.Errorf("clusters: %w", err), res)
 	}
 	res.Clusters, res.Done = clusters.Clusters, append(res.Done, "clusters")
-	undoClusters := func() error {
-		s := saga{}
-		for i := range clusters.Changes {
-			s.add(&clusters.Changes[i])
-		}
-		return s.compensate(ctx, nil)
-	}
+	// One log: the clusters' nodes first, so they are undone last, after
+	// everything that stands on them.
 	var u undoLog
-	fail := func(step string, err error) (StorageBuildResult, error) {
-		cause := fmt.Errorf("%s: %w", step, err)
-		undoErr := u.run(ctx, nil)
-		if e := undoClusters(); e != nil && undoErr == nil {
-			undoErr = e
-		}
-		if undoErr != nil {
+	u.pushNodes(clusters.Changes)
+	fail := func(part string, err error) (StorageBuildResult, error) {
+		cause := fmt.Errorf("%s: %w", part, err)
+		if undoErr := u.run(ctx, nil); undoErr != nil {
 			return res, undoFailed(cause, []error{undoErr})
 		}
 		return res, runFailure(cause, res)
@@ -66,10 +57,10 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 
 	if len(rb.DRBD) > 0 {
 		var layer StorageLayerResult
-		if err := workflow.ExecuteChildWorkflow(child("layer", "parts #2 to #4: disks, DRBD, GNBD, multipath"), StorageLayerName, StorageLayerInput{RunbookRef: loaded.Ref}).Get(ctx, &layer); err != nil {
+		if err := child(ctx, id+"/layer", "parts #2 to #4: disks, DRBD, GNBD, multipath", StorageLayerName, StorageLayerInput{Ref: loaded.Ref}, &layer); err != nil {
 			return fail("data path", err)
 		}
-		u.addAll(layer.Undo)
+		u.pushAll(layer.Undo)
 		res.Done = append(res.Done, "layer")
 		res.Approvals = append(res.Approvals, layer.Approvals...)
 		res.Irreversible = append(res.Irreversible, layer.Irreversible...)
@@ -85,21 +76,23 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 			continue
 		}
 		var step StepResult
-		if err := workflow.ExecuteChildWorkflow(child(part.name, part.summary), part.kind, ref).Get(ctx, &step); err != nil {
+		if err := child(ctx, id+"/"+part.name, part.summary, part.kind, RunbookInput{Ref: loaded.Ref}, &step); err != nil {
 			return fail(part.name, err)
 		}
-		u.addAll(step.Undo)
+		u.pushAll(step.Undo)
 		res.Done = append(res.Done, part.name)
 		res.Approvals = append(res.Approvals, step.Approvals...)
 		res.Irreversible = append(res.Irreversible, step.Irreversible...)
 		res.Checks = append(res.Checks, step.Checks...)
 	}
-	hosts, err := surveyHosts(ctx, topologyOf(rb))
-	if err != nil {
-		// The build is done; a host that cannot be read now is reported,
-		// not undone.
-		return res, fmt.Errorf("the build is done, but reading the hosts' end state failed: %w", err)
+	// The build is done; a host that cannot be read now is reported, not
+	// undone, and does not make a built stack look like a failed build.
+	if res.Hosts, err = surveyHosts(ctx, rb); err != nil {
+		if !since(ctx, surveyReported) {
+			return res, fmt.Errorf("the build is done, but reading the hosts' end state failed: %w", err)
+		}
+		res.SurveyError = err.Error()
+		workflow.GetLogger(ctx).Warn("the build is done, but reading the hosts' end state failed", "error", err)
 	}
-	res.Hosts = hosts
 	return res, nil
 }

@@ -17,7 +17,7 @@ func TestStorageBuildRunsTheSeriesAndAsksBeforeMkfs(t *testing.T) {
 		env.SignalWorkflowByID("default-test-workflow-id/gfs2", ApproveSignal, ApprovalRequest{Step: "mkfs:/dev/VG0/LV0", By: "dana", Approve: true})
 	}, time.Hour)
 	ref := autoApproved(t)
-	env.ExecuteWorkflow(StorageBuildName, RunbookInput{RunbookRef: ref})
+	env.ExecuteWorkflow(StorageBuildName, RunbookInput{Ref: ref})
 	var res StorageBuildResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)

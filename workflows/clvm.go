@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -11,16 +10,61 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
-var (
-	clvmPackages = []string{"lvm2-cluster"}
-	gfs2Packages = []string{"gfs2-utils"}
-)
-
 // RunbookInput names a runbook and nothing more. In the Web UI:
 //
 //	{"runbook": "scalable-storage"}
 type RunbookInput struct {
-	activities.RunbookRef
+	runbooks.Ref
+}
+
+// The steps of part #5's volume, declared once: CLVM, ExpandCapacity,
+// Startup and Teardown call these.
+
+func volumeOf(rb *runbooks.Runbook) activities.VolumeInput {
+	c := rb.CLVM
+	return activities.VolumeInput{VG: c.VG, LV: c.LV, PVs: c.PVs, Extents: c.Extents}
+}
+
+func enableClusterLocking(host string, prior activities.FileState) Step {
+	return Step{Host: host, Summary: "locking_type = 3 in " + activities.LVMConfPath, Activity: activities.EnableClusterLockingName,
+		Input: activities.LVMLockingInput{}, Timeout: Quick}.
+		undoing("restore "+activities.LVMConfPath, activities.RestoreFileName, activities.RestoreFileInput{State: prior})
+}
+
+// startClvmd starts clvmd; its undo stops it when it did not run before.
+func startClvmd(host string, probe activities.StorageProbeResult) Step {
+	st := startService(host, "clvmd")
+	if !probe.ClvmdRunning {
+		st = st.undoing("/etc/init.d/clvmd stop", activities.StopServiceName, activities.ServiceInput{Name: "clvmd"})
+	}
+	return st
+}
+
+// lvDisplay reads the logical volume; with vol.Extents set it waits until
+// the volume is available with at least that many extents.
+func lvDisplay(host string, vol activities.VolumeInput, summary string, timeout Timeout) Step {
+	return Step{Host: host, Summary: summary, Activity: activities.LogicalVolumeName, Input: vol, Timeout: timeout}
+}
+
+func signatures(host string, devices []string) Step {
+	return Step{Host: host, Summary: "blkid " + strings.Join(devices, " "), Activity: activities.SignaturesName,
+		Input: activities.SignatureInput{Devices: devices}, Timeout: Quick}
+}
+
+// pvCreate makes a device a physical volume. A device that carries another
+// signature is wiped, which waits for an approval.
+func pvCreate(rb *runbooks.Runbook, host, pv, sig string, irreversible string) Step {
+	wipe := sig != "" && !activities.IsPV(sig)
+	st := Step{Host: host, Summary: "pvcreate " + pv, Activity: activities.PVCreateName, Input: activities.PVInput{Device: pv, Wipe: wipe}, Timeout: Command, Irreversible: irreversible}
+	if wipe {
+		st.Approval, st.AutoApproved = runbooks.ApprovePVCreate+":"+pv, rb.AutoApproved(runbooks.ApprovePVCreate)
+		st.Irreversible = fmt.Sprintf("%s: %s wiped by pvcreate (it carried %s)", host, pv, sig)
+	}
+	return st
+}
+
+func removeVolume(host string, vol activities.VolumeInput) UndoStep {
+	return newUndo(host, "lvremove, vgremove, pvremove", activities.RemoveVolumeName, vol)
 }
 
 // CLVM is part #5's volume: on every client install lvm2-cluster, switch
@@ -33,7 +77,7 @@ func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -43,114 +87,66 @@ func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	}
 	c := rb.CLVM
 	creator := rb.FQDN(c.Creator)
-	vol := activities.VolumeInput{VG: c.VG, LV: c.LV, PVs: c.PVs, Extents: c.Extents}
-	var result StepResult
-	var u undoLog
-	fail := func(err error) (StepResult, error) { return result, u.run(ctx, err) }
+	vol := volumeOf(rb)
+	p := proc{gate: g}
 
 	// Every client: packages, locking, clvmd; all at once.
-	clients := fqdns(rb, c.Clients)
-	logs := make([]undoLog, len(clients))
-	errs := make([]error, len(clients))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, host := range clients {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			errs[i] = clvmClient(ctx, &logs[i], host)
-		})
-	}
-	wg.Wait(ctx)
-	for i := range logs {
-		u.addAll(logs[i].steps)
-	}
-	if err := firstError(errs); err != nil {
-		return fail(err)
+	clients := rb.FQDNs(c.Clients)
+	err = first(p.each(ctx, len(clients), func(ctx workflow.Context, p *proc, i int) error {
+		return clvmClient(ctx, p, clients[i])
+	}))
+	if err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
 
 	// The creator: PVs, VG, LV, once.
 	var before activities.LVStatus
-	if err := do(ctx, creator, time.Minute, "lvdisplay (before)", activities.LogicalVolumeName, activities.VolumeInput{VG: c.VG, LV: c.LV}, &before); err != nil {
-		return fail(err)
+	if err := p.run(ctx, lvDisplay(creator, activities.VolumeInput{VG: c.VG, LV: c.LV}, "lvdisplay (before)", Quick), &before); err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
 	if before.UUID == "" {
-		u.add(creator, "lvremove, vgremove, pvremove", activities.RemoveVolumeName, vol)
+		p.undo.push(removeVolume(creator, vol))
 	}
 	var sigs activities.SignatureResult
-	if err := do(ctx, creator, time.Minute, "blkid "+strings.Join(c.PVs, " "), activities.SignaturesName, activities.SignatureInput{Devices: c.PVs}, &sigs); err != nil {
-		return fail(err)
+	if err := p.run(ctx, signatures(creator, c.PVs), &sigs); err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
+	steps := make([]Step, 0, len(c.PVs)+2)
 	for i, pv := range c.PVs {
-		wipe := sigs.Signatures[i] != "" && !activities.IsPV(sigs.Signatures[i])
-		if wipe {
-			a, err := g.wait(ctx, runbooks.ApprovePVCreate+":"+pv, rb.AutoApproved(runbooks.ApprovePVCreate))
-			result.Approvals = append(result.Approvals, a)
-			if err != nil {
-				return fail(err)
-			}
-			result.Irreversible = append(result.Irreversible, fmt.Sprintf("%s: %s wiped by pvcreate (it carried %s)", creator, pv, sigs.Signatures[i]))
-		}
-		if err := do(ctx, creator, 2*time.Minute, "pvcreate "+pv, activities.PVCreateName, activities.PVInput{Device: pv, Wipe: wipe}, nil); err != nil {
-			return fail(err)
-		}
+		steps = append(steps, pvCreate(rb, creator, pv, sigs.Signatures[i], ""))
 	}
-	if err := do(ctx, creator, 2*time.Minute, "vgcreate --clustered y "+c.VG+" "+strings.Join(c.PVs, " "), activities.VGCreateName, vol, nil); err != nil {
-		return fail(err)
-	}
-	if err := do(ctx, creator, 2*time.Minute, fmt.Sprintf("lvcreate --extent=%d --name=%s %s", c.Extents, c.LV, c.VG), activities.LVCreateName, vol, nil); err != nil {
-		return fail(err)
+	steps = append(steps,
+		Step{Host: creator, Summary: "vgcreate --clustered y " + c.VG + " " + strings.Join(c.PVs, " "), Activity: activities.VGCreateName, Input: vol, Timeout: Command},
+		Step{Host: creator, Summary: fmt.Sprintf("lvcreate --extent=%d --name=%s %s", c.Extents, c.LV, c.VG), Activity: activities.LVCreateName, Input: vol, Timeout: Command})
+	if err := p.runAll(ctx, steps...); err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
 
 	// Every client sees the one volume: the metadata is shared.
 	var uuid string
 	for _, host := range clients {
 		var lv activities.LVStatus
-		if err := workflow.ExecuteActivity(waitOnHost(ctx, host, "lvdisplay /dev/"+c.VG+"/"+c.LV), activities.LogicalVolumeName, vol).Get(ctx, &lv); err != nil {
-			return fail(err)
+		if err := p.run(ctx, lvDisplay(host, vol, "lvdisplay "+rb.LVPath(), UntilSettled), &lv); err != nil {
+			return p.result(""), p.fail(ctx, err)
 		}
 		if uuid == "" {
 			uuid = lv.UUID
 		}
 		if lv.UUID != uuid {
-			return fail(badRequest("%s sees LV UUID %s, %s sees %s: the clients do not share LVM metadata", host, lv.UUID, clients[0], uuid))
+			return p.result(""), p.fail(ctx, badRequest("%s sees LV UUID %s, %s sees %s: the clients do not share LVM metadata", host, lv.UUID, clients[0], uuid))
 		}
 	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(""), nil
 }
 
-// clvmClient prepares one client for cluster LVM, pushing each undo first.
-func clvmClient(ctx workflow.Context, u *undoLog, host string) error {
-	probe, err := probeStorage(ctx, host, activities.StorageProbeInput{Packages: clvmPackages})
+// clvmClient prepares one client for cluster LVM.
+func clvmClient(ctx workflow.Context, p *proc, host string) error {
+	probe, err := p.probe(ctx, host, activities.StorageProbeInput{Packages: clvmPackages})
 	if err != nil {
 		return err
 	}
-	if err := installStorage(ctx, u, host, clvmPackages, probe); err != nil {
+	if err := p.install(ctx, host, clvmPackages, probe); err != nil {
 		return err
 	}
-	u.add(host, "restore "+activities.LVMConfPath, activities.RestoreFileName, activities.RestoreFileInput{State: probe.LVMConf})
-	if err := do(ctx, host, time.Minute, "locking_type = 3 in "+activities.LVMConfPath, activities.EnableClusterLockingName, activities.LVMLockingInput{}, nil); err != nil {
-		return err
-	}
-	if !probe.ClvmdRunning {
-		u.add(host, "/etc/init.d/clvmd stop", activities.StopServiceName, activities.ServiceInput{Name: "clvmd"})
-	}
-	return do(ctx, host, 3*time.Minute, "/etc/init.d/clvmd start", activities.StartServiceName, activities.ServiceInput{Name: "clvmd"}, nil)
-}
-
-func fqdns(rb *runbooks.Runbook, names []string) []string {
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		out = append(out, rb.FQDN(n))
-	}
-	return out
-}
-
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.runAll(ctx, enableClusterLocking(host, probe.LVMConf), startClvmd(host, probe))
 }

@@ -1,10 +1,8 @@
 package workflows
 
 import (
-	"slices"
-	"time"
+	"fmt"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -15,14 +13,74 @@ import (
 //
 //	{"runbook": "scalable-storage", "cluster": "storage0"}
 type DRBDPairInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 	Cluster  string `json:"cluster"`
 	Resource string `json:"resource,omitempty"`
 }
 
-// syncWait bounds the initial sync: a 1 GiB disk at 10M takes under two
-// minutes, a real disk hours.
-const syncWait = 48 * time.Hour
+// drbdSpec is a pair as drbd.conf describes it.
+func drbdSpec(rb *runbooks.Runbook, r runbooks.DRBDResource) activities.DRBDResource {
+	spec := activities.DRBDResource{Name: r.Name, Device: r.Device, Protocol: r.Protocol, Rate: r.Rate, Port: r.Port}
+	for _, n := range rb.PairNodes(r) {
+		spec.Nodes = append(spec.Nodes, activities.DRBDNode{Host: n.FQDN, Address: n.Address, Disk: n.Disk})
+	}
+	return spec
+}
+
+// overwriteStep is the approval name of a pair's initial sync.
+func overwriteStep(cluster, resource string) string {
+	return fmt.Sprintf("%s:%s/%s", runbooks.ApproveDRBDOverwrite, cluster, resource)
+}
+
+// The steps of part #2b, declared once: DRBDPair and Startup call these.
+
+func loadDRBD(host string, probe activities.StorageProbeResult) Step {
+	return loadModule(host, "drbd", []string{"minor_count=1"}, probe)
+}
+
+func writeDRBDConf(host string, spec activities.DRBDResource, prior activities.FileState) Step {
+	return Step{Host: host, Summary: "write " + activities.DRBDConfPath, Activity: activities.WriteDRBDConfName,
+		Input: activities.DRBDConfInput{Resources: []activities.DRBDResource{spec}}, Timeout: Quick}.
+		undoing("restore "+activities.DRBDConfPath, activities.RestoreFileName, activities.RestoreFileInput{State: prior})
+}
+
+func createMetadata(host string, spec activities.DRBDResource, disk string) Step {
+	return Step{Host: host, Summary: "drbdadm create-md " + spec.Name, Activity: activities.CreateMetadataName,
+		Input: activities.DRBDInput{Resource: spec}, Timeout: Slow, Irreversible: host + ": DRBD metadata written on " + disk}
+}
+
+// drbdUp brings a resource up; undo takes it down, data kept, when it was
+// not up before the run.
+func drbdUp(host string, spec activities.DRBDResource, wasUp bool) Step {
+	st := Step{Host: host, Summary: "drbdadm up " + spec.Name, Activity: activities.DRBDUpName, Input: activities.DRBDInput{Resource: spec}, Timeout: Command}
+	if !wasUp {
+		st = st.undoing("drbdadm down "+spec.Name+" (data kept)", activities.DRBDDownName, activities.DRBDInput{Resource: spec})
+	}
+	return st
+}
+
+func drbdDown(host string, spec activities.DRBDResource) Step {
+	return Step{Host: host, Summary: "drbdadm down " + spec.Name, Activity: activities.DRBDDownName, Input: activities.DRBDInput{Resource: spec}, Timeout: Command}
+}
+
+// drbdWait waits until the resource is connected, synced or primary; the
+// wait for a sync heartbeats its progress on the pending step.
+func drbdWait(host string, spec activities.DRBDResource, until string) Step {
+	return Step{Host: host, Summary: "wait for DRBD " + spec.Name + ": " + until, Activity: activities.DRBDWaitName,
+		Input: activities.DRBDWaitInput{Resource: spec, Until: until}, Timeout: UntilSynced}
+}
+
+// overwritePeer starts the initial sync from host, destroying the peer's
+// data: it waits for an approval.
+func overwritePeer(host, peer string, spec activities.DRBDResource, approval string, auto bool) Step {
+	return Step{Host: host, Summary: "drbdadm -- --overwrite-data-of-peer primary " + spec.Name, Activity: activities.DRBDOverwritePeerName,
+		Input: activities.DRBDInput{Resource: spec}, Timeout: Command, Approval: approval, AutoApproved: auto,
+		Irreversible: peer + ": data overwritten by the initial sync from " + host}
+}
+
+func drbdPrimary(host string, spec activities.DRBDResource) Step {
+	return Step{Host: host, Summary: "drbdadm primary " + spec.Name, Activity: activities.DRBDPrimaryName, Input: activities.DRBDInput{Resource: spec}, Timeout: Command}
+}
 
 // DRBDPair is part #2b: on both hosts install DRBD, load the module, write
 // drbd.conf, create the metadata and bring the resource up; once the two
@@ -39,133 +97,58 @@ func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
 	rb := loaded.Runbook
-	res, spec, err := drbdResource(rb, in.Cluster, in.Resource)
-	if err != nil {
-		return StepResult{}, err
+	res, ok := rb.PairOf(in.Cluster, in.Resource)
+	if !ok {
+		return StepResult{}, badRequest("cluster %q of runbook %q has no DRBD resource %q", in.Cluster, rb.Name, in.Resource)
 	}
+	spec := drbdSpec(rb, res)
 	from, peer := spec.Nodes[0].Host, spec.Nodes[1].Host
 	if rb.FQDN(res.SyncFrom) == peer {
 		from, peer = peer, from
 	}
 
-	var result StepResult
-	var u undoLog
-	fail := func(err error) (StepResult, error) {
-		return result, u.run(ctx, err)
-	}
+	p := proc{gate: g}
 	probes := make([]activities.StorageProbeResult, 2)
 	for i, n := range spec.Nodes {
-		if probes[i], err = probeStorage(ctx, n.Host, activities.StorageProbeInput{Packages: drbdPackages, Resources: []activities.DRBDResource{spec}}); err != nil {
-			return result, err
+		if probes[i], err = p.probe(ctx, n.Host, activities.StorageProbeInput{Packages: drbdPackages, Resources: []activities.DRBDResource{spec}}); err != nil {
+			return p.result(""), err
 		}
 	}
-
-	// Both sides at once: up to the point where they connect.
-	errs := make([]error, 2)
-	logs := make([]undoLog, 2)
-	wg := workflow.NewWaitGroup(ctx)
-	for i, n := range spec.Nodes {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			errs[i] = drbdSide(ctx, &logs[i], n.Host, spec, probes[i])
-		})
-	}
-	wg.Wait(ctx)
-	for i := range logs {
-		u.addAll(logs[i].steps)
-	}
-	for i, err := range errs {
-		if err != nil {
-			return fail(err)
-		}
-		if !wasUp(probes[i]) {
-			result.Irreversible = append(result.Irreversible, spec.Nodes[i].Host+": DRBD metadata written on "+spec.Nodes[i].Disk)
-		}
-	}
-	wait := func(host, until string) error {
-		return do(waitSync(ctx, host, "wait for DRBD "+spec.Name+": "+until), host, 0, "", activities.DRBDWaitName,
-			activities.DRBDWaitInput{Resource: spec, Until: until}, nil)
-	}
-	if err := wait(from, "connected"); err != nil {
-		return fail(err)
-	}
-
-	approval, err := g.wait(ctx, overwriteStep(in.Cluster, spec.Name), rb.AutoApproved(runbooks.ApproveDRBDOverwrite))
-	result.Approvals = append(result.Approvals, approval)
+	// Both sides at once, up to the point where they connect.
+	err = first(p.each(ctx, 2, func(ctx workflow.Context, p *proc, i int) error {
+		return drbdSide(ctx, p, spec, spec.Nodes[i], probes[i])
+	}))
 	if err != nil {
-		return fail(err)
+		return p.result(""), p.fail(ctx, err)
 	}
-	if err := do(ctx, from, 2*time.Minute, "drbdadm -- --overwrite-data-of-peer primary "+spec.Name+" (approved by "+approval.By+")",
-		activities.DRBDOverwritePeerName, activities.DRBDInput{Resource: spec}, nil); err != nil {
-		return fail(err)
+	err = p.runAll(ctx,
+		drbdWait(from, spec, "connected"),
+		overwritePeer(from, peer, spec, overwriteStep(in.Cluster, spec.Name), rb.AutoApproved(runbooks.ApproveDRBDOverwrite)),
+		drbdWait(from, spec, "synced"),
+		drbdPrimary(peer, spec),
+		drbdWait(from, spec, "primary"),
+		drbdWait(peer, spec, "primary"))
+	if err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
-	result.Irreversible = append(result.Irreversible, peer+": data overwritten by the initial sync from "+from)
-	if err := wait(from, "synced"); err != nil {
-		return fail(err)
-	}
-	if err := do(ctx, peer, 2*time.Minute, "drbdadm primary "+spec.Name, activities.DRBDPrimaryName, activities.DRBDInput{Resource: spec}, nil); err != nil {
-		return fail(err)
-	}
-	for _, h := range []string{from, peer} {
-		if err := wait(h, "primary"); err != nil {
-			return fail(err)
-		}
-	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(""), nil
 }
 
-// drbdSide brings one side of a pair up to connecting, pushing each undo
-// first.
-func drbdSide(ctx workflow.Context, u *undoLog, host string, spec activities.DRBDResource, probe activities.StorageProbeResult) error {
-	if err := installStorage(ctx, u, host, drbdPackages, probe); err != nil {
+// drbdSide brings one side of a pair up to connecting.
+func drbdSide(ctx workflow.Context, p *proc, spec activities.DRBDResource, n activities.DRBDNode, probe activities.StorageProbeResult) error {
+	if err := p.install(ctx, n.Host, drbdPackages, probe); err != nil {
 		return err
 	}
-	if !slices.Contains(probe.Modules, "drbd") {
-		u.add(host, "modprobe -r drbd", activities.UnloadModuleName, activities.ModuleInput{Name: "drbd"})
-	}
-	if err := do(ctx, host, time.Minute, "modprobe drbd minor_count=1", activities.LoadModuleName,
-		activities.ModuleInput{Name: "drbd", Options: []string{"minor_count=1"}}, nil); err != nil {
-		return err
-	}
-	u.add(host, "restore "+activities.DRBDConfPath, activities.RestoreFileName, activities.RestoreFileInput{State: probe.DRBDConf})
-	if err := do(ctx, host, time.Minute, "write "+activities.DRBDConfPath, activities.WriteDRBDConfName,
-		activities.DRBDConfInput{Resources: []activities.DRBDResource{spec}}, nil); err != nil {
-		return err
-	}
-	if err := do(ctx, host, 5*time.Minute, "drbdadm create-md "+spec.Name, activities.CreateMetadataName, activities.DRBDInput{Resource: spec}, nil); err != nil {
-		return err
-	}
-	if !wasUp(probe) {
-		u.add(host, "drbdadm down "+spec.Name+" (data kept)", activities.DRBDDownName, activities.DRBDInput{Resource: spec})
-	}
-	return do(ctx, host, 2*time.Minute, "drbdadm up "+spec.Name, activities.DRBDUpName, activities.DRBDInput{Resource: spec}, nil)
-}
-
-// waitSync is the options of a DRBD wait: long, heartbeating, and retried
-// on any failure but a permanent one until syncWait, so a killed agent's
-// wait resumes on the restarted agent.
-func waitSync(ctx workflow.Context, host, summary string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		TaskQueue:              activities.HostQueue(host),
-		ScheduleToStartTimeout: hostPickup,
-		ScheduleToCloseTimeout: syncWait,
-		StartToCloseTimeout:    syncWait,
-		HeartbeatTimeout:       heartbeat,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        10 * time.Second,
-			NonRetryableErrorTypes: activities.NonRetryable,
-		},
-		Summary: host + ": " + summary,
-	})
+	return p.runAll(ctx,
+		loadDRBD(n.Host, probe),
+		writeDRBDConf(n.Host, spec, probe.DRBDConf),
+		createMetadata(n.Host, spec, n.Disk),
+		drbdUp(n.Host, spec, wasUp(probe)))
 }
 
 // wasUp reports whether the probed resource was up before the run.

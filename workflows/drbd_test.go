@@ -13,12 +13,13 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 const step0 = "drbd-overwrite:storage0/r0"
 
 func pairInput() DRBDPairInput {
-	return DRBDPairInput{RunbookRef: storage, Cluster: "storage0"}
+	return DRBDPairInput{Ref: storage, Cluster: "storage0"}
 }
 
 // decide sends an approval Update at the given workflow time and records
@@ -119,7 +120,7 @@ func TestDRBDPairGoesOnWhenTheRunbookAutoApproves(t *testing.T) {
 	}
 	auto := strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)
 	env, _ := newEnv(t, nil)
-	env.ExecuteWorkflow(DRBDPairName, DRBDPairInput{RunbookRef: activities.RunbookRef{YAML: auto}, Cluster: "storage0"})
+	env.ExecuteWorkflow(DRBDPairName, DRBDPairInput{Ref: runbooks.Ref{YAML: auto}, Cluster: "storage0"})
 	var res StepResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -17,7 +16,7 @@ import (
 //
 //	{"runbook": "scalable-storage-expand", "clusters": ["storage2"]}
 type ExpandCapacityInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 	Clusters []string `json:"clusters"`
 }
 
@@ -35,7 +34,7 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 	if err != nil {
 		return StorageLayerResult{}, err
 	}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StorageLayerResult{}, err
 	}
@@ -49,7 +48,7 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 			return StorageLayerResult{}, err
 		}
 		for _, r := range rb.DRBD {
-			if clusterOfHosts(rb, r) == name {
+			if rb.ClusterOfPair(r) == name {
 				pairs = append(pairs, r)
 			}
 		}
@@ -57,75 +56,64 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 	if len(pairs) == 0 {
 		return StorageLayerResult{}, badRequest("clusters %v have no DRBD pair in runbook %q", in.Clusters, rb.Name)
 	}
-	id := workflow.GetInfo(ctx).WorkflowExecution.ID
-	l := &layer{ref: loaded.Ref, id: id, res: StorageLayerResult{Runbook: rb.Name}}
+	l := newLayer(ctx, loaded)
 
-	// The new clusters; their nodes are undone with the rest on failure.
+	// The new clusters; their nodes are undone with the rest on failure,
+	// last.
 	var clusters FormClustersResult
-	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id + "/clusters", StaticSummary: "cman clusters " + strings.Join(in.Clusters, ", ")})
-	if err := workflow.ExecuteChildWorkflow(cctx, FormClustersName, FormClustersInput{RunbookRef: loaded.Ref, Clusters: in.Clusters}).Get(ctx, &clusters); err != nil {
+	if err := child(ctx, l.id+"/clusters", "cman clusters "+strings.Join(in.Clusters, ", "), FormClustersName,
+		FormClustersInput{Ref: loaded.Ref, Clusters: in.Clusters}, &clusters); err != nil {
 		return l.res, runFailure(fmt.Errorf("clusters: %w", err), l.res)
 	}
+	l.undo.pushNodes(clusters.Changes)
 	l.res.Done = append(l.res.Done, "clusters")
-	fail := func(cause error) (StorageLayerResult, error) {
-		err := l.fail(ctx, cause)
-		s := saga{}
-		for i := range clusters.Changes {
-			s.add(&clusters.Changes[i])
-		}
-		if uerr := s.compensate(ctx, nil); uerr != nil {
-			return l.res, undoFailed(err, []error{uerr})
-		}
-		return l.res, err
-	}
 
-	if err := l.pairs(ctx, rb, pairs); err != nil {
-		return fail(err)
+	if err := l.pairs(ctx, pairs); err != nil {
+		return l.res, l.fail(ctx, err)
 	}
 	// Every client takes the new exports; multipath, running, maps them.
-	if err := l.clients(ctx, rb); err != nil {
-		return fail(err)
+	if err := l.clients(ctx); err != nil {
+		return l.res, l.fail(ctx, err)
 	}
 
-	// The volume and the filesystem grow, mounted throughout.
-	creator := rb.FQDN(rb.CLVM.Creator)
-	vol := activities.VolumeInput{VG: rb.CLVM.VG, LV: rb.CLVM.LV, PVs: rb.CLVM.PVs, Extents: rb.CLVM.Extents}
-	var sigs activities.SignatureResult
-	if err := do(ctx, creator, time.Minute, "blkid "+strings.Join(vol.PVs, " "), activities.SignaturesName, activities.SignatureInput{Devices: vol.PVs}, &sigs); err != nil {
-		return fail(err)
+	// The volume and the filesystem grow, mounted throughout. None of it
+	// is undone: a grown volume may already hold data.
+	p := proc{gate: g}
+	err = growVolume(ctx, &p, rb)
+	l.res.Approvals = append(l.res.Approvals, p.rep.Approvals...)
+	l.res.Irreversible = append(l.res.Irreversible, p.rep.Irreversible...)
+	if err != nil {
+		return l.res, l.fail(ctx, err)
 	}
+	l.res.Undo = l.undo.steps()
+	return l.res, nil
+}
+
+// growVolume makes the new maps physical volumes of the volume group, grows
+// the logical volume to the runbook's extents, waits until every client
+// sees it, and grows the mounted filesystem.
+func growVolume(ctx workflow.Context, p *proc, rb *runbooks.Runbook) error {
+	creator := rb.FQDN(rb.CLVM.Creator)
+	vol := volumeOf(rb)
+	var sigs activities.SignatureResult
+	if err := p.run(ctx, signatures(creator, vol.PVs), &sigs); err != nil {
+		return err
+	}
+	var steps []Step
 	for i, pv := range vol.PVs {
 		if activities.IsPV(sigs.Signatures[i]) {
 			continue // one of the volume's PVs already
 		}
-		wipe := sigs.Signatures[i] != ""
-		if wipe {
-			a, err := g.wait(ctx, runbooks.ApprovePVCreate+":"+pv, rb.AutoApproved(runbooks.ApprovePVCreate))
-			l.res.Approvals = append(l.res.Approvals, a)
-			if err != nil {
-				return fail(err)
-			}
-		}
-		if err := do(ctx, creator, 2*time.Minute, "pvcreate "+pv, activities.PVCreateName, activities.PVInput{Device: pv, Wipe: wipe}, nil); err != nil {
-			return fail(err)
-		}
-		l.res.Irreversible = append(l.res.Irreversible, creator+": "+pv+" made a physical volume of "+vol.VG)
+		steps = append(steps, pvCreate(rb, creator, pv, sigs.Signatures[i], creator+": "+pv+" made a physical volume of "+vol.VG))
 	}
-	if err := do(ctx, creator, 5*time.Minute, fmt.Sprintf("vgextend %s, lvextend -l %d /dev/%s/%s", vol.VG, vol.Extents, vol.VG, vol.LV), activities.ExtendVolumeName, vol, nil); err != nil {
-		return fail(err)
+	steps = append(steps, Step{Host: creator, Summary: fmt.Sprintf("vgextend %s, lvextend -l %d %s", vol.VG, vol.Extents, rb.LVPath()),
+		Activity: activities.ExtendVolumeName, Input: vol, Timeout: Slow,
+		Irreversible: fmt.Sprintf("%s: %s grown to %d extents", creator, rb.LVPath(), vol.Extents)})
+	for _, host := range rb.FQDNs(rb.CLVM.Clients) {
+		steps = append(steps, lvDisplay(host, vol, fmt.Sprintf("lvdisplay: %d extents", vol.Extents), UntilSettled))
 	}
-	l.res.Irreversible = append(l.res.Irreversible, fmt.Sprintf("%s: /dev/%s/%s grown to %d extents", creator, vol.VG, vol.LV, vol.Extents))
-	for _, c := range rb.CLVM.Clients {
-		host := rb.FQDN(c)
-		if err := workflow.ExecuteActivity(waitOnHost(ctx, host, fmt.Sprintf("lvdisplay: %d extents", vol.Extents)), activities.LogicalVolumeName, vol).Get(ctx, nil); err != nil {
-			return fail(err)
-		}
-	}
-	fsIn := activities.FilesystemInput{Device: "/dev/" + vol.VG + "/" + vol.LV, LockTable: rb.GFS2.LockTable, Journals: rb.GFS2.Journals, Mountpoint: rb.GFS2.Mountpoint}
-	if err := do(ctx, creator, 10*time.Minute, "gfs2_grow "+fsIn.Mountpoint, activities.GrowFilesystemName, fsIn, nil); err != nil {
-		return fail(err)
-	}
-	l.res.Irreversible = append(l.res.Irreversible, creator+": GFS2 on "+fsIn.Device+" grown")
-	l.res.Undo = l.undo.steps
-	return l.res, nil
+	fs := filesystemOf(rb)
+	steps = append(steps, Step{Host: creator, Summary: "gfs2_grow " + fs.Mountpoint, Activity: activities.GrowFilesystemName, Input: fs, Timeout: Install,
+		Irreversible: creator + ": GFS2 on " + fs.Device + " grown"})
+	return p.runAll(ctx, steps...)
 }

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 func TestExpandCapacityAsksBeforeWipingASignatureOnTheNewMap(t *testing.T) {
@@ -26,7 +27,7 @@ func TestExpandCapacityAsksBeforeWipingASignatureOnTheNewMap(t *testing.T) {
 		env.SignalWorkflow(ApproveSignal, ApprovalRequest{Step: "pvcreate:/dev/mapper/mpath2", By: "erin", Approve: true})
 	}, time.Hour)
 	auto := `{"approvals": {"auto": ["drbd-overwrite"]}}`
-	env.ExecuteWorkflow(ExpandName, ExpandCapacityInput{RunbookRef: activities.RunbookRef{Runbook: "scalable-storage-expand", Overrides: []byte(auto)}, Clusters: []string{"storage2"}})
+	env.ExecuteWorkflow(ExpandName, ExpandCapacityInput{Ref: runbooks.Ref{Runbook: "scalable-storage-expand", Overrides: []byte(auto)}, Clusters: []string{"storage2"}})
 	var res StorageLayerResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)

@@ -3,12 +3,52 @@ package workflows
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
+
+// The server side of part #3, declared once: GNBDExport and Startup call
+// these, Shutdown their reverse.
+
+// gnbdServe starts gnbd_serv; its undo stops it when it did not run before.
+func gnbdServe(host string, probe activities.StorageProbeResult) Step {
+	st := Step{Host: host, Summary: "gnbd_serv", Activity: activities.GNBDServeName, Input: activities.ServerInput{}, Timeout: Quick}
+	if !probe.GNBDServing {
+		st = st.undoing("gnbd_serv -k", activities.GNBDStopServeName, activities.ServerInput{})
+	}
+	return st
+}
+
+func gnbdStopServe(host string) Step {
+	return Step{Host: host, Summary: "gnbd_serv -k", Activity: activities.GNBDStopServeName, Input: activities.ServerInput{}, Timeout: Quick}
+}
+
+// gnbdExport exports one device under its name and its pair's uid; its undo
+// removes the export when the run made it.
+func gnbdExport(host string, e runbooks.Export, probe activities.StorageProbeResult) Step {
+	st := Step{Host: host, Summary: fmt.Sprintf("gnbd_export -d %s -e %s -u %d", e.Device, e.Name, e.UID), Activity: activities.GNBDExportName,
+		Input: activities.ExportInput{Device: e.Device, Name: e.Name, UID: e.UID}, Timeout: Quick}
+	if !slices.ContainsFunc(probe.Exports, func(x activities.GNBDExport) bool { return x.Name == e.Name }) {
+		st = st.undoing("gnbd_export -r "+e.Name, activities.GNBDUnexportName, activities.UnexportInput{Names: []string{e.Name}})
+	}
+	return st
+}
+
+func gnbdUnexport(host string, names []string) Step {
+	return Step{Host: host, Summary: "gnbd_export -r", Activity: activities.GNBDUnexportName, Input: activities.UnexportInput{Names: names}, Timeout: Command}
+}
+
+// exportSteps serve a host's exports.
+func exportSteps(host string, exports []runbooks.Export, probe activities.StorageProbeResult) []Step {
+	steps := []Step{gnbdServe(host, probe)}
+	for _, e := range exports {
+		steps = append(steps, gnbdExport(host, e, probe))
+	}
+	return steps
+}
 
 // GNBDExport is part #3's server side on one storage host: install gnbd,
 // start gnbd_serv (cman must run: the clusters come first), export the
@@ -17,7 +57,7 @@ import (
 //
 //	{"runbook": "scalable-storage", "host": "storage0a"}
 func GNBDExport(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -29,31 +69,16 @@ func GNBDExport(ctx workflow.Context, in HostInput) (StepResult, error) {
 	if len(exports) == 0 {
 		return StepResult{}, badRequest("runbook %q exports nothing from %s", loaded.Runbook.Name, h.Name)
 	}
-	result := StepResult{Host: h.FQDN}
-	var u undoLog
-	probe, err := probeStorage(ctx, h.FQDN, activities.StorageProbeInput{Packages: exportPackages})
+	var p proc
+	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: exportPackages})
 	if err != nil {
-		return result, err
+		return p.result(h.FQDN), err
 	}
-	if err := installStorage(ctx, &u, h.FQDN, exportPackages, probe); err != nil {
-		return result, u.run(ctx, err)
+	if err := p.install(ctx, h.FQDN, exportPackages, probe); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
-	if !probe.GNBDServing {
-		u.add(h.FQDN, "gnbd_serv -k", activities.GNBDStopServeName, activities.ServerInput{})
+	if err := p.runAll(ctx, exportSteps(h.FQDN, exports, probe)...); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
-	if err := do(ctx, h.FQDN, time.Minute, "gnbd_serv", activities.GNBDServeName, activities.ServerInput{}, nil); err != nil {
-		return result, u.run(ctx, err)
-	}
-	for _, e := range exports {
-		if !slices.ContainsFunc(probe.Exports, func(x activities.GNBDExport) bool { return x.Name == e.Name }) {
-			u.add(h.FQDN, "gnbd_export -r "+e.Name, activities.GNBDUnexportName, activities.UnexportInput{Names: []string{e.Name}})
-		}
-		err := do(ctx, h.FQDN, time.Minute, fmt.Sprintf("gnbd_export -d %s -e %s -u %d", e.Device, e.Name, e.UID), activities.GNBDExportName,
-			activities.ExportInput{Device: e.Device, Name: e.Name, UID: e.UID}, nil)
-		if err != nil {
-			return result, u.run(ctx, err)
-		}
-	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(h.FQDN), nil
 }

@@ -1,13 +1,13 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // FormClustersInput forms every cman cluster of a runbook, or those named.
@@ -15,13 +15,9 @@ import (
 //
 //	{"runbook": "scalable-storage"}
 type FormClustersInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 	Clusters []string `json:"clusters,omitempty"`
 }
-
-// ErrRunFailed is a run that failed and was undone: the hosts are as it
-// found them, and the message says what failed.
-const ErrRunFailed = "RunFailedAndUndone"
 
 // FormClustersResult lists each cluster as formed.
 type FormClustersResult struct {
@@ -46,7 +42,7 @@ type ClusterResult struct {
 // was brought in is taken out again, in reverse, on every cluster: the run
 // leaves the hosts as it found them.
 func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return FormClustersResult{}, err
 	}
@@ -54,9 +50,7 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 	res := FormClustersResult{Runbook: rb.Name}
 	names := in.Clusters
 	if len(names) == 0 {
-		for _, c := range rb.Clusters {
-			names = append(names, c.Name)
-		}
+		names = rb.ClusterNames()
 	}
 	for _, name := range names {
 		if _, _, err := resolveCluster(rb, name); err != nil {
@@ -65,46 +59,29 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 	}
 
 	res.Clusters = make([]ClusterResult, len(names))
-	sagas := make([]saga, len(names))
-	errs := make([]error, len(names))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, name := range names {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			res.Clusters[i], errs[i] = formCluster(ctx, loaded, name, &sagas[i])
-		})
-	}
-	wg.Wait(ctx)
-
-	if err := errors.Join(errs...); err != nil {
+	undos := make([]undoLog, len(names))
+	err = joined(each(ctx, len(names), func(ctx workflow.Context, i int) error {
+		var err error
+		res.Clusters[i], err = formCluster(ctx, loaded, names[i], &undos[i])
+		return err
+	}))
+	if err != nil {
 		// Undo every cluster, failed or not, each in reverse and all at once.
-		undoErrs := make([]error, len(names))
-		wg := workflow.NewWaitGroup(ctx)
-		for i := range sagas {
-			wg.Add(1)
-			workflow.Go(ctx, func(ctx workflow.Context) {
-				defer wg.Done()
-				undoErrs[i] = sagas[i].compensate(ctx, nil)
-			})
-		}
-		wg.Wait(ctx)
-		if undoErr := errors.Join(undoErrs...); undoErr != nil {
+		undoErr := joined(each(ctx, len(undos), func(ctx workflow.Context, i int) error { return undos[i].run(ctx, nil) }))
+		if undoErr != nil {
 			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", err, undoErr), ErrUndoFailed, err)
 		}
 		return res, runFailure(err)
 	}
-	for i := range sagas {
-		for _, c := range sagas[i].undos {
-			res.Changes = append(res.Changes, *c)
-		}
+	for i := range undos {
+		res.Changes = append(res.Changes, undos[i].nodes()...)
 	}
 	return res, nil
 }
 
 // formCluster brings up one cluster node by node. The undo of each finished
-// child goes on s; a child that fails has undone its own part already.
-func formCluster(ctx workflow.Context, loaded activities.LoadedRunbook, name string, s *saga) (ClusterResult, error) {
+// child goes on u; a child that fails has undone its own part already.
+func formCluster(ctx workflow.Context, loaded runbooks.Loaded, name string, u *undoLog) (ClusterResult, error) {
 	res := ClusterResult{Name: name}
 	ref := loaded.Ref
 	_, members, err := resolveCluster(loaded.Runbook, name)
@@ -112,29 +89,30 @@ func formCluster(ctx workflow.Context, loaded activities.LoadedRunbook, name str
 		return res, err
 	}
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + name
-	bctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:    id + "/bootstrap",
-		StaticSummary: "bootstrap cluster " + name,
-	})
 	var boot ClusterBootstrapResult
-	if err := workflow.ExecuteChildWorkflow(bctx, ClusterBootstrapName, ClusterBootstrapInput{RunbookRef: ref, Cluster: name}).Get(ctx, &boot); err != nil {
+	err = child(ctx, id+"/bootstrap", "bootstrap cluster "+name, ClusterBootstrapName, ClusterBootstrapInput{Ref: ref, Cluster: name}, &boot)
+	if err != nil {
 		return res, fmt.Errorf("cluster %s: bootstrap: %w", name, err)
 	}
-	s.add(&boot.Change)
+	u.pushNode(&boot.Change)
 	res.ConfigVersion, res.Nodes = boot.ConfigVersion, boot.Nodes
 
 	for _, m := range members[1:] {
-		jctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:    id + "/join-" + m.host,
-			StaticSummary: "join " + m.host + " to cluster " + name,
-		})
 		var join NodeJoinResult
-		err := workflow.ExecuteChildWorkflow(jctx, NodeJoinName, NodeJoinInput{RunbookRef: ref, Cluster: name, Node: m.host, Via: members[0].host}).Get(ctx, &join)
+		err := child(ctx, id+"/join-"+m.host, "join "+m.host+" to cluster "+name, NodeJoinName,
+			NodeJoinInput{Ref: ref, Cluster: name, Node: m.host, Via: members[0].host}, &join)
 		if err != nil {
 			return res, fmt.Errorf("cluster %s: join %s: %w", name, m.host, err)
 		}
-		s.add(&join.Change)
+		u.pushNode(&join.Change)
 		res.ConfigVersion, res.Nodes = join.ConfigVersion, join.Nodes
 	}
 	return res, nil
+}
+
+// child runs a procedure as a child workflow under the given ID, which
+// makes a re-run of the parent find its children, and decodes its result.
+func child(ctx workflow.Context, id, summary, kind string, in, out any) error {
+	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id, StaticSummary: summary})
+	return workflow.ExecuteChildWorkflow(ctx, kind, in).Get(ctx, out)
 }

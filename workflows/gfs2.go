@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -15,6 +14,37 @@ import (
 // others.
 const FileCheckName = "ieiri"
 
+// The steps of part #5's filesystem, declared once: GFS2, ExpandCapacity,
+// Startup, Shutdown and Teardown call these.
+
+func filesystemOf(rb *runbooks.Runbook) activities.FilesystemInput {
+	fs := rb.GFS2
+	return activities.FilesystemInput{Device: rb.LVPath(), LockTable: fs.LockTable, Journals: fs.Journals, Mountpoint: fs.Mountpoint}
+}
+
+// mkfs formats the volume, destroying what it held: it waits for an
+// approval.
+func mkfs(rb *runbooks.Runbook, host string, fs activities.FilesystemInput) Step {
+	return Step{Host: host, Summary: fmt.Sprintf("mkfs.gfs2 -p lock_dlm -t %s -j %d %s", fs.LockTable, fs.Journals, fs.Device),
+		Activity: activities.MakeFilesystemName, Input: fs, Timeout: Install,
+		Approval: runbooks.ApproveMkfs + ":" + fs.Device, AutoApproved: rb.AutoApproved(runbooks.ApproveMkfs),
+		Irreversible: host + ": " + fs.Device + " formatted as GFS2 " + fs.LockTable}
+}
+
+// mount mounts the filesystem; its undo unmounts it when it was not
+// mounted before the run.
+func mount(host string, fs activities.FilesystemInput, wasMounted bool) Step {
+	st := Step{Host: host, Summary: "mount " + fs.Device + " " + fs.Mountpoint, Activity: activities.MountFilesystemName, Input: fs, Timeout: Slow}
+	if !wasMounted {
+		st = st.undoing("umount "+fs.Mountpoint, activities.UnmountFilesystemName, fs)
+	}
+	return st
+}
+
+func unmount(host string, fs activities.FilesystemInput) Step {
+	return Step{Host: host, Summary: "umount " + fs.Mountpoint, Activity: activities.UnmountFilesystemName, Input: fs, Timeout: Slow}
+}
+
 // GFS2 is part #5's filesystem: install gfs2-utils on every client; after
 // an approval (it destroys what the LV held), `mkfs.gfs2 -p lock_dlm -t
 // <cluster>:<fs> -j <journals>` on one client, answering its prompt only
@@ -25,7 +55,7 @@ func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -33,69 +63,49 @@ func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	if rb.GFS2 == nil || rb.CLVM == nil {
 		return StepResult{}, badRequest("runbook %q has no gfs2 section", rb.Name)
 	}
-	fs := rb.GFS2
-	creator := rb.FQDN(fs.Creator)
-	fsIn := activities.FilesystemInput{Device: "/dev/" + rb.CLVM.VG + "/" + rb.CLVM.LV, LockTable: fs.LockTable, Journals: fs.Journals, Mountpoint: fs.Mountpoint}
-	var result StepResult
-	var u undoLog
-	fail := func(err error) (StepResult, error) { return result, u.run(ctx, err) }
+	creator := rb.FQDN(rb.GFS2.Creator)
+	fs := filesystemOf(rb)
+	p := proc{gate: g}
 
-	clients := fqdns(rb, fs.Clients)
+	clients := rb.FQDNs(rb.GFS2.Clients)
 	probes := make([]activities.StorageProbeResult, len(clients))
 	for i, host := range clients {
-		if probes[i], err = probeStorage(ctx, host, activities.StorageProbeInput{Packages: gfs2Packages}); err != nil {
-			return fail(err)
+		if probes[i], err = p.probe(ctx, host, activities.StorageProbeInput{Packages: gfs2Packages}); err != nil {
+			return p.result(""), p.fail(ctx, err)
 		}
-		if err := installStorage(ctx, &u, host, gfs2Packages, probes[i]); err != nil {
-			return fail(err)
+		if err := p.install(ctx, host, gfs2Packages, probes[i]); err != nil {
+			return p.result(""), p.fail(ctx, err)
 		}
 	}
 
 	var sigs activities.SignatureResult
-	if err := do(ctx, creator, time.Minute, "blkid "+fsIn.Device, activities.SignaturesName, activities.SignatureInput{Devices: []string{fsIn.Device}}, &sigs); err != nil {
-		return fail(err)
+	if err := p.run(ctx, signatures(creator, []string{fs.Device}), &sigs); err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
-	if sig := sigs.Signatures[0]; !hasGFS2(sig) {
-		a, err := g.wait(ctx, runbooks.ApproveMkfs+":"+fsIn.Device, rb.AutoApproved(runbooks.ApproveMkfs))
-		result.Approvals = append(result.Approvals, a)
-		if err != nil {
-			return fail(err)
-		}
-		summary := fmt.Sprintf("mkfs.gfs2 -p lock_dlm -t %s -j %d %s (approved by %s)", fs.LockTable, fs.Journals, fsIn.Device, a.By)
-		if err := do(ctx, creator, 10*time.Minute, summary, activities.MakeFilesystemName, fsIn, nil); err != nil {
-			return fail(err)
-		}
-		result.Irreversible = append(result.Irreversible, creator+": "+fsIn.Device+" formatted as GFS2 "+fs.LockTable)
+	var steps []Step
+	if !strings.Contains(sigs.Signatures[0], `TYPE="gfs2"`) {
+		steps = append(steps, mkfs(rb, creator, fs))
 	}
-
 	for i, host := range clients {
-		if !mounted(probes[i], fs.Mountpoint) {
-			u.add(host, "umount "+fs.Mountpoint, activities.UnmountFilesystemName, fsIn)
-		}
-		if err := do(ctx, host, 5*time.Minute, "mount "+fsIn.Device+" "+fs.Mountpoint, activities.MountFilesystemName, fsIn, nil); err != nil {
-			return fail(err)
-		}
+		steps = append(steps, mount(host, fs, mounted(probes[i], fs.Mountpoint)))
 	}
-
 	check := activities.FileCheckInput{Mountpoint: fs.Mountpoint, Name: FileCheckName}
-	if err := do(ctx, creator, time.Minute, "touch "+fs.Mountpoint+"/"+FileCheckName, activities.TouchFileName, check, nil); err != nil {
-		return fail(err)
+	steps = append(steps, Step{Host: creator, Summary: "touch " + fs.Mountpoint + "/" + FileCheckName, Activity: activities.TouchFileName, Input: check, Timeout: Quick})
+	if err := p.runAll(ctx, steps...); err != nil {
+		return p.result(""), p.fail(ctx, err)
 	}
 	for _, host := range clients {
 		if host == creator {
 			continue
 		}
 		var ls activities.FileCheckResult
-		if err := workflow.ExecuteActivity(waitOnHost(ctx, host, "ls "+fs.Mountpoint), activities.ListFilesName, check).Get(ctx, &ls); err != nil {
-			return fail(err)
+		if err := p.run(ctx, Step{Host: host, Summary: "ls " + fs.Mountpoint, Activity: activities.ListFilesName, Input: check, Timeout: UntilSettled}, &ls); err != nil {
+			return p.result(""), p.fail(ctx, err)
 		}
-		result.Checks = append(result.Checks, fmt.Sprintf("%s created on %s, listed on %s: %v", FileCheckName, creator, host, ls.Files))
+		p.rep.Checks = append(p.rep.Checks, fmt.Sprintf("%s created on %s, listed on %s: %v", FileCheckName, creator, host, ls.Files))
 	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(""), nil
 }
-
-func hasGFS2(sig string) bool { return strings.Contains(sig, `TYPE="gfs2"`) }
 
 func mounted(p activities.StorageProbeResult, dir string) bool {
 	for _, m := range p.Mounts {

@@ -2,12 +2,50 @@ package workflows
 
 import (
 	"slices"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
+
+// The client side of part #3, declared once: GNBDImport and Startup call
+// these, Shutdown their reverse.
+
+func loadGNBD(host string, probe activities.StorageProbeResult) Step {
+	return loadModule(host, "gnbd", nil, probe)
+}
+
+// gnbdImport imports every export of one server. Only what this run
+// imports is undone: imports that were there before may hold a mounted
+// filesystem.
+func gnbdImport(host string, s runbooks.ExportServer, probe activities.StorageProbeResult) Step {
+	st := Step{Host: host, Summary: "gnbd_import -i " + s.FQDN, Activity: activities.GNBDImportName,
+		Input: activities.ImportInput{Server: s.FQDN, Exports: s.Exports}, Timeout: Command}
+	var fresh []string
+	for _, n := range s.Exports {
+		if !slices.ContainsFunc(probe.Imports, func(im activities.GNBDImport) bool { return im.Name == n }) {
+			fresh = append(fresh, n)
+		}
+	}
+	if len(fresh) > 0 {
+		st = st.undoing("gnbd_import -r of "+s.FQDN, activities.GNBDUnimportName, activities.UnimportInput{Names: fresh})
+	}
+	return st
+}
+
+func gnbdUnimport(host string, names []string) Step {
+	return Step{Host: host, Summary: "gnbd_import -r", Activity: activities.GNBDUnimportName, Input: activities.UnimportInput{Names: names}, Timeout: Command}
+}
+
+// importSteps load the module and import every export server.
+func importSteps(host string, servers []runbooks.ExportServer, probe activities.StorageProbeResult) []Step {
+	steps := []Step{loadGNBD(host, probe)}
+	for _, s := range servers {
+		steps = append(steps, gnbdImport(host, s, probe))
+	}
+	return steps
+}
 
 // GNBDImport is part #3's client side on one client: install the gnbd
 // module and tools, load the module, and import every export server of the
@@ -16,7 +54,7 @@ import (
 //
 //	{"runbook": "scalable-storage", "host": "client0"}
 func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -24,42 +62,20 @@ func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	servers, names := exportServers(loaded.Runbook)
+	servers := loaded.Runbook.ExportServers()
 	if len(servers) == 0 {
 		return StepResult{}, badRequest("runbook %q has no GNBD exports to import", loaded.Runbook.Name)
 	}
-	result := StepResult{Host: h.FQDN}
-	var u undoLog
-	probe, err := probeStorage(ctx, h.FQDN, activities.StorageProbeInput{Packages: importPackages})
+	var p proc
+	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: importPackages})
 	if err != nil {
-		return result, err
+		return p.result(h.FQDN), err
 	}
-	if err := installStorage(ctx, &u, h.FQDN, importPackages, probe); err != nil {
-		return result, u.run(ctx, err)
+	if err := p.install(ctx, h.FQDN, importPackages, probe); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
-	if !slices.Contains(probe.Modules, "gnbd") {
-		u.add(h.FQDN, "modprobe -r gnbd", activities.UnloadModuleName, activities.ModuleInput{Name: "gnbd"})
+	if err := p.runAll(ctx, importSteps(h.FQDN, servers, probe)...); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
-	if err := do(ctx, h.FQDN, time.Minute, "modprobe gnbd", activities.LoadModuleName, activities.ModuleInput{Name: "gnbd"}, nil); err != nil {
-		return result, u.run(ctx, err)
-	}
-	for i, server := range servers {
-		// Only what this run imports is undone: imports that were there
-		// before may hold a mounted filesystem.
-		var fresh []string
-		for _, n := range names[i] {
-			if !slices.ContainsFunc(probe.Imports, func(im activities.GNBDImport) bool { return im.Name == n }) {
-				fresh = append(fresh, n)
-			}
-		}
-		if len(fresh) > 0 {
-			u.add(h.FQDN, "gnbd_import -r of "+server, activities.GNBDUnimportName, activities.UnimportInput{Names: fresh})
-		}
-		if err := do(ctx, h.FQDN, 2*time.Minute, "gnbd_import -i "+server, activities.GNBDImportName,
-			activities.ImportInput{Server: server, Exports: names[i]}, nil); err != nil {
-			return result, u.run(ctx, err)
-		}
-	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(h.FQDN), nil
 }

@@ -1,11 +1,10 @@
 package workflows
 
 import (
-	"time"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // NodeJoinInput adds one node of the runbook to its running cluster. Via
@@ -15,7 +14,7 @@ import (
 //
 //	{"runbook": "scalable-storage", "cluster": "storage0", "node": "storage0b"}
 type NodeJoinInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 	Cluster string `json:"cluster"`
 	Node    string `json:"node"`
 	Via     string `json:"via,omitempty"`
@@ -40,7 +39,7 @@ type NodeJoinResult struct {
 // cman on the new node.
 func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	res := NodeJoinResult{Cluster: in.Cluster, Node: in.Node}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return res, err
 	}
@@ -57,35 +56,16 @@ func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.Change, err = planChange(ctx, cluster, node.host, node.node, via.host)
-	if err != nil {
+	var p proc
+	if res.Change, err = planChange(ctx, &p, cluster, node, via.host); err != nil {
 		return res, err
 	}
-	var s saga
-	s.add(&res.Change)
-
-	var conf activities.ConfResult
-	err = workflow.ExecuteActivity(onHost(ctx, via.host, 2*time.Minute, "add "+node.host+" to cluster.conf, ccs_tool update"),
-		activities.AddNodeName, activities.NodeInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode, Node: node.node}).Get(ctx, &conf)
+	add := addNode(via.host, node, cluster)
+	m, err := bringIn(ctx, &p, &res.Change, &add,
+		[]Step{ccsCreate(node.host, cluster), startCman(node.host, cluster)},
+		membership(node.host, cluster.Name, []string{via.host, node.host}))
 	if err != nil {
-		return res, s.compensate(ctx, err)
-	}
-	clusterIn := activities.ClusterInput{Cluster: cluster.Name, TwoNode: cluster.TwoNode}
-	steps := []step{
-		{"ccs_tool create " + cluster.Name, activities.CreateClusterConfName, time.Minute, clusterIn},
-		{"/etc/init.d/cman start", activities.StartCmanName, 5 * time.Minute, clusterIn},
-	}
-	if err := installPackages(ctx, &res.Change); err != nil {
-		return res, s.compensate(ctx, err)
-	}
-	if err := runSteps(ctx, node.host, steps); err != nil {
-		return res, s.compensate(ctx, err)
-	}
-	var m activities.MembershipResult
-	err = workflow.ExecuteActivity(waitOnHost(ctx, node.host, "cman_tool nodes: wait for membership"), activities.MembershipName,
-		activities.MembershipInput{Cluster: cluster.Name, Expect: []string{via.host, node.host}}).Get(ctx, &m)
-	if err != nil {
-		return res, s.compensate(ctx, err)
+		return res, p.fail(ctx, err)
 	}
 	res.ConfigVersion, res.Nodes = m.Status.ConfigVersion, m.Nodes
 	return res, nil

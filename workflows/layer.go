@@ -1,14 +1,11 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
-	"slices"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
@@ -16,7 +13,7 @@ import (
 //
 //	{"runbook": "scalable-storage"}
 type StorageLayerInput struct {
-	activities.RunbookRef
+	runbooks.Ref
 }
 
 // StorageLayerResult lists what the run approved and what it did that no
@@ -39,7 +36,7 @@ type StorageLayerResult struct {
 //
 // If any step fails, every finished step is undone, the last first.
 func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StorageLayerResult{}, err
 	}
@@ -47,108 +44,83 @@ func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResul
 	if len(rb.DRBD) == 0 || rb.GNBD == nil {
 		return StorageLayerResult{}, badRequest("runbook %q has no drbd and gnbd sections to build", rb.Name)
 	}
-	l := &layer{ref: loaded.Ref, id: workflow.GetInfo(ctx).WorkflowExecution.ID, res: StorageLayerResult{Runbook: rb.Name}}
-
-	if err := l.pairs(ctx, rb, rb.DRBD); err != nil {
+	l := newLayer(ctx, loaded)
+	if err := l.pairs(ctx, rb.DRBD); err != nil {
 		return l.res, l.fail(ctx, err)
 	}
-	if err := l.clients(ctx, rb); err != nil {
+	if err := l.clients(ctx); err != nil {
 		return l.res, l.fail(ctx, err)
 	}
-	l.res.Undo = l.undo.steps
+	l.res.Undo = l.undo.steps()
 	return l.res, nil
 }
 
-// layer is one StorageLayer run's bookkeeping; its coroutines share it,
-// which is safe because workflow coroutines never run at the same time.
+// layer is the bookkeeping of a run whose children build the data path;
+// its coroutines share it, which is safe because workflow coroutines never
+// run at the same time.
 type layer struct {
-	ref  activities.RunbookRef
-	id   string
-	res  StorageLayerResult
-	undo undoLog
+	loaded runbooks.Loaded
+	id     string
+	res    StorageLayerResult
+	undo   undoLog
+}
+
+func newLayer(ctx workflow.Context, loaded runbooks.Loaded) *layer {
+	return &layer{loaded: loaded, id: workflow.GetInfo(ctx).WorkflowExecution.ID, res: StorageLayerResult{Runbook: loaded.Runbook.Name}}
 }
 
 // pairs brings up DRBD pairs, each from its disks to its exports on its
 // own, all at once.
-func (l *layer) pairs(ctx workflow.Context, rb *runbooks.Runbook, resources []runbooks.DRBDResource) error {
-	errs := make([]error, len(resources))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, r := range resources {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			errs[i] = l.pair(ctx, rb, r)
-		})
+func (l *layer) pairs(ctx workflow.Context, resources []runbooks.DRBDResource) error {
+	return joined(each(ctx, len(resources), func(ctx workflow.Context, i int) error {
+		return l.pair(ctx, resources[i])
+	}))
+}
+
+func (l *layer) pair(ctx workflow.Context, r runbooks.DRBDResource) error {
+	rb := l.loaded.Runbook
+	hosts := rb.FQDNs(r.Hosts)
+	err := joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
+		return l.child(ctx, PrepareDiskName, "disk-"+hosts[i], HostInput{Ref: l.loaded.Ref, Host: hosts[i]})
+	}))
+	if err != nil {
+		return err
 	}
-	wg.Wait(ctx)
-	return errors.Join(errs...)
+	cluster := rb.ClusterOfPair(r)
+	if err := l.child(ctx, DRBDPairName, "drbd-"+cluster+"-"+r.Name, DRBDPairInput{Ref: l.loaded.Ref, Cluster: cluster, Resource: r.Name}); err != nil {
+		return err
+	}
+	return joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
+		return l.child(ctx, GNBDExportName, "export-"+hosts[i], HostInput{Ref: l.loaded.Ref, Host: hosts[i]})
+	}))
 }
 
 // clients has every import client import every export and then, if it is a
 // multipath client, build its maps; each client on its own, all at once.
-func (l *layer) clients(ctx workflow.Context, rb *runbooks.Runbook) error {
-	clients := rb.GNBD.Imports.Clients
-	errs := make([]error, len(clients))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, c := range clients {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			host := rb.FQDN(c)
-			if errs[i] = l.child(ctx, GNBDImportName, "import-"+host, HostInput{RunbookRef: l.ref, Host: host}); errs[i] != nil {
-				return
+func (l *layer) clients(ctx workflow.Context) error {
+	rb := l.loaded.Runbook
+	stack := rb.Stack()
+	return joined(each(ctx, len(stack.Importers), func(ctx workflow.Context, i int) error {
+		host := stack.Importers[i]
+		if err := l.child(ctx, GNBDImportName, "import-"+host, HostInput{Ref: l.loaded.Ref, Host: host}); err != nil {
+			return err
+		}
+		for _, m := range stack.Multipath {
+			if m == host {
+				return l.child(ctx, MultipathName, "multipath-"+host, HostInput{Ref: l.loaded.Ref, Host: host})
 			}
-			if rb.Multipath != nil && slices.Contains(rb.Multipath.Clients, c) {
-				errs[i] = l.child(ctx, MultipathName, "multipath-"+host, HostInput{RunbookRef: l.ref, Host: host})
-			}
-		})
-	}
-	wg.Wait(ctx)
-	return errors.Join(errs...)
-}
-
-func (l *layer) pair(ctx workflow.Context, rb *runbooks.Runbook, r runbooks.DRBDResource) error {
-	errs := make([]error, len(r.Hosts))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, h := range r.Hosts {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			host := rb.FQDN(h)
-			errs[i] = l.child(ctx, PrepareDiskName, "disk-"+host, HostInput{RunbookRef: l.ref, Host: host})
-		})
-	}
-	wg.Wait(ctx)
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	cluster := clusterOfHosts(rb, r)
-	if err := l.child(ctx, DRBDPairName, "drbd-"+cluster+"-"+r.Name, DRBDPairInput{RunbookRef: l.ref, Cluster: cluster, Resource: r.Name}); err != nil {
-		return err
-	}
-	for i, h := range r.Hosts {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			host := rb.FQDN(h)
-			errs[i] = l.child(ctx, GNBDExportName, "export-"+host, HostInput{RunbookRef: l.ref, Host: host})
-		})
-	}
-	wg.Wait(ctx)
-	return errors.Join(errs...)
+		}
+		return nil
+	}))
 }
 
 // child runs one procedure and keeps its undo and what it reports.
 func (l *layer) child(ctx workflow.Context, kind, name string, in any) error {
-	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:    l.id + "/" + name,
-		StaticSummary: kind + " " + name,
-	})
 	var res StepResult
-	if err := workflow.ExecuteChildWorkflow(ctx, kind, in).Get(ctx, &res); err != nil {
+	if err := child(ctx, l.id+"/"+name, kind+" "+name, kind, in, &res); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	l.undo.addAll(res.Undo)
+	l.undo.pushAll(res.Undo)
 	l.res.Done = append(l.res.Done, name)
 	l.res.Approvals = append(l.res.Approvals, res.Approvals...)
 	l.res.Irreversible = append(l.res.Irreversible, res.Irreversible...)

@@ -13,22 +13,23 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // autoApproved is the blog's runbook with the overwrite let through, so the
 // layer runs without a person.
-func autoApproved(t *testing.T) activities.RunbookRef {
+func autoApproved(t *testing.T) runbooks.Ref {
 	t.Helper()
 	data, err := os.ReadFile("../runbooks/scalable-storage.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return activities.RunbookRef{YAML: strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)}
+	return runbooks.Ref{YAML: strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)}
 }
 
 func TestStorageLayerRunsInDependencyOrder(t *testing.T) {
 	env, rec := newEnv(t, nil)
-	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{RunbookRef: autoApproved(t)})
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: autoApproved(t)})
 	var res StorageLayerResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
@@ -63,7 +64,7 @@ func TestStorageLayerUndoesEverythingWhenTheLastStepFails(t *testing.T) {
 			return activities.MultipathResult{}, nil
 		})
 	})
-	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{RunbookRef: autoApproved(t)})
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: autoApproved(t)})
 	if err := env.GetWorkflowError(); err == nil {
 		t.Fatal("the layer succeeded with a failed multipath")
 	}

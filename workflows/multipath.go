@@ -1,12 +1,37 @@
 package workflows
 
 import (
-	"time"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
+
+// mapSpecs are the multipath maps a client should end with.
+func mapSpecs(rb *runbooks.Runbook) []activities.MapSpec {
+	var specs []activities.MapSpec
+	for _, m := range rb.Maps() {
+		specs = append(specs, activities.MapSpec{UID: m.UID, Exports: m.Exports})
+	}
+	return specs
+}
+
+// The steps of part #4, declared once: Multipath and Startup call these.
+
+func configureMultipath(host string, maps []activities.MapSpec) Step {
+	return Step{Host: host, Summary: "enable multipath.conf, multipathd restart", Activity: activities.ConfigureMultipathName,
+		Input: activities.MultipathInput{Maps: maps}, Timeout: Daemon}
+}
+
+// multipathMaps waits for one map per pair holding both of its paths.
+func multipathMaps(host string, maps []activities.MapSpec) Step {
+	return Step{Host: host, Summary: "multipath -l: one map per pair", Activity: activities.MultipathMapsName,
+		Input: activities.MultipathInput{Maps: maps}, Timeout: UntilSettled}
+}
+
+func stopMultipath(host string) Step {
+	return Step{Host: host, Summary: "multipath -F, multipathd stop", Activity: activities.StopMultipathName, Input: activities.MultipathInput{}, Timeout: Daemon}
+}
 
 // Multipath is part #4 on one client: install device-mapper-multipath,
 // comment out the default blacklist in multipath.conf, restart multipathd
@@ -15,7 +40,7 @@ import (
 //
 //	{"runbook": "scalable-storage", "host": "client0"}
 func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}
@@ -27,38 +52,33 @@ func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
 	if len(maps) == 0 {
 		return StepResult{}, badRequest("runbook %q has no GNBD exports to multipath", loaded.Runbook.Name)
 	}
-	result := StepResult{Host: h.FQDN}
-	var u undoLog
-	probe, err := probeStorage(ctx, h.FQDN, activities.StorageProbeInput{Packages: multipathPackages})
+	var p proc
+	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: multipathPackages})
 	if err != nil {
-		return result, err
+		return p.result(h.FQDN), err
 	}
-	if err := installStorage(ctx, &u, h.FQDN, multipathPackages, probe); err != nil {
-		return result, u.run(ctx, err)
+	if err := p.install(ctx, h.FQDN, multipathPackages, probe); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
 	// The probe ran before the package installed its default file: the
 	// undo restores the file as the package left it, read now.
 	conf := probe.MultipathConf
 	if !conf.Exists {
-		var after activities.StorageProbeResult
-		if after, err = probeStorage(ctx, h.FQDN, activities.StorageProbeInput{}); err != nil {
-			return result, u.run(ctx, err)
+		after, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{})
+		if err != nil {
+			return p.result(h.FQDN), p.fail(ctx, err)
 		}
 		conf = after.MultipathConf
 	}
+	configure := configureMultipath(h.FQDN, maps)
 	if !probe.MultipathdRunning {
 		// Maps that were there before may hold a volume: only a run that
 		// started multipathd flushes them on undo.
-		u.add(h.FQDN, "restore multipath.conf, flush maps", activities.UndoMultipathName,
+		configure = configure.undoing("restore multipath.conf, flush maps", activities.UndoMultipathName,
 			activities.UndoMultipathInput{Conf: conf, Running: probe.MultipathdRunning})
 	}
-	in2 := activities.MultipathInput{Maps: maps}
-	if err := do(ctx, h.FQDN, 3*time.Minute, "enable multipath.conf, multipathd restart", activities.ConfigureMultipathName, in2, nil); err != nil {
-		return result, u.run(ctx, err)
+	if err := p.runAll(ctx, configure, multipathMaps(h.FQDN, maps)); err != nil {
+		return p.result(h.FQDN), p.fail(ctx, err)
 	}
-	if err := workflow.ExecuteActivity(waitOnHost(ctx, h.FQDN, "multipath -l: one map per pair"), activities.MultipathMapsName, in2).Get(ctx, nil); err != nil {
-		return result, u.run(ctx, err)
-	}
-	result.Undo = u.steps
-	return result, nil
+	return p.result(h.FQDN), nil
 }

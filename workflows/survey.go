@@ -3,11 +3,11 @@ package workflows
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // HostState is one host at the end of a build, as its own tools see it.
@@ -23,43 +23,40 @@ type HostState struct {
 	Mounts      []string `json:"mounts,omitempty"`
 }
 
-// surveyHosts reads the end state of every host of the topology, all at
+// surveyHosts reads the end state of every host of the runbook, all at
 // once. It changes nothing.
-func surveyHosts(ctx workflow.Context, t topology) ([]HostState, error) {
-	hosts := make([]string, 0, len(t.rb.Hosts))
-	for _, h := range t.rb.Hosts {
-		hosts = append(hosts, h.FQDN)
+func surveyHosts(ctx workflow.Context, rb *runbooks.Runbook) ([]HostState, error) {
+	states := make([]HostState, len(rb.Hosts))
+	err := first(each(ctx, len(rb.Hosts), func(ctx workflow.Context, i int) error {
+		var err error
+		states[i], err = surveyHost(ctx, rb, rb.Hosts[i].FQDN)
+		return err
+	}))
+	if err != nil {
+		return nil, err
 	}
-	states := make([]HostState, len(hosts))
-	errs := make([]error, len(hosts))
-	wg := workflow.NewWaitGroup(ctx)
-	for i, host := range hosts {
-		wg.Add(1)
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			defer wg.Done()
-			states[i], errs[i] = surveyHost(ctx, t, host)
-		})
-	}
-	wg.Wait(ctx)
-	return states, firstError(errs)
+	return states, nil
 }
 
-func surveyHost(ctx workflow.Context, t topology, host string) (HostState, error) {
+func surveyHost(ctx workflow.Context, rb *runbooks.Runbook, host string) (HostState, error) {
 	s := HostState{Host: host}
-	var p activities.ProbeResult
-	if err := do(ctx, host, time.Minute, "survey: cman", activities.ProbeName, activities.ProbeInput{}, &p); err != nil {
+	var p proc
+	var cman activities.ProbeResult
+	if err := p.run(ctx, Step{Host: host, Summary: "survey: cman", Activity: activities.ProbeName, Input: activities.ProbeInput{}, Timeout: Quick}, &cman); err != nil {
 		return s, err
 	}
-	s.CmanRunning = p.CmanRunning
-	if p.Conf != nil {
-		s.Cluster = p.Conf.Name
+	s.CmanRunning = cman.CmanRunning
+	if cman.Conf != nil {
+		s.Cluster = cman.Conf.Name
 	}
 	in := activities.StorageProbeInput{}
-	if r, ok := t.resourceOn(host); ok {
-		in.Resources = []activities.DRBDResource{r}
+	if _, ok := rb.PairOn(host); ok {
+		in.Resources = []activities.DRBDResource{pairOn(rb, host)}
 	}
 	var sp activities.StorageProbeResult
-	if err := do(ctx, host, time.Minute, "survey: storage", activities.ProbeStorageName, in, &sp); err != nil {
+	st := probeStorage(host, in)
+	st.Summary = "survey: storage"
+	if err := p.run(ctx, st, &sp); err != nil {
 		return s, err
 	}
 	if len(sp.DRBD) > 0 {

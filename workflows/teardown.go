@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"slices"
-	"time"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -31,27 +30,22 @@ func Teardown(ctx workflow.Context, in RunbookInput) (TeardownResult, error) {
 	if err != nil {
 		return TeardownResult{}, err
 	}
-	loaded, err := loadRunbook(ctx, in.RunbookRef)
+	loaded, err := loadRunbook(ctx, in.Ref)
 	if err != nil {
 		return TeardownResult{}, err
 	}
-	t := topologyOf(loaded.Runbook)
-	stages := shutdownStages(t)
-	var res TeardownResult
-	if rb := t.rb; rb.CLVM != nil {
-		vol := activities.VolumeInput{VG: rb.CLVM.VG, LV: rb.CLVM.LV, PVs: rb.CLVM.PVs}
-		remove := stage{"remove the volume (after approval)", []string{rb.FQDN(rb.CLVM.Creator)}, func(ctx workflow.Context, host string) error {
-			a, err := g.wait(ctx, TeardownStep+":/dev/"+vol.VG+"/"+vol.LV, false)
-			res.Approvals = append(res.Approvals, a)
-			if err != nil {
-				return err
-			}
-			res.Irreversible = append(res.Irreversible, host+": /dev/"+vol.VG+"/"+vol.LV+", its filesystem and "+vol.VG+" removed (approved by "+a.By+")")
-			return do(ctx, host, 5*time.Minute, "lvremove, vgremove, pvremove (approved by "+a.By+")", activities.RemoveVolumeName, vol, nil)
-		}, nil}
-		stages = slices.Insert(stages, 1, remove)
+	rb := loaded.Runbook
+	stages := shutdownStages(rb)
+	if rb.CLVM != nil {
+		creator := rb.FQDN(rb.CLVM.Creator)
+		remove := Step{Host: creator, Summary: "lvremove, vgremove, pvremove", Activity: activities.RemoveVolumeName,
+			Input: activities.VolumeInput{VG: rb.CLVM.VG, LV: rb.CLVM.LV, PVs: rb.CLVM.PVs}, Timeout: Slow,
+			Approval:     TeardownStep + ":" + rb.LVPath(),
+			Irreversible: creator + ": " + rb.LVPath() + ", its filesystem and " + rb.CLVM.VG + " removed"}
+		stages = slices.Insert(stages, 1, stage{name: "remove the volume (after approval)", hosts: []string{creator},
+			steps: func(string) []Step { return []Step{remove} }})
 	}
-	done, err := runStages(ctx, stages)
-	res.Stages = done.Stages
-	return res, err
+	p := proc{gate: g}
+	done, err := p.stages(ctx, stages)
+	return TeardownResult{Stages: done.Stages, Approvals: p.rep.Approvals, Irreversible: p.rep.Irreversible}, err
 }

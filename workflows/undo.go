@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -22,41 +21,113 @@ type UndoStep struct {
 	Input    json.RawMessage `json:"input"`
 }
 
-// undoLog collects a procedure's undos in the order their changes were made.
-type undoLog struct {
-	steps []UndoStep
-}
-
-// add records an undo. It is pushed before the change it undoes is made:
-// every undo is idempotent, so running one for a change that never
-// happened is harmless, while missing one for a change that did is not.
-func (u *undoLog) add(host, summary, activity string, in any) {
+func newUndo(host, summary, activity string, in any) UndoStep {
 	// json.Marshal is deterministic for these inputs (structs; it sorts
 	// map keys); workflowcheck only sees its reflection caches.
 	data, err := json.Marshal(in) //workflowcheck:ignore
 	if err != nil {
 		panic(fmt.Sprintf("undo input for %s is not JSON: %v", activity, err)) // a programming error
 	}
-	u.steps = append(u.steps, UndoStep{Host: host, Summary: summary, Activity: activity, Input: data})
+	return UndoStep{Host: host, Summary: summary, Activity: activity, Input: data}
 }
 
-func (u *undoLog) addAll(steps []UndoStep) { u.steps = append(u.steps, steps...) }
+// step is the undo as a step to run: on its host, with the time an undo
+// may take.
+func (u UndoStep) step() Step {
+	return Step{Host: u.Host, Summary: "undo: " + u.Summary, Activity: u.Activity, Input: u.Input, Timeout: Slow}
+}
+
+// undo is one entry of an undo log: a host step, or a node brought into a
+// cluster, whose undo is several steps in a fixed safe order and can still
+// grow (packages yum pulled in) after it was pushed.
+type undo struct {
+	step *UndoStep
+	node *NodeChange
+}
+
+// undoLog is a run's undos in the order their changes were made. Each
+// undo is pushed before the change it undoes, so the log is right however
+// far the run got.
+type undoLog struct {
+	entries []undo
+}
+
+func (u *undoLog) push(s UndoStep) { u.entries = append(u.entries, undo{step: &s}) }
+
+// pushNode takes a pointer so that a procedure can still add to the
+// record (packages a step pulled in) after pushing it.
+func (u *undoLog) pushNode(c *NodeChange) { u.entries = append(u.entries, undo{node: c}) }
+
+// pushAll adds the undos a child reported, in their order.
+func (u *undoLog) pushAll(steps []UndoStep) {
+	for _, s := range steps {
+		u.push(s)
+	}
+}
+
+// pushNodes adds the node changes a child reported, in their order.
+func (u *undoLog) pushNodes(changes []NodeChange) {
+	for i := range changes {
+		u.pushNode(&changes[i])
+	}
+}
+
+func (u *undoLog) append(o undoLog) { u.entries = append(u.entries, o.entries...) }
+
+// steps returns the host-step undos, for a parent that runs them if a
+// later procedure fails.
+func (u *undoLog) steps() []UndoStep {
+	var out []UndoStep
+	for _, e := range u.entries {
+		if e.step != nil {
+			out = append(out, *e.step)
+		}
+	}
+	return out
+}
+
+// nodes returns the node changes, for a parent that undoes them.
+func (u *undoLog) nodes() []NodeChange {
+	var out []NodeChange
+	for _, e := range u.entries {
+		if e.node != nil {
+			out = append(out, *e.node)
+		}
+	}
+	return out
+}
 
 // run undoes everything in reverse on a disconnected context, so that a
-// cancelled run still cleans up, and returns the cause as undoFailed does.
+// cancelled run still cleans up. It runs every undo even when one fails,
+// and returns the cause as undoFailed does.
 func (u *undoLog) run(ctx workflow.Context, cause error) error {
 	ctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	var errs []error
-	for i := len(u.steps) - 1; i >= 0; i-- {
-		st := u.steps[i]
-		err := workflow.ExecuteActivity(onHost(ctx, st.Host, 5*time.Minute, "undo: "+st.Summary), st.Activity, st.Input).Get(ctx, nil)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("undo %s on %s: %w", st.Summary, st.Host, err))
+	for i := len(u.entries) - 1; i >= 0; i-- {
+		for _, s := range u.entries[i].steps() {
+			if err := s.exec(ctx).Get(ctx, nil); err != nil {
+				errs = append(errs, fmt.Errorf("%s on %s: %w", s.Summary, s.Host, err))
+			}
 		}
 	}
 	return undoFailed(cause, errs)
 }
+
+func (e undo) steps() []Step {
+	if e.step != nil {
+		return []Step{e.step.step()}
+	}
+	return e.node.undoSteps()
+}
+
+// ErrUndoFailed is a run whose undo did not complete: some host is left
+// changed, and the message says which.
+const ErrUndoFailed = "UndoFailed"
+
+// ErrRunFailed is a run that failed and was undone: the hosts are as it
+// found them, and the message says what failed.
+const ErrRunFailed = "RunFailedAndUndone"
 
 // undoFailed returns the failure that caused an undo, unchanged when every
 // undo worked, so callers can still branch on its type; when an undo failed

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // recorder notes every host activity a workflow ran, as "host activity".
@@ -48,7 +49,7 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 	s.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := s.NewTestWorkflowEnvironment()
 	Register(env)
-	(&activities.Catalog{}).Register(env)
+	(&Loader{}).Register(env)
 	activities.NewHost("unused", t.TempDir()).Register(env)
 	rec := &recorder{}
 	if override != nil {
@@ -120,11 +121,11 @@ func stub[In, Out any](env *testsuite.TestWorkflowEnvironment, rec *recorder, na
 	}).Maybe()
 }
 
-var storage = activities.RunbookRef{Runbook: "scalable-storage"}
+var storage = runbooks.Ref{Runbook: "scalable-storage"}
 
 func TestClusterBootstrapRunsPartThreeOnTheFirstNode(t *testing.T) {
 	env, rec := newEnv(t, nil)
-	env.ExecuteWorkflow(ClusterBootstrapName, ClusterBootstrapInput{RunbookRef: storage, Cluster: "storage0"})
+	env.ExecuteWorkflow(ClusterBootstrapName, ClusterBootstrapInput{Ref: storage, Cluster: "storage0"})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestNodeJoinRetriesAConfigVersionRace(t *testing.T) {
 			return activities.ConfResult{Version: 3, Changed: true}, nil
 		})
 	})
-	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{RunbookRef: storage, Cluster: "storage0", Node: "storage0b"})
+	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{Ref: storage, Cluster: "storage0", Node: "storage0b"})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestNodeJoinUndoesInReverseWhenALaterStepFails(t *testing.T) {
 			}, nil
 		})
 	})
-	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{RunbookRef: storage, Cluster: "storage0", Node: "storage0b"})
+	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{Ref: storage, Cluster: "storage0", Node: "storage0b"})
 	err := env.GetWorkflowError()
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrBadConfig {
@@ -214,7 +215,7 @@ func TestNodeJoinStopsAtOnceOnAPermanentError(t *testing.T) {
 			return activities.PackagesResult{}, temporal.NewNonRetryableApplicationError("no repository carries cman", activities.ErrPackageMissing, nil)
 		})
 	})
-	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{RunbookRef: storage, Cluster: "storage0", Node: "storage0b"})
+	env.ExecuteWorkflow(NodeJoinName, NodeJoinInput{Ref: storage, Cluster: "storage0", Node: "storage0b"})
 	if err := env.GetWorkflowError(); err == nil {
 		t.Fatal("join succeeded without its package")
 	}
@@ -231,14 +232,14 @@ func TestBadStartRequestsChangeNothing(t *testing.T) {
 		workflow string
 		input    any
 	}{
-		"unknown runbook":  {NodeJoinName, NodeJoinInput{RunbookRef: activities.RunbookRef{Runbook: "nope"}, Cluster: "storage0", Node: "storage0b"}},
-		"hostile runbook":  {FormClustersName, FormClustersInput{RunbookRef: activities.RunbookRef{Runbook: "../etc/passwd"}}},
+		"unknown runbook":  {NodeJoinName, NodeJoinInput{Ref: runbooks.Ref{Runbook: "nope"}, Cluster: "storage0", Node: "storage0b"}},
+		"hostile runbook":  {FormClustersName, FormClustersInput{Ref: runbooks.Ref{Runbook: "../etc/passwd"}}},
 		"no runbook":       {FormClustersName, FormClustersInput{}},
-		"unknown cluster":  {ClusterBootstrapName, ClusterBootstrapInput{RunbookRef: storage, Cluster: "storage9"}},
-		"node elsewhere":   {NodeJoinName, NodeJoinInput{RunbookRef: storage, Cluster: "storage0", Node: "client0"}},
-		"via itself":       {NodeJoinName, NodeJoinInput{RunbookRef: storage, Cluster: "storage0", Node: "storage0b", Via: "storage0b"}},
-		"invalid yaml":     {FormClustersName, FormClustersInput{RunbookRef: activities.RunbookRef{YAML: "name: x\nhosts: [\n"}}},
-		"filter not there": {FormClustersName, FormClustersInput{RunbookRef: storage, Clusters: []string{"storage0", "bogus"}}},
+		"unknown cluster":  {ClusterBootstrapName, ClusterBootstrapInput{Ref: storage, Cluster: "storage9"}},
+		"node elsewhere":   {NodeJoinName, NodeJoinInput{Ref: storage, Cluster: "storage0", Node: "client0"}},
+		"via itself":       {NodeJoinName, NodeJoinInput{Ref: storage, Cluster: "storage0", Node: "storage0b", Via: "storage0b"}},
+		"invalid yaml":     {FormClustersName, FormClustersInput{Ref: runbooks.Ref{YAML: "name: x\nhosts: [\n"}}},
+		"filter not there": {FormClustersName, FormClustersInput{Ref: storage, Clusters: []string{"storage0", "bogus"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env, rec := newEnv(t, nil)
@@ -265,7 +266,7 @@ func TestFormClustersUndoesEveryClusterWhenOneFails(t *testing.T) {
 			return activities.ServiceResult{Changed: true}, nil
 		})
 	})
-	env.ExecuteWorkflow(FormClustersName, FormClustersInput{RunbookRef: storage})
+	env.ExecuteWorkflow(FormClustersName, FormClustersInput{Ref: storage})
 	if err := env.GetWorkflowError(); err == nil {
 		t.Fatal("the run succeeded with a failed join")
 	}

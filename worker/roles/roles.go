@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -22,7 +23,7 @@ import (
 func Orchestrator(c client.Client, catalogDir string) worker.Worker {
 	w := worker.New(c, workflows.OrchestratorQueue, worker.Options{})
 	workflows.Register(w)
-	(&activities.Catalog{Dir: catalogDir}).Register(w)
+	(&workflows.Loader{Catalog: runbooks.Catalog{Dir: catalogDir}}).Register(w)
 	return w
 }
 

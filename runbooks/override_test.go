@@ -1,0 +1,77 @@
+package runbooks
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestLoadAppliesOverrides(t *testing.T) {
+	var c Catalog
+	got, err := c.Load(Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(`{"approvals": {"auto": ["drbd-overwrite", "mkfs"]}, "gfs2": {"journals": 6}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Runbook.AutoApproved("mkfs") || got.Runbook.GFS2.Journals != 6 || got.Runbook.GFS2.LockTable != "client:gfs2" {
+		t.Errorf("patched runbook: approvals %v, gfs2 %+v", got.Runbook.Approvals, got.Runbook.GFS2)
+	}
+	if string(got.Ref.Overrides) == "" || got.Ref.YAML == "" {
+		t.Error("the pinned reference lost the overrides or the YAML: children would build another runbook")
+	}
+	plain, err := c.Load(Ref{Runbook: "scalable-storage"})
+	if err != nil || plain.Runbook.AutoApproved("mkfs") {
+		t.Errorf("overrides leaked into the catalog: %v", err)
+	}
+}
+
+func TestLoadRefusesBadOverrides(t *testing.T) {
+	var c Catalog
+	for name, patch := range map[string]string{
+		"not json":         `{`,
+		"not an object":    `["x"]`,
+		"unknown field":    `{"gfs3": {}}`,
+		"hostile name":     `{"clusters": [{"name": "x;reboot", "nodes": [{"host": "client0", "nodeid": 1, "votes": 1}]}]}`,
+		"bad approval":     `{"approvals": {"auto": ["rm-rf"]}}`,
+		"too few journals": `{"gfs2": {"journals": 1}}`,
+	} {
+		_, err := c.Load(Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(patch)})
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "overrides") {
+			t.Errorf("%s: %v, want ErrInvalid naming the overrides", name, err)
+		}
+	}
+}
+
+func TestLoadRefusesBadReferences(t *testing.T) {
+	var c Catalog
+	for name, ref := range map[string]Ref{
+		"empty":        {},
+		"a path":       {Runbook: "../../etc/passwd"},
+		"unknown name": {Runbook: "no-such-runbook"},
+		"bad yaml":     {YAML: "name: [", Source: "inline"},
+	} {
+		if _, err := c.Load(ref); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+func TestCatalogDirWinsOverBuiltin(t *testing.T) {
+	dir := t.TempDir()
+	_, data, err := Open("scalable-storage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := strings.Replace(string(data), "description: >-", "description: >-\n  site copy.", 1)
+	if err := os.WriteFile(dir+"/scalable-storage.yaml", []byte(site), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := (&Catalog{Dir: dir}).Load(Ref{Runbook: "scalable-storage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got.Runbook.Description, "site copy.") || got.Ref.Source != dir+"/scalable-storage.yaml" {
+		t.Errorf("loaded %q from %s, want the site's copy", got.Runbook.Description, got.Ref.Source)
+	}
+}

@@ -1,0 +1,32 @@
+package runbooks
+
+import "encoding/json"
+
+// Ref names the runbook a run works on: a name in the orchestrator's
+// catalog (what a person types in the Web UI's Start Workflow form), or the
+// runbook's YAML itself (what the starter sends for --runbook FILE, and what
+// a parent hands its children, so that the whole run works on one version
+// of the file even if the catalog changes meanwhile).
+//
+// Overrides changes the runbook for this run only, as a JSON merge patch
+// (RFC 7396) of its JSON form, so a person starting a run from the Web UI
+// can, say, let the DRBD overwrite through without editing a file:
+//
+//	{"runbook": "scalable-storage", "overrides": {"approvals": {"auto": ["drbd-overwrite"]}}}
+//
+// The patched runbook is validated like a loaded one. Every workflow input
+// embeds a Ref, so its JSON field names are protocol.
+type Ref struct {
+	Runbook   string          `json:"runbook,omitempty"`
+	YAML      string          `json:"runbook_yaml,omitempty"`
+	Source    string          `json:"source,omitempty"`
+	Overrides json.RawMessage `json:"overrides,omitempty"`
+}
+
+// Loaded is a validated runbook and the reference that pins it: the
+// reference a parent hands its children carries the YAML it was loaded
+// from, so every child works on the same version.
+type Loaded struct {
+	Runbook *Runbook `json:"runbook"`
+	Ref     Ref      `json:"ref"`
+}

@@ -1,0 +1,20 @@
+package workflows
+
+import "go.temporal.io/sdk/workflow"
+
+// Changes to what a workflow commands are versioned, so that runs started
+// by an older build, and every fixture in replaytests, still replay. Each
+// change has an ID that is protocol (it is recorded in histories as a
+// marker) and a one-line reason. See replaytests' README section on
+// changing a workflow safely.
+const (
+	// surveyReported: a build whose hosts cannot be read after it is done
+	// completes with the survey's error in its result, instead of failing.
+	surveyReported = "survey-failure-reported"
+)
+
+// since reports whether this run takes the change: new runs do, runs that
+// started before it (and their replays) do not.
+func since(ctx workflow.Context, change string) bool {
+	return workflow.GetVersion(ctx, change, workflow.DefaultVersion, 1) >= 1
+}
