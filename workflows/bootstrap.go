@@ -31,11 +31,7 @@ type ClusterBootstrapResult struct {
 // what it did; run again on a formed cluster it changes nothing.
 func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBootstrapResult, error) {
 	res := ClusterBootstrapResult{Cluster: in.Cluster}
-	loaded, err := loadRunbook(ctx, in.Ref)
-	if err != nil {
-		return res, err
-	}
-	cluster, members, err := resolveCluster(loaded.Runbook, in.Cluster)
+	_, cluster, members, err := loadCluster(ctx, in.Ref, in.Cluster)
 	if err != nil {
 		return res, err
 	}

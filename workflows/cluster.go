@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"go.temporal.io/sdk/workflow"
+
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
@@ -33,6 +35,16 @@ func resolveCluster(rb *runbooks.Runbook, name string) (runbooks.Cluster, []memb
 		members = append(members, member{host: m.FQDN, node: activities.ConfNode{Name: m.FQDN, NodeID: m.NodeID, Votes: m.Votes}})
 	}
 	return c, members, nil
+}
+
+// loadCluster loads the run's runbook and resolves one of its clusters.
+func loadCluster(ctx workflow.Context, ref runbooks.Ref, name string) (*runbooks.Runbook, runbooks.Cluster, []member, error) {
+	loaded, err := loadRunbook(ctx, ref)
+	if err != nil {
+		return nil, runbooks.Cluster{}, nil, err
+	}
+	c, members, err := resolveCluster(loaded.Runbook, name)
+	return loaded.Runbook, c, members, err
 }
 
 // find resolves a node by FQDN (with or without the root's dot) or short

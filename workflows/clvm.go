@@ -73,11 +73,7 @@ func removeVolume(host string, vol activities.VolumeInput) UndoStep {
 // approval), the clustered volume group and the logical volume; then check
 // that every client sees the same logical volume.
 func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
-	g, err := newGate(ctx)
-	if err != nil {
-		return StepResult{}, err
-	}
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}

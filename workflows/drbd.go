@@ -93,11 +93,7 @@ func drbdPrimary(host string, spec activities.DRBDResource) Step {
 // touching the data, and undoes the rest; metadata once written stays, and
 // the result says so.
 func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
-	g, err := newGate(ctx)
-	if err != nil {
-		return StepResult{}, err
-	}
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}

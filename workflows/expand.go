@@ -30,11 +30,7 @@ type ExpandCapacityInput struct {
 // for an approval before pvcreate wipes it. If a step before the volume
 // fails, the new pair is undone; the volume's growth is not (it is named).
 func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerResult, error) {
-	g, err := newGate(ctx)
-	if err != nil {
-		return StorageLayerResult{}, err
-	}
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref)
 	if err != nil {
 		return StorageLayerResult{}, err
 	}

@@ -57,28 +57,16 @@ func exportSteps(host string, exports []runbooks.Export, probe activities.Storag
 //
 //	{"runbook": "scalable-storage", "host": "storage0a"}
 func GNBDExport(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
-	if err != nil {
-		return StepResult{}, err
-	}
-	h, err := hostOf(loaded.Runbook, in.Host)
-	if err != nil {
-		return StepResult{}, err
-	}
-	exports := loaded.Runbook.ExportsOf(h.Name)
-	if len(exports) == 0 {
-		return StepResult{}, badRequest("runbook %q exports nothing from %s", loaded.Runbook.Name, h.Name)
-	}
-	var p proc
-	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: exportPackages})
-	if err != nil {
-		return p.result(h.FQDN), err
-	}
-	if err := p.install(ctx, h.FQDN, exportPackages, probe); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
-	if err := p.runAll(ctx, exportSteps(h.FQDN, exports, probe)...); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
-	return p.result(h.FQDN), nil
+	return hostProc{
+		packages: exportPackages,
+		refuse: func(rb *runbooks.Runbook, h runbooks.Host) error {
+			if len(rb.ExportsOf(h.Name)) == 0 {
+				return badRequest("runbook %q exports nothing from %s", rb.Name, h.Name)
+			}
+			return nil
+		},
+		steps: func(_ workflow.Context, _ *proc, rb *runbooks.Runbook, h runbooks.Host, probe activities.StorageProbeResult) ([]Step, error) {
+			return exportSteps(h.FQDN, rb.ExportsOf(h.Name), probe), nil
+		},
+	}.run(ctx, in)
 }

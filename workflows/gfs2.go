@@ -51,11 +51,7 @@ func unmount(host string, fs activities.FilesystemInput) Step {
 // then; mount on every client; and the check of part #5: a file created on
 // one client is listed on the others.
 func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
-	g, err := newGate(ctx)
-	if err != nil {
-		return StepResult{}, err
-	}
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref)
 	if err != nil {
 		return StepResult{}, err
 	}

@@ -54,28 +54,16 @@ func importSteps(host string, servers []runbooks.ExportServer, probe activities.
 //
 //	{"runbook": "scalable-storage", "host": "client0"}
 func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
-	if err != nil {
-		return StepResult{}, err
-	}
-	h, err := hostOf(loaded.Runbook, in.Host)
-	if err != nil {
-		return StepResult{}, err
-	}
-	servers := loaded.Runbook.ExportServers()
-	if len(servers) == 0 {
-		return StepResult{}, badRequest("runbook %q has no GNBD exports to import", loaded.Runbook.Name)
-	}
-	var p proc
-	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: importPackages})
-	if err != nil {
-		return p.result(h.FQDN), err
-	}
-	if err := p.install(ctx, h.FQDN, importPackages, probe); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
-	if err := p.runAll(ctx, importSteps(h.FQDN, servers, probe)...); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
-	return p.result(h.FQDN), nil
+	return hostProc{
+		packages: importPackages,
+		refuse: func(rb *runbooks.Runbook, _ runbooks.Host) error {
+			if len(rb.ExportServers()) == 0 {
+				return badRequest("runbook %q has no GNBD exports to import", rb.Name)
+			}
+			return nil
+		},
+		steps: func(_ workflow.Context, _ *proc, rb *runbooks.Runbook, h runbooks.Host, probe activities.StorageProbeResult) ([]Step, error) {
+			return importSteps(h.FQDN, rb.ExportServers(), probe), nil
+		},
+	}.run(ctx, in)
 }

@@ -39,17 +39,13 @@ type NodeJoinResult struct {
 // cman on the new node.
 func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	res := NodeJoinResult{Cluster: in.Cluster, Node: in.Node}
-	loaded, err := loadRunbook(ctx, in.Ref)
-	if err != nil {
-		return res, err
-	}
-	cluster, members, err := resolveCluster(loaded.Runbook, in.Cluster)
+	rb, cluster, members, err := loadCluster(ctx, in.Ref, in.Cluster)
 	if err != nil {
 		return res, err
 	}
 	node, ok := find(members, in.Node)
 	if !ok {
-		return res, badRequest("cluster %q has no node %q in runbook %q", in.Cluster, in.Node, loaded.Runbook.Name)
+		return res, badRequest("cluster %q has no node %q in runbook %q", in.Cluster, in.Node, rb.Name)
 	}
 	res.Node = node.host
 	via, err := pickVia(members, node, in.Via)

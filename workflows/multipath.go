@@ -40,33 +40,28 @@ func stopMultipath(host string) Step {
 //
 //	{"runbook": "scalable-storage", "host": "client0"}
 func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
-	if err != nil {
-		return StepResult{}, err
-	}
-	h, err := hostOf(loaded.Runbook, in.Host)
-	if err != nil {
-		return StepResult{}, err
-	}
-	maps := mapSpecs(loaded.Runbook)
-	if len(maps) == 0 {
-		return StepResult{}, badRequest("runbook %q has no GNBD exports to multipath", loaded.Runbook.Name)
-	}
-	var p proc
-	probe, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{Packages: multipathPackages})
-	if err != nil {
-		return p.result(h.FQDN), err
-	}
-	if err := p.install(ctx, h.FQDN, multipathPackages, probe); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
+	return hostProc{
+		packages: multipathPackages,
+		refuse: func(rb *runbooks.Runbook, _ runbooks.Host) error {
+			if len(rb.Maps()) == 0 {
+				return badRequest("runbook %q has no GNBD exports to multipath", rb.Name)
+			}
+			return nil
+		},
+		steps: multipathSteps,
+	}.run(ctx, in)
+}
+
+// multipathSteps configure multipath on a client and wait for its maps.
+func multipathSteps(ctx workflow.Context, p *proc, rb *runbooks.Runbook, h runbooks.Host, probe activities.StorageProbeResult) ([]Step, error) {
+	maps := mapSpecs(rb)
 	// The probe ran before the package installed its default file: the
 	// undo restores the file as the package left it, read now.
 	conf := probe.MultipathConf
 	if !conf.Exists {
 		after, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{})
 		if err != nil {
-			return p.result(h.FQDN), p.fail(ctx, err)
+			return nil, err
 		}
 		conf = after.MultipathConf
 	}
@@ -77,8 +72,5 @@ func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
 		configure = configure.undoing("restore multipath.conf, flush maps", activities.UndoMultipathName,
 			activities.UndoMultipathInput{Conf: conf, Running: probe.MultipathdRunning})
 	}
-	if err := p.runAll(ctx, configure, multipathMaps(h.FQDN, maps)); err != nil {
-		return p.result(h.FQDN), p.fail(ctx, err)
-	}
-	return p.result(h.FQDN), nil
+	return []Step{configure, multipathMaps(h.FQDN, maps)}, nil
 }

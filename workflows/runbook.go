@@ -57,3 +57,15 @@ func (l *Loader) Register(r ActivityRegistry) {
 func badRequest(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), activities.ErrBadInput, nil)
 }
+
+// gated opens a procedure with destructive steps: its approval gate first,
+// so that an approval sent as soon as the run starts is not lost, then its
+// runbook.
+func gated(ctx workflow.Context, ref runbooks.Ref) (runbooks.Loaded, *gate, error) {
+	g, err := newGate(ctx)
+	if err != nil {
+		return runbooks.Loaded{}, nil, err
+	}
+	loaded, err := loadRunbook(ctx, ref)
+	return loaded, g, err
+}

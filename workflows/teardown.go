@@ -26,11 +26,7 @@ type TeardownResult struct {
 // of Shutdown. DRBD and GNBD are stopped, not wiped: their disks keep
 // their data and metadata. In the Web UI: {"runbook": "scalable-storage"}
 func Teardown(ctx workflow.Context, in RunbookInput) (TeardownResult, error) {
-	g, err := newGate(ctx)
-	if err != nil {
-		return TeardownResult{}, err
-	}
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref)
 	if err != nil {
 		return TeardownResult{}, err
 	}
