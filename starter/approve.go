@@ -25,6 +25,7 @@ import (
 // is recorded.
 func (m *Main) approve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("starter approve", flag.ContinueOnError)
+	fs.SetOutput(m.Err)
 	var conn connect.Options
 	conn.Flags(fs)
 	id := fs.String("workflow-id", "", "the run (or any workflow of it) that waits")

@@ -35,7 +35,7 @@ run "starter run -h" for its flags`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	m := &Main{Out: os.Stdout, Dial: dial}
+	m := &Main{Out: os.Stdout, Err: os.Stderr, Dial: dial}
 	err := m.Run(ctx, os.Args[1:])
 	stop()
 	var exit exitError
@@ -52,7 +52,9 @@ func main() {
 // how it dials Temporal, and the clock that stamps progress lines. main
 // gives it the real ones; tests give it fakes and run it without a server.
 type Main struct {
-	Out  io.Writer
+	Out io.Writer
+	// Err gets the flags' usage when they do not parse; nil means os.Stderr.
+	Err  io.Writer
 	Dial func(context.Context, connect.Options) (Client, func(), error)
 	// Now stamps progress lines; nil means time.Now.
 	Now func() time.Time

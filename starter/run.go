@@ -25,6 +25,7 @@ import (
 func (m *Main) run(ctx context.Context, args []string) error {
 	out := m.Out
 	fs := flag.NewFlagSet("starter run", flag.ContinueOnError)
+	fs.SetOutput(m.Err)
 	var conn connect.Options
 	conn.Flags(fs)
 	book := fs.String("runbook", "", "a runbook file (checked here before anything starts), or a name in the orchestrator's catalog")
