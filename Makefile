@@ -13,8 +13,9 @@ demo: build
 	./scripts/demo
 
 ## test: every test: unit, workflow, activity, replay and end to end on the real dev server
-test: $(TEMPORAL) $(BIN)/workflowcheck webui-deps
+test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./workflows/...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
@@ -40,6 +41,10 @@ $(TEMPORAL): tools/go.mod tools/go.sum
 $(BIN)/workflowcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o ../../$(BIN)/workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck
 
+# staticcheck, pinned beside workflowcheck; staticcheck.conf files configure it.
+$(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
+	cd tools/lint && $(GO) build -o ../../$(BIN)/staticcheck honnef.co/go/tools/cmd/staticcheck
+
 $(BIN)/%: FORCE
 	$(GO) build -o $@ ./$*
 
@@ -47,10 +52,10 @@ $(BIN)/%: FORCE
 replay-record: build
 	./replaytests/record
 
-lint: $(BIN)/workflowcheck
+lint: $(BIN)/workflowcheck $(BIN)/staticcheck
 	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./workflows/...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
 	rm -rf $(BIN) .demo

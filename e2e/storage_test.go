@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -69,8 +68,6 @@ func autoRunbook(t *testing.T, l *lab) string {
 	}
 	return path
 }
-
-var mpathHeader = regexp.MustCompile(`(?m)^(mpath\d+) \((\d+)\) dm-\d+`)
 
 // checkMultipath checks each client's `multipath -l`: mpath0 over gnbd0 and
 // gnbd1 (uid 0), mpath1 over gnbd2 and gnbd3 (uid 1).

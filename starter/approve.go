@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"slices"
@@ -18,14 +17,15 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
-// approveCmd decides the destructive steps a run waits for. The step waits
+// approve decides the destructive steps a run waits for. The step waits
 // in whichever workflow of the run does it (a child, usually), so the
 // command looks through the run and its running descendants, asks each
 // what it waits for, and sends the decision as an Update to the one that
 // waits: the Update is validated by the workflow, and answered only once it
 // is recorded.
-func approveCmd(ctx context.Context, args []string, out io.Writer) error {
+func (m *Main) approve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("starter approve", flag.ContinueOnError)
+	fs.SetOutput(m.Err)
 	var conn connect.Options
 	conn.Flags(fs)
 	id := fs.String("workflow-id", "", "the run (or any workflow of it) that waits")
@@ -40,7 +40,7 @@ func approveCmd(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("starter approve needs --workflow-id and nothing else")
 	}
 	conn.Quiet = true
-	c, closeClient, err := connect.Dial(ctx, conn)
+	c, closeClient, err := m.Dial(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func approveCmd(ctx context.Context, args []string, out io.Writer) error {
 			if !a.Approved {
 				verb = "rejected"
 			}
-			fmt.Fprintf(out, "%s %s in %s (by %s)\n", verb, s, wid, a.By)
+			fmt.Fprintf(m.Out, "%s %s in %s (by %s)\n", verb, s, wid, a.By)
 			decided++
 		}
 	}
@@ -92,7 +92,7 @@ func approveCmd(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // runTree lists a run and its running descendants, the run first.
-func runTree(ctx context.Context, c client.Client, namespace, id string) ([]string, error) {
+func runTree(ctx context.Context, c Client, namespace, id string) ([]string, error) {
 	ids := []string{id}
 	var token []byte
 	for {

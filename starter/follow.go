@@ -10,7 +10,6 @@ import (
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/history/v1"
-	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -20,12 +19,18 @@ import (
 type printer struct {
 	mu sync.Mutex
 	w  io.Writer
+	// now stamps each line; nil means time.Now.
+	now func() time.Time
 }
 
 func (p *printer) line(format string, args ...any) {
+	now := time.Now
+	if p.now != nil {
+		now = p.now
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintf(p.w, time.Now().Format("15:04:05")+"  "+format+"\n", args...)
+	fmt.Fprintf(p.w, now().Format("15:04:05")+"  "+format+"\n", args...)
 }
 
 // follow prints a workflow's steps as its history grows, by long-polling
@@ -33,7 +38,7 @@ func (p *printer) line(format string, args ...any) {
 // recorded, retries included, and needs nothing from the workers. Child
 // workflows are followed as they start, so a run's progress reads as one
 // story. It returns when the workflow closes.
-func follow(ctx context.Context, c client.Client, p *printer, id, runID, label string) error {
+func follow(ctx context.Context, c Client, p *printer, id, runID, label string) error {
 	iter := c.GetWorkflowHistory(ctx, id, runID, true, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	scheduled := map[int64]string{}
 	var children sync.WaitGroup

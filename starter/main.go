@@ -10,9 +10,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/tetsuzuki/tetsuzuki/connect"
 )
 
 const usage = `usage: starter <command> [flags]
@@ -26,7 +35,8 @@ run "starter run -h" for its flags`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := dispatch(ctx, os.Args[1:])
+	m := &Main{Out: os.Stdout, Err: os.Stderr, Dial: dial}
+	err := m.Run(ctx, os.Args[1:])
 	stop()
 	var exit exitError
 	switch {
@@ -38,28 +48,56 @@ func main() {
 	}
 }
 
+// Main is the starter with what it reaches outside itself: where it prints,
+// how it dials Temporal, and the clock that stamps progress lines. main
+// gives it the real ones; tests give it fakes and run it without a server.
+type Main struct {
+	Out io.Writer
+	// Err gets the flags' usage when they do not parse; nil means os.Stderr.
+	Err  io.Writer
+	Dial func(context.Context, connect.Options) (Client, func(), error)
+	// Now stamps progress lines; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client is the part of the Temporal client the starter uses: start a run,
+// read histories, and find and decide the approvals a run waits for.
+// client.Client has it.
+type Client interface {
+	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
+	GetWorkflowHistory(ctx context.Context, workflowID, runID string, isLongPoll bool, filterType enums.HistoryEventFilterType) client.HistoryEventIterator
+	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
+	QueryWorkflow(ctx context.Context, workflowID, runID, queryType string, args ...any) (converter.EncodedValue, error)
+	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
+}
+
+func dial(ctx context.Context, o connect.Options) (Client, func(), error) {
+	return connect.Dial(ctx, o)
+}
+
 // exitError carries the exit status of a run that failed: its story has
 // been told already, so main prints nothing more.
 type exitError int
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
-func dispatch(ctx context.Context, args []string) error {
+// Run runs one command line, without the program name.
+func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
 	switch args[0] {
 	case "run":
-		return runCmd(ctx, args[1:], os.Stdout)
+		return m.run(ctx, args[1:])
 	case "approve":
-		return approveCmd(ctx, args[1:], os.Stdout)
+		return m.approve(ctx, args[1:])
 	case "procedures":
 		for _, p := range procedures {
-			fmt.Printf("%-18s %s\n", p.name, p.help)
+			fmt.Fprintf(m.Out, "%-18s %s\n", p.name, p.help)
 		}
 		return nil
 	case "-h", "--help", "help":
-		fmt.Println(usage)
+		fmt.Fprintln(m.Out, usage)
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", args[0], usage)

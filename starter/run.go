@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -20,8 +21,10 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
-func runCmd(ctx context.Context, args []string, out io.Writer) error {
+func (m *Main) run(ctx context.Context, args []string) error {
+	out := m.Out
 	fs := flag.NewFlagSet("starter run", flag.ContinueOnError)
+	fs.SetOutput(m.Err)
 	var conn connect.Options
 	conn.Flags(fs)
 	book := fs.String("runbook", "", "a runbook file (checked here before anything starts), or a name in the orchestrator's catalog")
@@ -54,7 +57,7 @@ func runCmd(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	conn.Quiet = true
-	c, closeClient, err := connect.Dial(ctx, conn)
+	c, closeClient, err := m.Dial(ctx, conn)
 	if err != nil {
 		return err
 	}
@@ -68,7 +71,7 @@ func runCmd(ctx context.Context, args []string, out io.Writer) error {
 		TaskQueue: workflows.OrchestratorQueue,
 		// A second start of the same ID while one runs is refused: one
 		// procedure on one thing at a time.
-		WorkflowIDConflictPolicy: 1, // FAIL
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		StaticSummary:            proc.name + " on " + r.ref.Runbook,
 	}, proc.workflow, input)
 	if err != nil {
@@ -79,7 +82,7 @@ func runCmd(ctx context.Context, args []string, out io.Writer) error {
 		return nil
 	}
 
-	p := &printer{w: out}
+	p := &printer{w: out, now: m.Now}
 	followErr := make(chan error, 1)
 	fctx, stopFollow := context.WithCancel(ctx)
 	go func() { followErr <- follow(fctx, c, p, run.GetID(), run.GetRunID(), "") }()
