@@ -12,6 +12,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
 // The actions of gnbd_import, each selected by one flag.
@@ -38,7 +39,7 @@ var importFlags = map[int]byte{fenceAction: 's', removeImportAction: 'r', import
 // groups paths by. Like the real tool it needs cman running on the host
 // (unless -n) and, to touch devices, the gnbd module loaded.
 func ImportCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "gnbd"); !ok {
 		return status
 	}
 	t := &tool{p: p, prog: progImport}

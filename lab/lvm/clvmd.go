@@ -22,14 +22,8 @@ const clvmdLock = "/var/lock/subsys/clvmd"
 // script /etc/init.d/clvmd; they share a base name and are told apart by
 // the directory they were invoked from.
 func ClvmdCmd(p *host.Proc) int {
-	installed, err := packages.Installed(p.Host, "lvm2-cluster")
-	if err != nil {
-		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
-		return 1
-	}
-	if !installed {
-		fmt.Fprintf(p.Stderr, fmtNotFound+"\n", p.Name)
-		return 127
+	if ok, status := packages.Present(p, "lvm2-cluster"); !ok {
+		return status
 	}
 	if path.Dir(p.Name) == "/etc/init.d" {
 		return clvmdInit(p)

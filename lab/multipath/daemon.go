@@ -9,6 +9,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/gnbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
@@ -34,7 +35,7 @@ func init() {
 // init script /etc/init.d/multipathd, which share a base name and are told
 // apart by the directory they were invoked from.
 func MultipathdCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "device-mapper-multipath"); !ok {
 		return status
 	}
 	if path.Dir(p.Name) == "/etc/init.d" {
