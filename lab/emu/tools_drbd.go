@@ -17,8 +17,6 @@ func init() {
 	tools["modprobe"] = coreutils.Modprobe
 	tools["lsmod"] = coreutils.Lsmod
 	tools["drbdadm"] = drbd.Drbdadm
-	coreutils.RegisterProc(drbd.ProcPath, drbd.ProcFile)
-	coreutils.RegisterInUse("drbd", drbd.ModuleInUse)
 }
 
 // baseSystemTools are the host paths of the base-system commands above.

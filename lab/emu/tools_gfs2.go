@@ -15,15 +15,13 @@ func init() {
 		tools[name] = gfs2.Tool
 	}
 	tools["mount.gfs2"] = gfs2.MountGFS2Cmd
-	tools["umount.gfs2"] = gfs2.UmountCmd
-	tools["mount"] = gfs2.MountCmd
-	tools["umount"] = gfs2.UmountCmd
-	tools["ls"] = gfs2.Ls
-	tools["touch"] = gfs2.Touch
-	tools["df"] = gfs2.Df
+	tools["umount.gfs2"] = coreutils.Umount
+	tools["mount"] = coreutils.Mount
+	tools["umount"] = coreutils.Umount
+	tools["ls"] = coreutils.Ls
+	tools["touch"] = coreutils.Touch
+	tools["df"] = coreutils.Df
 	tools["blkid"] = gfs2.Blkid
 	storageBaseTools = append(storageBaseTools, "/bin/mount", "/bin/umount", "/bin/ls", "/bin/touch", "/bin/df", "/sbin/blkid")
-	coreutils.RegisterProc("/proc/mounts", gfs2.ProcMounts)
-	coreutils.RegisterProc("/etc/mtab", gfs2.Mtab)
 	lvm.RegisterOpener(gfs2.OpenCount)
 }
