@@ -356,7 +356,7 @@ func lvremove(c *cmd) int {
 				status = exitFailed
 				continue
 			}
-			inf, err := info(c.p.Host, s, vg, lv)
+			inf, err := c.info(c.p.Host, s, vg, lv)
 			if err != nil {
 				return c.labError(err)
 			}
@@ -406,7 +406,7 @@ func (c *cmd) lvsOf(v view) ([]lvRow, int, error) {
 			if only != "" && lv.Name != only {
 				continue
 			}
-			inf, err := info(c.p.Host, v.s, vg, lv)
+			inf, err := c.info(c.p.Host, v.s, vg, lv)
 			if err != nil {
 				return err
 			}

@@ -179,7 +179,7 @@ func vgextend(c *cmd) int {
 // removeLV deactivates an LV everywhere and drops it from its VG's
 // metadata; an LV open on this host, or on another, is refused.
 func (c *cmd) removeLV(s *State, vg *VG, lv *LV) (bool, error) {
-	inf, err := info(c.p.Host, s, vg, lv)
+	inf, err := c.info(c.p.Host, s, vg, lv)
 	if err != nil {
 		return false, err
 	}
@@ -334,7 +334,7 @@ func (c *cmd) vgAvailable(s *State, vg *VG, on, local bool) (int, error) {
 	if !on {
 		open := 0
 		for i := range vg.LVs {
-			inf, err := info(c.p.Host, s, vg, &vg.LVs[i])
+			inf, err := c.info(c.p.Host, s, vg, &vg.LVs[i])
 			if err != nil {
 				return 0, err
 			}
@@ -406,7 +406,7 @@ func vgdisplay(c *cmd) int {
 		}
 		open := 0
 		for i := range vg.LVs {
-			inf, err := info(c.p.Host, s, vg, &vg.LVs[i])
+			inf, err := c.info(c.p.Host, s, vg, &vg.LVs[i])
 			if err != nil {
 				return c.labError(err)
 			}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 
-	"github.com/tetsuzuki/tetsuzuki/lab/gnbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
@@ -16,19 +15,18 @@ import (
 // lockFile is the init script's subsys lock, present from start to stop.
 const lockFile = "/var/lock/subsys/multipathd"
 
-func init() {
-	// A new GNBD device raises a uevent, on which a running multipathd
-	// takes the path: into a new map, or into the map of its wwid.
-	gnbd.Imported = func(h host.Host) error {
-		return change(h.Lab, func(s *State) error {
-			hs := s.host(h.FQDN)
-			if hs.Daemon == 0 {
-				return nil
-			}
-			_, err := build(h, hs)
-			return err
-		})
-	}
+// Uevent is what a running multipathd does on the uevent of a new GNBD
+// device (gnbd.ImportCmd raises it): it takes the path, into a new map or
+// into the map of its wwid.
+func Uevent(h host.Host) error {
+	return change(h.Lab, func(s *State) error {
+		hs := s.host(h.FQDN)
+		if hs.Daemon == 0 {
+			return nil
+		}
+		_, err := build(h, hs)
+		return err
+	})
 }
 
 // MultipathdCmd runs /sbin/multipathd, which starts the daemon, and the
