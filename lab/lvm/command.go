@@ -304,6 +304,26 @@ func (v view) visible(vg *VG) bool {
 	return false
 }
 
+// vgNames are the VGs a command's operands name (/dev/VG or VG), or
+// without operands every VG the host sees; ok is false, LVM's message
+// said, when there are none.
+func (c *cmd) vgNames(v view) (names []string, ok bool) {
+	for _, arg := range c.a.operands {
+		names = append(names, vgName(arg))
+	}
+	if len(names) > 0 {
+		return names, true
+	}
+	for _, vg := range v.visibleVGs() {
+		names = append(names, vg.Name)
+	}
+	if len(names) == 0 {
+		c.error(msgNoVGs)
+		return nil, false
+	}
+	return names, true
+}
+
 // visibleVGs are the VGs the host sees, by name.
 func (v view) visibleVGs() []*VG {
 	var vgs []*VG

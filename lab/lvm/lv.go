@@ -562,18 +562,9 @@ func report(c *cmd, kind reportKind) int {
 			rows = append(rows, r)
 		}
 	case vgsReport:
-		var names []string
-		for _, arg := range c.a.operands {
-			names = append(names, vgName(arg))
-		}
-		if len(names) == 0 {
-			for _, vg := range v.visibleVGs() {
-				names = append(names, vg.Name)
-			}
-			if len(names) == 0 {
-				c.error(msgNoVGs)
-				return exitOK
-			}
+		names, ok := c.vgNames(v)
+		if !ok {
+			return exitOK
 		}
 		sort.Strings(names)
 		for _, n := range names {

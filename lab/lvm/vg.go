@@ -286,18 +286,9 @@ func vgchange(c *cmd) int {
 		if err != nil {
 			return err
 		}
-		var names []string
-		for _, arg := range c.a.operands {
-			names = append(names, vgName(arg))
-		}
-		if len(names) == 0 {
-			for _, vg := range v.visibleVGs() {
-				names = append(names, vg.Name)
-			}
-			if len(names) == 0 {
-				c.error(msgNoVGs)
-				return nil
-			}
+		names, ok := c.vgNames(v)
+		if !ok {
+			return nil
 		}
 		for _, name := range names {
 			vg := c.readVG(v, name)
@@ -384,18 +375,9 @@ func vgdisplay(c *cmd) int {
 	if err != nil {
 		return c.labError(err)
 	}
-	var names []string
-	for _, arg := range c.a.operands {
-		names = append(names, vgName(arg))
-	}
-	if len(names) == 0 {
-		for _, vg := range v.visibleVGs() {
-			names = append(names, vg.Name)
-		}
-		if len(names) == 0 {
-			c.error(msgNoVGs)
-			return exitOK
-		}
+	names, ok := c.vgNames(v)
+	if !ok {
+		return exitOK
 	}
 	status := exitOK
 	for _, name := range names {
