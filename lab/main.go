@@ -11,7 +11,8 @@
 //	lab fault --dir D --list | --clear [--host H]
 //	lab up    --runbook F --dir D            an agent for every host, in one process
 //
-// The emulation is in package lab/emu and the packages under lab/.
+// The tools are the table in tools.go; the emulation is in package lab/emu
+// and the packages under lab/.
 package main
 
 import (
@@ -37,8 +38,8 @@ const usage = `usage:
 `
 
 func main() {
-	if emu.IsTool(os.Args[0]) {
-		os.Exit(emu.Main(os.Args))
+	if _, ok := tools[filepath.Base(os.Args[0])]; ok {
+		os.Exit(emu.Main(os.Args, tools))
 	}
 	os.Exit(run(os.Args[1:]))
 }

@@ -9,12 +9,13 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // CcsTool runs `ccs_tool create [-2] NAME` and `ccs_tool update FILE`.
 func CcsTool(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "cman"); !ok {
 		return status
 	}
 	args := p.Args

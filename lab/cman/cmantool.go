@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
 // CmanTool runs `cman_tool status`, `cman_tool nodes` and
 // `cman_tool version`; the operations that change membership are the init
 // script's business in the procedures and are not emulated.
 func CmanTool(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "cman"); !ok {
 		return status
 	}
 	op, expected := "", ""

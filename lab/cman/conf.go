@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// ClusterConfPath is the file cman reads on every host.
+const ClusterConfPath = "/etc/cluster/cluster.conf"
+
 // Conf is what cman reads from a cluster.conf.
 type Conf struct {
 	Name          string

@@ -7,13 +7,14 @@ import (
 	"os"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // InitScript runs /etc/init.d/cman start|stop|restart|reload|status. Like
 // the script, it prints everything on stdout, failures included.
 func InitScript(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "cman"); !ok {
 		return status
 	}
 	verb := ""

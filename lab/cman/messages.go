@@ -5,7 +5,6 @@ package cman
 // theirs; the few the lab adds say "lab".
 const (
 	// Shared.
-	fmtNotFound    = "%s: command not found" // the tool's name, as bash reports a missing binary
 	fmtNotEmulated = "%s: %s is not emulated in the lab"
 
 	// ccs_tool.

@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"sync"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 )
 
@@ -16,30 +16,12 @@ import (
 // when the file does not exist (its module is not loaded).
 type ProcFile func(p *host.Proc) (content string, ok bool, err error)
 
-var (
-	registryMu sync.Mutex
-	procFiles  = map[string]ProcFile{}
-	inUse      = map[string]func(h host.Host) (bool, error){}
-)
-
-// RegisterProc makes cat print gen's content for path (a /proc file).
-func RegisterProc(path string, gen ProcFile) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	procFiles[path] = gen
-}
-
-// RegisterInUse tells modprobe -r how to know that a module has users.
-func RegisterInUse(module string, fn func(h host.Host) (bool, error)) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	inUse[module] = fn
-}
-
-func procFile(path string) ProcFile {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	return procFiles[path]
+// procFiles are the files the kernel parts of the lab generate, by path:
+// cat prints what they say at the moment it reads them.
+var procFiles = map[string]ProcFile{
+	drbd.ProcPath:  drbd.ProcFile,
+	"/proc/mounts": procMountsFile,
+	"/etc/mtab":    etcMtab, // mount keeps it; the lab makes it from the mounts
 }
 
 // Read returns a file as cat on the host would read it: a registered /proc
@@ -47,7 +29,7 @@ func procFile(path string) ProcFile {
 // file is fs.ErrNotExist.
 func Read(p *host.Proc, path string) ([]byte, error) {
 	abs := p.Abs(path)
-	if gen := procFile(abs); gen != nil {
+	if gen := procFiles[abs]; gen != nil {
 		content, ok, err := gen(p)
 		if err != nil {
 			return nil, err

@@ -65,7 +65,8 @@ func TestCat(t *testing.T) {
 func TestCatProcFile(t *testing.T) {
 	h := newHost(t)
 	exists := false
-	RegisterProc("/proc/lab-test", func(p *host.Proc) (string, bool, error) { return "live\n", exists, nil })
+	procFiles["/proc/lab-test"] = func(p *host.Proc) (string, bool, error) { return "live\n", exists, nil }
+	defer delete(procFiles, "/proc/lab-test")
 	if r := run(h, Cat, "cat", "/proc/lab-test"); r.exit != 1 || r.stderr != "cat: /proc/lab-test: No such file or directory\n" {
 		t.Errorf("while absent: %+v", r)
 	}
@@ -108,8 +109,8 @@ func TestModprobeLoadAndRemove(t *testing.T) {
 	}
 
 	busy := true
-	RegisterInUse("drbd", func(host.Host) (bool, error) { return busy, nil })
-	defer RegisterInUse("drbd", nil)
+	inUse["drbd"] = func(host.Host) (bool, error) { return busy, nil }
+	defer func(fn func(host.Host) (bool, error)) { inUse["drbd"] = fn }(inUse["drbd"])
 	if r := run(h, Modprobe, "modprobe", "-r", "drbd"); r.exit != 1 || r.stderr != "FATAL: Module drbd is in use.\n" {
 		t.Errorf("remove while in use: %+v", r)
 	}
@@ -128,5 +129,13 @@ func TestModprobeLoadAndRemove(t *testing.T) {
 	}
 	if r := run(h, Modprobe, "modprobe"); r.exit != 1 || !strings.HasPrefix(r.stderr, "Usage: modprobe ") {
 		t.Errorf("no module: %+v", r)
+	}
+}
+
+func TestHuman(t *testing.T) {
+	for kb, want := range map[int64]string{0: "0", 512: "512K", 1023: "1023K", 1024: "1.0M", 1536: "1.5M", 530000: "518M", 2088932: "2.0G", 10239: "10M", 3132400: "3.0G"} {
+		if got := human(kb); got != want {
+			t.Errorf("human(%d): %q, want %q", kb, got, want)
+		}
 	}
 }

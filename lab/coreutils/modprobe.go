@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
@@ -35,6 +36,12 @@ var Modules = map[string]Module{
 	"dlm":            {Size: 113749},
 	"gfs2":           {Size: 345641},
 	"lock_dlm":       {Size: 24929},
+}
+
+// inUse tells, for the modules whose users the lab knows of, whether a
+// host has any: modprobe -r refuses to remove a module in use.
+var inUse = map[string]func(h host.Host) (bool, error){
+	"drbd": drbd.ModuleInUse,
 }
 
 // SysModule is where the kernel shows a loaded module's parameters.
@@ -158,9 +165,7 @@ func unload(p *host.Proc, arg string, quiet bool) int {
 		}
 		return 1
 	}
-	registryMu.Lock()
 	used := inUse[name]
-	registryMu.Unlock()
 	busy := false
 	err = state.With(p.Host.Lab, func() error {
 		loaded, err := kmod.Loaded(p.Host, name)

@@ -25,14 +25,8 @@ import (
 // what drbdsetup and drbdmeta would do, reporting their failures as drbdadm
 // reports a helper's.
 func Drbdadm(p *host.Proc) int {
-	installed, err := packages.Installed(p.Host, "drbd82")
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "%s: %v\n", p.Name, err)
-		return 1
-	}
-	if !installed {
-		fmt.Fprintf(p.Stderr, fmtNotFound+"\n", p.Name)
-		return 127
+	if ok, status := packages.Present(p, "drbd82"); !ok {
+		return status
 	}
 	a := &adm{p: p, prog: filepath.Base(p.Name), setup: "drbdsetup", meta: "drbdmeta", now: p.Now()}
 	if strings.Contains(p.Name, "/") {

@@ -4,7 +4,6 @@ package drbd
 // each in one place. The wording is the 8.2 sources'; where this lab could
 // not verify a text against 8.2.6 itself, the doc of package drbd says so.
 const (
-	fmtNotFound     = "%s: command not found"
 	fmtNotEmulated  = "%s: %s is not emulated in the lab"
 	fmtCannotOpen   = "Can not open '%s': No such file or directory" // no newline: drbdadm prints none
 	fmtCannotOpenC  = "Can not open '%s'.\n."                        // -c FILE; the stray dot is drbdadm's

@@ -31,7 +31,8 @@
 //	<lab>/log/<fqdn>.log       one JSON line per tool invocation
 //
 // A tool is the lab binary invoked through a symlink: the base name of its
-// argv[0] says which tool, and the directory of argv[0] (never resolved)
+// argv[0] says which tool of the table command lab hands to Main (its
+// tools.go), and the directory of argv[0] (never resolved)
 // says which host, by the .lab marker above it. Invoke tools by path, as the
 // agent does (an argv[0] without a slash is looked up on PATH).
 //

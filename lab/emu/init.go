@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/disk"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
@@ -81,10 +83,15 @@ func initHost(lab, bin, fqdn string) error {
 	if err := packages.Relink(h, bin); err != nil {
 		return err
 	}
-	if err := initBaseSystem(h, bin); err != nil {
+	// The spare disk, /mnt and lvm2's default lvm.conf, unless the host
+	// has them.
+	if err := disk.EnsureSpare(h); err != nil {
 		return err
 	}
-	return initStorageBase(h, bin)
+	if err := os.MkdirAll(h.Path("/mnt"), 0o755); err != nil {
+		return err
+	}
+	return lvm.EnsureConf(h)
 }
 
 // WriteEtcHosts gives every host of the lab an /etc/hosts listing the

@@ -7,32 +7,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tetsuzuki/tetsuzuki/lab/cman"
 	"github.com/tetsuzuki/tetsuzuki/lab/fault"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
-	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
-// tools maps the base name a tool is invoked by to its emulation; "cman" is
-// the init script /etc/init.d/cman.
-var tools = map[string]func(*host.Proc) int{
-	"yum":       packages.Yum,
-	"rpm":       packages.Rpm,
-	"ccs_tool":  cman.CcsTool,
-	"cman_tool": cman.CmanTool,
-	"cman":      cman.InitScript,
-}
-
-// IsTool reports whether the lab binary invoked as argv0 is one of the
-// emulated tools rather than the lab command.
-func IsTool(argv0 string) bool {
-	_, ok := tools[filepath.Base(argv0)]
-	return ok
-}
-
-// Main runs the tool named by args[0] on the host whose root holds it, with
-// the process's standard streams, and returns its exit status.
-func Main(args []string) int {
+// Main runs the tool of tools named by args[0]'s base name on the host
+// whose root holds it, with the process's standard streams, and returns
+// its exit status. tools is the lab binary's whole table of tools, as
+// testscript's RunMain takes its commands.
+func Main(args []string, tools map[string]func(*host.Proc) int) int {
 	if len(args) == 0 {
 		return 2
 	}

@@ -44,8 +44,9 @@ func tags(h host.Host, devPath string) ([][2]string, error) {
 	return nil, nil
 }
 
-// probe is the type blkid finds on a device, "" for none.
-func probe(h host.Host, devPath string) (string, error) {
+// Probe is the type blkid finds on a device, "" for none: what mount(8)
+// asks when it is not given one.
+func Probe(h host.Host, devPath string) (string, error) {
 	ts, err := tags(h, devPath)
 	for _, t := range ts {
 		if t[0] == "TYPE" {

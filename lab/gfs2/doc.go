@@ -1,8 +1,10 @@
 // Package gfs2 emulates GFS2 as CentOS 5.2 has it: gfs2-utils 0.1.44
-// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2, umount.gfs2), the kernel
-// file system with gfs_controld, and the base-system commands that see
-// file systems: mount and umount (util-linux), ls, touch and df
-// (coreutils), blkid (e2fsprogs), /proc/mounts and /etc/mtab.
+// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2), the kernel file system
+// with gfs_controld, and blkid (e2fsprogs), which tells a GFS2 file system
+// from an LVM PV. The generic tools that see file systems (mount, umount,
+// umount.gfs2, ls, touch, df, /proc/mounts and /etc/mtab) are in package
+// coreutils and ask this package for what is mounted (State.MountsOf,
+// State.At, Touch, MountHelper, Unmount).
 //
 // # What is shared and what is local
 //

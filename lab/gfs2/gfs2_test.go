@@ -29,14 +29,6 @@ func TestGeometry(t *testing.T) {
 	}
 }
 
-func TestHuman(t *testing.T) {
-	for kb, want := range map[int64]string{0: "0", 512: "512K", 1023: "1023K", 1024: "1.0M", 1536: "1.5M", 530000: "518M", 2088932: "2.0G", 10239: "10M", 3132400: "3.0G"} {
-		if got := human(kb); got != want {
-			t.Errorf("human(%d): %q, want %q", kb, got, want)
-		}
-	}
-}
-
 func TestLockTable(t *testing.T) {
 	for table, want := range map[string]string{
 		"client:gfs2":                "",

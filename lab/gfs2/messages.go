@@ -1,9 +1,8 @@
 package gfs2
 
 // What gfs2-utils 0.1.44 (mkfs.gfs2, gfs2_grow and gfs2_jadd, one binary
-// told apart by its name; mount.gfs2 and umount.gfs2), util-linux 2.13's
-// mount and umount, coreutils 5.97's ls, touch and df, and e2fsprogs
-// 1.39's blkid print, each in one place. gfs2-utils' die() prefixes
+// told apart by its name; mount.gfs2) and e2fsprogs 1.39's blkid print,
+// each in one place. gfs2-utils' die() prefixes
 // argv[0]. The few messages the lab adds say "lab".
 const (
 	fmtLabError    = "%s: lab: %v"
@@ -111,7 +110,6 @@ const (
 
 	// mount.gfs2 and umount.gfs2 (mount/util.c, mount/mount.gfs2.c).
 	progMountGFS2     = "/sbin/mount.gfs2"
-	progUmountGFS2    = "/sbin/umount.gfs2"
 	fmtInvalidDev     = "invalid device path \"%s\""
 	fmtInvalidDir     = "invalid mount point path \"%s\""
 	fmtNoGFS2         = "there isn't a GFS2 filesystem on %s"
@@ -121,25 +119,6 @@ const (
 	fmtLockprotoError = "error mounting lockproto %s"
 	fmtMountError     = "error mounting %s on %s: %s"
 	fmtAlreadyMounted = "%s already mounted or %s busy"
-
-	// mount and umount of util-linux 2.13.
-	fmtMountUsage     = "Usage: mount -V                 : print version\n       mount -h                 : print this help\n       mount                    : list mounted filesystems\n       mount -l                 : idem, including volume labels\nSo far the informational part. Next the mounting.\nThe command is `mount [-t fstype] something somewhere'.\n"
-	fmtNoFstab        = "mount: can't find %s in /etc/fstab or /etc/mtab"
-	fmtSpecialMissing = "mount: special device %s does not exist"
-	msgNeedType       = "mount: you must specify the filesystem type"
-	fmtUnknownType    = "mount: unknown filesystem type '%s'"
-	fmtWrongFS        = "mount: wrong fs type, bad option, bad superblock on %s,\n       missing codepage or other error\n       In some cases useful info is found in syslog - try\n       dmesg | tail  or so\n"
-	fmtNotMountedU    = "umount: %s: not mounted"
-	fmtMountLine      = "%s on %s type %s (%s)"
-
-	// ls, touch, df of coreutils 5.97.
-	fmtLsMissing    = "ls: %s: No such file or directory"
-	fmtLsBadOpt     = "ls: invalid option -- %c\nTry `ls --help' for more information."
-	fmtTouchMissing = "touch: cannot touch `%s': No such file or directory"
-	fmtTouchBadOpt  = "touch: invalid option -- %c\nTry `touch --help' for more information."
-	msgTouchNoFile  = "touch: missing file operand\nTry `touch --help' for more information."
-	fmtDfMissing    = "df: `%s': No such file or directory"
-	fmtDfBadOpt     = "df: invalid option -- %c\nTry `df --help' for more information."
 
 	// blkid of e2fsprogs 1.39: every tag is followed by a space.
 	fmtBlkidTag   = "%s=\"%s\" "

@@ -365,21 +365,21 @@ func contents(lab, id string) (what, usage string, err error) {
 // mountedAt finds the GFS2 mount at a path of the tool's host, as
 // check_for_gfs2 looks it up in /proc/mounts; it dies as it does when
 // the path is not one.
-func (t *tool) mountedAt(s *State, arg string) (hostMount, error) {
+func (t *tool) mountedAt(s *State, arg string) (HostMount, error) {
 	p := t.p.Abs(arg)
 	h := t.p.Host
 	if fi, err := os.Stat(h.Path(p)); err != nil || !fi.IsDir() {
 		if err == nil {
-			return hostMount{}, t.die(fmtNotMounted, arg)
+			return HostMount{}, t.die(fmtNotMounted, arg)
 		}
-		return hostMount{}, t.die(fmtCantOpenRoot, arg, "No such file or directory")
+		return HostMount{}, t.die(fmtCantOpenRoot, arg, "No such file or directory")
 	}
-	for _, m := range s.mounts(h.FQDN) {
+	for _, m := range s.MountsOf(h.FQDN) {
 		if m.Dir == p {
 			return m, nil
 		}
 	}
-	return hostMount{}, t.die(fmtNotMounted, arg)
+	return HostMount{}, t.die(fmtNotMounted, arg)
 }
 
 // grow is gfs2_grow: it adds resource groups, of the length of the

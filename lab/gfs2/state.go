@@ -104,6 +104,13 @@ func (fs *FS) TotalBlocks() int64 {
 	return fs.Blocks - 17 - int64(fs.RGrps)*(1+bitmaps)
 }
 
+// KB is the file system's size and what it uses, in 1K blocks, as statfs
+// gives them to df.
+func (fs *FS) KB() (total, used int64) {
+	k := fs.bsize() / 1024
+	return fs.TotalBlocks() * k, fs.UsedBlocks() * k
+}
+
 func (fs *FS) bsize() int64 {
 	if fs.BlockSize == 0 {
 		return BlockSize
@@ -121,17 +128,17 @@ func (fs *FS) mountOn(fqdn, dir string) *Mount {
 	return nil
 }
 
-// exists tells whether a path relative to the root is in the file system;
+// Exists tells whether a path relative to the root is in the file system;
 // "" is the root.
-func (fs *FS) exists(rel string) (found, dir bool) {
+func (fs *FS) Exists(rel string) (found, dir bool) {
 	if rel == "" || slices.Contains(fs.Dirs, rel) {
 		return true, true
 	}
 	return slices.Contains(fs.Files, rel), false
 }
 
-// children lists the names directly under a directory of the file system.
-func (fs *FS) children(rel string) []string {
+// Children lists the names directly under a directory of the file system.
+func (fs *FS) Children(rel string) []string {
 	var names []string
 	for _, p := range append(append([]string(nil), fs.Files...), fs.Dirs...) {
 		dir, name := path.Split(p)
@@ -154,20 +161,20 @@ func Load(lab string) (*State, error) { return state.Load[State](lab, stateFile)
 // error from fn leaves the state as it was.
 func change(lab string, fn func(*State) error) error { return state.Change(lab, stateFile, fn) }
 
-// hostMount is a mount of a host with its file system.
-type hostMount struct {
+// HostMount is a mount of a host with its file system.
+type HostMount struct {
 	ID string // the device's identity
 	FS *FS
 	Mount
 }
 
-// mounts lists a host's GFS2 mounts in the order they were made.
-func (s *State) mounts(fqdn string) []hostMount {
-	var out []hostMount
+// MountsOf lists a host's GFS2 mounts in the order they were made.
+func (s *State) MountsOf(fqdn string) []HostMount {
+	var out []HostMount
 	for id, fs := range s.FS {
 		for _, m := range fs.Mounts {
 			if m.Host == fqdn {
-				out = append(out, hostMount{ID: id, FS: fs, Mount: m})
+				out = append(out, HostMount{ID: id, FS: fs, Mount: m})
 			}
 		}
 	}
@@ -175,12 +182,12 @@ func (s *State) mounts(fqdn string) []hostMount {
 	return out
 }
 
-// at finds the mount a host path is in: the mount whose directory is the
+// At finds the mount a host path is in: the mount whose directory is the
 // path or its longest prefix. rel is the path inside the file system.
-func (s *State) at(fqdn, p string) (hm hostMount, rel string, ok bool) {
+func (s *State) At(fqdn, p string) (hm HostMount, rel string, ok bool) {
 	p = path.Clean("/" + p)
 	best := -1
-	for _, m := range s.mounts(fqdn) {
+	for _, m := range s.MountsOf(fqdn) {
 		if p == m.Dir || strings.HasPrefix(p, strings.TrimSuffix(m.Dir, "/")+"/") {
 			if len(m.Dir) > best {
 				best, hm = len(m.Dir), m
@@ -188,10 +195,37 @@ func (s *State) at(fqdn, p string) (hm hostMount, rel string, ok bool) {
 		}
 	}
 	if best < 0 {
-		return hostMount{}, "", false
+		return HostMount{}, "", false
 	}
 	rel = strings.TrimPrefix(strings.TrimPrefix(p, hm.Dir), "/")
 	return hm, rel, true
+}
+
+// Touch creates the regular file at host path abs in the GFS2 file system
+// mounted there on host fqdn, for every host that mounts it, unless it
+// exists or create is false. inGFS2 is false when no GFS2 mount holds abs;
+// missing is true when its directory does not exist.
+func Touch(lab, fqdn, abs string, create bool) (inGFS2, missing bool, err error) {
+	err = change(lab, func(s *State) error {
+		m, rel, ok := s.At(fqdn, abs)
+		if !ok {
+			return nil
+		}
+		inGFS2 = true
+		if found, _ := m.FS.Exists(rel); found {
+			return nil
+		}
+		if parent, isDir := m.FS.Exists(path.Dir("/" + rel)[1:]); !parent || !isDir {
+			missing = true
+			return nil
+		}
+		if create {
+			m.FS.Files = append(m.FS.Files, rel)
+			sort.Strings(m.FS.Files)
+		}
+		return nil
+	})
+	return inGFS2, missing, err
 }
 
 // Filesystems returns every GFS2 file system, by device identity, for
@@ -228,7 +262,7 @@ func Mounts(lab, fqdn string) ([]Mount, error) {
 		return nil, err
 	}
 	var out []Mount
-	for _, m := range s.mounts(fqdn) {
+	for _, m := range s.MountsOf(fqdn) {
 		out = append(out, m.Mount)
 	}
 	return out, nil
@@ -243,7 +277,7 @@ func OpenCount(h host.Host, devPath string) (int, error) {
 	}
 	dev := lvm.Resolve(h, devPath)
 	n := 0
-	for _, m := range s.mounts(h.FQDN) {
+	for _, m := range s.MountsOf(h.FQDN) {
 		if lvm.Resolve(h, m.Device) == dev {
 			n++
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
 // The actions of gnbd_export, each selected by one flag.
@@ -35,7 +36,7 @@ var errReported = errors.New("reported")
 // unexport (refused while clients use the export, unless -O), -l (the
 // default) lists, -L lists the server processes serving clients.
 func ExportCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "gnbd"); !ok {
 		return status
 	}
 	t := &tool{p: p, prog: progExport}

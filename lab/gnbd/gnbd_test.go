@@ -261,20 +261,20 @@ func TestImport(t *testing.T) {
 	want(t, b, ExportCmd, []string{"gnbd_export", "-d", "/dev/drbd0", "-e", "gnbd0b", "-u0"}, 0, "gnbd_export: created GNBD gnbd0b serving file /dev/drbd0\n", "")
 
 	importA := []string{"gnbd_import", "-i", sa}
-	want(t, c, ImportCmd, importA, 1, "",
+	want(t, c, ImportCmd(nil), importA, 1, "",
 		"gnbd_import: ERROR cannot get node name : Connection refused\ngnbd_import: ERROR If you are not planning to use a cluster manager, use -n\n")
 	startCman(t, c)
-	want(t, c, ImportCmd, importA, 1, "", "gnbd_import: ERROR could not find gnbd registered in /proc/devices.  This\nprobably means that you have not loaded the gnbd module.\n")
+	want(t, c, ImportCmd(nil), importA, 1, "", "gnbd_import: ERROR could not find gnbd registered in /proc/devices.  This\nprobably means that you have not loaded the gnbd module.\n")
 	if err := kmod.Load(c, "gnbd", 48416); err != nil {
 		t.Fatal(err)
 	}
-	want(t, c, ImportCmd, importA, 0,
+	want(t, c, ImportCmd(nil), importA, 0,
 		"gnbd_import: created directory /dev/gnbd\ngnbd_import: created gnbd device gnbd0a\ngnbd_monitor: gnbd_monitor started. Monitoring device #0\ngnbd_recvd: gnbd_recvd started\n", "")
 	// Again: nothing new, nothing said.
-	want(t, c, ImportCmd, importA, 0, "", "")
-	want(t, c, ImportCmd, []string{"gnbd_import", "-i", "storage0b"}, 0, "gnbd_import: created gnbd device gnbd0b\ngnbd_recvd: gnbd_recvd started\n", "")
-	want(t, c, ImportCmd, []string{"gnbd_import", "-i", "storage9z.example.org"}, 1, "", "gnbd_import: ERROR cannot connect to server storage9z.example.org (-1) : No route to host\n")
-	want(t, c, ImportCmd, []string{"gnbd_import", "-i", c0}, 1, "", "gnbd_import: ERROR cannot connect to server client0.example.org (-1) : Connection refused\n")
+	want(t, c, ImportCmd(nil), importA, 0, "", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-i", "storage0b"}, 0, "gnbd_import: created gnbd device gnbd0b\ngnbd_recvd: gnbd_recvd started\n", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-i", "storage9z.example.org"}, 1, "", "gnbd_import: ERROR cannot connect to server storage9z.example.org (-1) : No route to host\n")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-i", c0}, 1, "", "gnbd_import: ERROR cannot connect to server client0.example.org (-1) : Connection refused\n")
 
 	for path, minor := range map[string]int{"/dev/gnbd0": 0, "/dev/gnbd/gnbd0a": 0, "/dev/gnbd1": 1, "/dev/gnbd/gnbd0b": 1} {
 		d, ok, err := blockdev.Get(c, path)
@@ -282,49 +282,49 @@ func TestImport(t *testing.T) {
 			t.Errorf("%s: %+v %v %v", path, d, ok, err)
 		}
 	}
-	r := run(c, ImportCmd, "gnbd_import", "-l")
+	r := run(c, ImportCmd(nil), "gnbd_import", "-l")
 	if !strings.HasPrefix(r.stdout, "Device name : gnbd0a\n") || !strings.Contains(r.stdout, "Device name : gnbd0b\n----------------------\n    Minor # : 1\n sysfs name : /block/gnbd1\n     Server : storage0b\n") {
 		t.Errorf("list:\n%s", r.stdout)
 	}
-	want(t, c, ImportCmd, []string{"gnbd_import", "-q", "-U", "/block/gnbd1"}, 0, "0\n", "")
-	want(t, c, ImportCmd, []string{"gnbd_import", "-e", sa}, 0, "gnbd0a\n\n", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-q", "-U", "/block/gnbd1"}, 0, "0\n", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-e", sa}, 0, "gnbd0a\n\n", "")
 
 	// Unexporting a device a client uses needs -O; the client is then
 	// disconnected.
 	want(t, a, ExportCmd, []string{"gnbd_export", "-r", "gnbd0a"}, 1, "", "gnbd_export: ERROR remove request failed : Device or resource busy\n")
 	want(t, a, ExportCmd, []string{"gnbd_export", "-L"}, 0, fmt.Sprintf("  pid       client      device\n--------------------------------\n%5d  client0.example.org  gnbd0a\n", serverPID(t, a)+1), "")
 	want(t, a, ExportCmd, []string{"gnbd_export", "-O", "-r", "gnbd0a"}, 0, "gnbd_export: removed GNBD gnbd0a\n", "")
-	r = run(c, ImportCmd, "gnbd_import", "-l")
+	r = run(c, ImportCmd(nil), "gnbd_import", "-l")
 	if !strings.Contains(r.stdout, "      State : Close Disconnected Clear\n") {
 		t.Errorf("after unexport:\n%s", r.stdout)
 	}
-	want(t, c, ImportCmd, []string{"gnbd_import", "-U", "gnbd0a"}, 1, "", "gnbd_import: ERROR request to storage0a.example.org failed : No such device\n")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-U", "gnbd0a"}, 1, "", "gnbd_import: ERROR request to storage0a.example.org failed : No such device\n")
 
 	// A device-mapper device on gnbd0 holds it open.
 	if err := blockdev.Create(c, "/dev/mapper/mpath0", blockdev.Device{Sectors: blogSectors, Major: 253, Minor: 0, Backing: "/dev/gnbd0 /dev/gnbd1"}); err != nil {
 		t.Fatal(err)
 	}
-	r = run(c, ImportCmd, "gnbd_import", "-l")
+	r = run(c, ImportCmd(nil), "gnbd_import", "-l")
 	if !strings.Contains(r.stdout, "      State : Open Disconnected Pending\n") || !strings.Contains(r.stdout, "      State : Open Connected Clear\n") {
 		t.Errorf("held open:\n%s", r.stdout)
 	}
-	want(t, c, ImportCmd, []string{"gnbd_import", "-r", "gnbd0a"}, 1, "", "gnbd_import: ERROR cannot disconnect device #0 : Device or resource busy\n")
-	want(t, c, ImportCmd, []string{"gnbd_import", "-r", "nosuch"}, 1, "", "gnbd_import: ERROR cannot find device 'nosuch'\n")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-r", "gnbd0a"}, 1, "", "gnbd_import: ERROR cannot disconnect device #0 : Device or resource busy\n")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-r", "nosuch"}, 1, "", "gnbd_import: ERROR cannot find device 'nosuch'\n")
 	if err := blockdev.Remove(c, "/dev/mapper/mpath0"); err != nil {
 		t.Fatal(err)
 	}
-	want(t, c, ImportCmd, []string{"gnbd_import", "-r", "gnbd0a"}, 0, "gnbd_import: removed gnbd device gnbd0a\n", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-r", "gnbd0a"}, 0, "gnbd_import: removed gnbd device gnbd0a\n", "")
 	if _, ok, _ := blockdev.Get(c, "/dev/gnbd0"); ok {
 		t.Error("/dev/gnbd0 outlived its import")
 	}
 	// The freed minor is the next one taken.
 	want(t, a, ExportCmd, []string{"gnbd_export", "-d", "/dev/drbd0", "-e", "gnbd0a", "-u0"}, 0, "gnbd_export: created GNBD gnbd0a serving file /dev/drbd0\n", "")
-	want(t, c, ImportCmd, importA, 0, "gnbd_import: created gnbd device gnbd0a\ngnbd_recvd: gnbd_recvd started\n", "")
+	want(t, c, ImportCmd(nil), importA, 0, "gnbd_import: created gnbd device gnbd0a\ngnbd_recvd: gnbd_recvd started\n", "")
 	devs, err := Imports(c.Lab, c0)
 	if err != nil || len(devs) != 2 || devs[0].Name != "gnbd0a" || devs[0].Minor != 0 || !devs[0].Connected || devs[0].UID != "0" {
 		t.Errorf("imports: %+v, %v", devs, err)
 	}
-	want(t, c, ImportCmd, []string{"gnbd_import", "-R"}, 0, "gnbd_import: removed gnbd device gnbd0a\ngnbd_import: removed gnbd device gnbd0b\n", "")
+	want(t, c, ImportCmd(nil), []string{"gnbd_import", "-R"}, 0, "gnbd_import: removed gnbd device gnbd0a\ngnbd_import: removed gnbd device gnbd0b\n", "")
 	entries, _ := os.ReadDir(c.Path("/dev/gnbd"))
 	if len(entries) != 0 {
 		t.Errorf("/dev/gnbd after -R: %v", entries)
@@ -347,7 +347,7 @@ func TestImportUncachedWithoutCluster(t *testing.T) {
 	if err := kmod.Load(hs[c0], "gnbd", 48416); err != nil {
 		t.Fatal(err)
 	}
-	want(t, hs[c0], ImportCmd, []string{"gnbd_import", "-n", "-i", sa}, 1, "gnbd_import: created directory /dev/gnbd\n",
+	want(t, hs[c0], ImportCmd(nil), []string{"gnbd_import", "-n", "-i", sa}, 1, "gnbd_import: created directory /dev/gnbd\n",
 		"gnbd_import: ERROR cannot import uncached devices while using the -n option\nPlease see man page for details.\n")
 }
 
@@ -355,7 +355,7 @@ func TestToolsAbsentWithoutPackage(t *testing.T) {
 	hs := newLab(t, sa)
 	h := hs[sa]
 	os.WriteFile(h.Path("/var/lib/rpm/lab-installed"), nil, 0o644)
-	for _, tool := range []func(*host.Proc) int{ServCmd, ExportCmd, ImportCmd} {
+	for _, tool := range []func(*host.Proc) int{ServCmd, ExportCmd, ImportCmd(nil)} {
 		if r := run(h, tool, "gnbd_serv"); r.exit != 127 || r.stderr != "gnbd_serv: command not found\n" {
 			t.Errorf("%+v", r)
 		}

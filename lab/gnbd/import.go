@@ -12,6 +12,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
 // The actions of gnbd_import, each selected by one flag.
@@ -37,8 +38,17 @@ var importFlags = map[int]byte{fenceAction: 's', removeImportAction: 'r', import
 // SERVER lists a server's exports and -U DEVICE prints the uid multipath
 // groups paths by. Like the real tool it needs cman running on the host
 // (unless -n) and, to touch devices, the gnbd module loaded.
-func ImportCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+//
+// uevent, when not nil, is called after gnbd_import has created devices on
+// a host, outside the lab's lock: it stands for the uevent the import
+// triggers, through which a running multipathd takes the new paths
+// (multipath.Uevent).
+func ImportCmd(uevent func(h host.Host) error) func(*host.Proc) int {
+	return func(p *host.Proc) int { return importCmd(p, uevent) }
+}
+
+func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
+	if ok, status := packages.Present(p, "gnbd"); !ok {
 		return status
 	}
 	t := &tool{p: p, prog: progImport}
@@ -173,7 +183,7 @@ func ImportCmd(p *host.Proc) int {
 
 	switch action {
 	case importAction:
-		return t.importFrom(server, port, clustered)
+		return t.importFrom(server, port, clustered, uevent)
 	case removeImportAction:
 		if len(operands) == 0 {
 			t.printe(msgMissingOperand)
@@ -235,7 +245,7 @@ func serverFor(s *State, lab, name string, port int) (string, *Server, string) {
 // importFrom imports every export of a server that the host has not
 // imported yet, each on the lowest free minor. A device already imported
 // from the same server is left alone, so importing again changes nothing.
-func (t *tool) importFrom(server string, port int, clustered bool) int {
+func (t *tool) importFrom(server string, port int, clustered bool, uevent func(h host.Host) error) int {
 	h := t.p.Host
 	var out []string
 	var fail string
@@ -307,8 +317,8 @@ func (t *tool) importFrom(server string, port int, clustered bool) int {
 	if err != nil && !errors.Is(err, errReported) {
 		return t.labError(err)
 	}
-	if created && Imported != nil {
-		if err := Imported(h); err != nil {
+	if created && uevent != nil {
+		if err := uevent(h); err != nil {
 			fmt.Fprintf(t.p.Stderr, fmtLabError+"\n", t.p.Name, err)
 		}
 	}

@@ -14,7 +14,6 @@ const (
 	progRecvd   = "gnbd_recvd"
 	progMonitor = "gnbd_monitor"
 
-	fmtNotFound      = "%s: command not found" // as bash reports a missing binary
 	fmtNotEmulated   = "%s: lab: %s is not emulated in the lab"
 	fmtLabError      = "%s: lab: %v"
 	fmtInvalidOption = "%s: invalid option -- %c"              // glibc 2.5 getopt, argv[0]

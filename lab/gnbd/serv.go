@@ -6,6 +6,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
@@ -25,7 +26,7 @@ const (
 // exported) or -K (dropping the exports, whose clients lose their
 // connection).
 func ServCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "gnbd"); !ok {
 		return status
 	}
 	t := &tool{p: p, prog: progServ}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
@@ -202,9 +201,3 @@ func Serving(lab, fqdn string) (bool, error) {
 	}
 	return s.running(fqdn) != nil, nil
 }
-
-// Imported, when set, is called after gnbd_import has created devices on a
-// host, outside the lab's lock: it stands for the uevent the import
-// triggers, through which a running multipathd takes the new paths. The
-// multipath emulation sets it.
-var Imported func(h host.Host) error

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
-	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
 // tool is one run of a gnbd program: its fixed program name for messages
@@ -38,22 +37,6 @@ func (t *tool) printe(format string, args ...any) {
 func (t *tool) labError(err error) int {
 	fmt.Fprintf(t.p.Stderr, fmtLabError+"\n", t.p.Name, err)
 	return 1
-}
-
-// present answers for a tool of the gnbd package: without the package the
-// binary would not exist. It normally is not reached, since removing the
-// package deletes the symlinks.
-func present(p *host.Proc) (ok bool, status int) {
-	installed, err := packages.Installed(p.Host, "gnbd")
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "%s: %v\n", p.Name, err)
-		return false, 1
-	}
-	if !installed {
-		fmt.Fprintf(p.Stderr, fmtNotFound+"\n", p.Name)
-		return false, 127
-	}
-	return true, 0
 }
 
 // Holders lists the device-mapper devices of a host built on a device

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"strings"
-	"sync"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
@@ -16,35 +15,16 @@ import (
 
 // Opener tells how many holders outside LVM keep a device of a host open
 // (a mounted file system): the kernel's open count, which LVM reads before
-// it deactivates or removes an LV. Packages that open devices register one.
+// it deactivates or removes an LV. The lab's tool table hands package
+// gfs2's to Cmd and Clvmd.
 type Opener func(h host.Host, devPath string) (int, error)
 
-var (
-	openersMu sync.Mutex
-	openers   []Opener
-)
-
-// RegisterOpener adds a source of open counts.
-func RegisterOpener(fn Opener) {
-	openersMu.Lock()
-	defer openersMu.Unlock()
-	openers = append(openers, fn)
-}
-
 // openCount is how many holders keep a device of a host open.
-func openCount(h host.Host, devPath string) (int, error) {
-	openersMu.Lock()
-	fns := append([]Opener(nil), openers...)
-	openersMu.Unlock()
-	n := 0
-	for _, fn := range fns {
-		c, err := fn(h, devPath)
-		if err != nil {
-			return 0, err
-		}
-		n += c
+func (c *cmd) openCount(h host.Host, devPath string) (int, error) {
+	if c.open == nil {
+		return 0, nil
 	}
-	return n, nil
+	return c.open(h, devPath)
 }
 
 // lvDevice is the device-mapper device of an LV, /dev/mapper/VG-LV.
@@ -54,7 +34,7 @@ func lvDevice(vg *VG, lv *LV) string { return "/dev/mapper/" + DMName(vg.Name, l
 func lvLink(vg *VG, lv *LV) string { return "/dev/" + vg.Name + "/" + lv.Name }
 
 // info reads what the kernel of a host has of an LV.
-func info(h host.Host, s *State, vg *VG, lv *LV) (lvInfo, error) {
+func (c *cmd) info(h host.Host, s *State, vg *VG, lv *LV) (lvInfo, error) {
 	if !s.isActive(h.FQDN, lv.UUID) {
 		return lvInfo{}, nil
 	}
@@ -62,7 +42,7 @@ func info(h host.Host, s *State, vg *VG, lv *LV) (lvInfo, error) {
 	if err != nil || !ok {
 		return lvInfo{}, err
 	}
-	open, err := openCount(h, lvDevice(vg, lv))
+	open, err := c.openCount(h, lvDevice(vg, lv))
 	if err != nil {
 		return lvInfo{}, err
 	}

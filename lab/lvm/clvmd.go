@@ -18,21 +18,20 @@ import (
 // start to a successful stop.
 const clvmdLock = "/var/lock/subsys/clvmd"
 
-// ClvmdCmd runs /usr/sbin/clvmd, which starts the daemon, and the init
+// Clvmd is /usr/sbin/clvmd, which starts the daemon, and the init
 // script /etc/init.d/clvmd; they share a base name and are told apart by
-// the directory they were invoked from.
-func ClvmdCmd(p *host.Proc) int {
-	installed, err := packages.Installed(p.Host, "lvm2-cluster")
-	if err != nil {
-		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
-		return 1
-	}
-	if !installed {
-		fmt.Fprintf(p.Stderr, fmtNotFound+"\n", p.Name)
-		return 127
+// the directory they were invoked from. open is Cmd's, for the LVM
+// commands the init script runs.
+func Clvmd(open Opener) func(*host.Proc) int {
+	return func(p *host.Proc) int { return clvmd(p, open) }
+}
+
+func clvmd(p *host.Proc, open Opener) int {
+	if ok, status := packages.Present(p, "lvm2-cluster"); !ok {
+		return status
 	}
 	if path.Dir(p.Name) == "/etc/init.d" {
-		return clvmdInit(p)
+		return clvmdInit(p, open)
 	}
 	for _, a := range p.Args {
 		switch a {
@@ -97,31 +96,31 @@ func clvmdRunning(h host.Host) (pid int, up bool, err error) {
 
 // clvmdInit is /etc/init.d/clvmd of lvm2-cluster 2.02.32, printing on
 // stdout as RHEL 5's init functions do.
-func clvmdInit(p *host.Proc) int {
+func clvmdInit(p *host.Proc, open Opener) int {
 	verb := ""
 	if len(p.Args) > 0 {
 		verb = p.Args[0]
 	}
 	switch verb {
 	case "start":
-		return clvmdStart(p)
+		return clvmdStart(p, open)
 	case "stop":
-		return clvmdStop(p)
+		return clvmdStop(p, open)
 	case "restart":
-		if st := clvmdStop(p); st != 0 {
+		if st := clvmdStop(p, open); st != 0 {
 			return st
 		}
-		return clvmdStart(p)
+		return clvmdStart(p, open)
 	case "condrestart":
 		if _, err := os.Stat(p.Host.Path(clvmdLock)); err == nil {
-			if st := clvmdStop(p); st != 0 {
+			if st := clvmdStop(p, open); st != 0 {
 				return st
 			}
-			return clvmdStart(p)
+			return clvmdStart(p, open)
 		}
 		return 0
 	case "status":
-		return clvmdStatus(p)
+		return clvmdStatus(p, open)
 	default:
 		fmt.Fprintf(p.Stdout, fmtClvmdUsage+"\n", p.Name)
 		return 1
@@ -130,15 +129,15 @@ func clvmdInit(p *host.Proc) int {
 
 // sub runs an LVM command as the init script does, its output going where
 // the script's goes.
-func sub(p *host.Proc, name string, argv ...string) int {
+func sub(p *host.Proc, open Opener, name string, argv ...string) int {
 	q := *p
 	q.Name = "/usr/sbin/" + name
 	q.Args = argv
 	q.Stdin = strings.NewReader("")
-	return Cmd(&q)
+	return run(&q, open)
 }
 
-func clvmdStart(p *host.Proc) int {
+func clvmdStart(p *host.Proc, open Opener) int {
 	_, up, err := clvmdRunning(p.Host)
 	if err != nil {
 		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
@@ -160,7 +159,7 @@ func clvmdStart(p *host.Proc) int {
 		fmt.Fprintln(p.Stdout, msgOK)
 	}
 	fmt.Fprint(p.Stdout, msgActivatingVGs)
-	rc := sub(p, "vgchange", "-ayl")
+	rc := sub(p, open, "vgchange", "-ayl")
 	if rc == 0 {
 		fmt.Fprintln(p.Stdout, msgOK)
 		if err := state.WriteFile(p.Host.Path(clvmdLock), nil, 0o644); err != nil {
@@ -175,11 +174,11 @@ func clvmdStart(p *host.Proc) int {
 
 // clusteredVGs are the clustered VGs vgdisplay shows the host now (the
 // script's awk over `vgdisplay 2>/dev/null`).
-func clusteredVGs(p *host.Proc) ([]string, error) {
+func clusteredVGs(p *host.Proc, open Opener) ([]string, error) {
 	q := *p
 	var out strings.Builder
 	q.Stdout, q.Stderr = &out, discard{}
-	sub(&q, "vgdisplay")
+	sub(&q, open, "vgdisplay")
 	var vgs []string
 	name := ""
 	sc := bufio.NewScanner(strings.NewReader(out.String()))
@@ -199,15 +198,15 @@ type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 
-func clvmdStop(p *host.Proc) int {
-	vgs, err := clusteredVGs(p)
+func clvmdStop(p *host.Proc, open Opener) int {
+	vgs, err := clusteredVGs(p, open)
 	if err != nil {
 		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
 		return 1
 	}
 	for _, vg := range vgs {
 		fmt.Fprintf(p.Stdout, fmtDeactivatingVG, vg)
-		if rc := sub(p, "vgchange", "-anl", vg); rc != 0 {
+		if rc := sub(p, open, "vgchange", "-anl", vg); rc != 0 {
 			fmt.Fprintln(p.Stdout, msgFAILED)
 			return rc
 		}
@@ -238,7 +237,7 @@ func clvmdStop(p *host.Proc) int {
 	return 0
 }
 
-func clvmdStatus(p *host.Proc) int {
+func clvmdStatus(p *host.Proc, open Opener) int {
 	pid, up, err := clvmdRunning(p.Host)
 	if err != nil {
 		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
@@ -261,7 +260,7 @@ func clvmdStatus(p *host.Proc) int {
 	q := *p
 	var out strings.Builder
 	q.Stdout, q.Stderr = &out, discard{}
-	sub(&q, "lvdisplay", "-C", "--noheadings")
+	sub(&q, open, "lvdisplay", "-C", "--noheadings")
 	var vols []string
 	for _, line := range strings.Split(out.String(), "\n") {
 		f := strings.Fields(line)

@@ -24,9 +24,9 @@ type command struct {
 	run  func(c *cmd) int
 }
 
-// Commands are the LVM2 commands the lab emulates, by name; each is also
+// commands are the LVM2 commands the lab emulates, by name; each is also
 // an lvm subcommand ("lvm pvcreate ...").
-var commands = map[string]command{}
+var commands = commandTable()
 
 // Names lists the LVM commands, for the lab to link them.
 func Names() []string {
@@ -38,7 +38,8 @@ func Names() []string {
 	return names
 }
 
-func init() {
+// commandTable builds commands, whose option lists share options.
+func commandTable() map[string]command {
 	force := opt{'f', "force", false, "force"}
 	yes := opt{'y', "yes", false, "yes"}
 	autobackup := opt{'A', "autobackup", true, "autobackup"}
@@ -53,7 +54,7 @@ func init() {
 		{'P', "partial", false, "partial"}, {0, "ignorelockingfailure", false, "ignorelockingfailure"},
 		units,
 	}
-	commands = map[string]command{
+	return map[string]command{
 		"pvcreate": {[]opt{force, yes, {'u', "uuid", true, "uuid"}, {'Z', "zero", true, "zero"},
 			{'M', "metadatatype", true, "metadatatype"}, {0, "metadatacopies", true, "metadatacopies"},
 			{0, "metadatasize", true, "metadatasize"}, {0, "setphysicalvolumesize", true, "setphysicalvolumesize"},
@@ -105,6 +106,8 @@ type cmd struct {
 	// clustered tells whether clustered locking (clvmd) is in use.
 	clustered bool
 	stdin     *bufio.Reader
+	// open counts the holders of a device outside LVM.
+	open Opener
 }
 
 func (c *cmd) print(format string, args ...any) {
@@ -150,9 +153,15 @@ func (c *cmd) ask(question string) bool {
 	}
 }
 
-// Cmd runs an LVM command by the name it was invoked as (pvcreate, ...),
-// or lvm with the command as its first argument.
-func Cmd(p *host.Proc) int {
+// Cmd is the LVM2 binary, /usr/sbin/lvm, that every LVM command links to:
+// it runs the command by the name it was invoked as (pvcreate, ...), or
+// lvm with the command as its first argument. open tells it which devices
+// other holders keep open (nil: none).
+func Cmd(open Opener) func(*host.Proc) int {
+	return func(p *host.Proc) int { return run(p, open) }
+}
+
+func run(p *host.Proc, open Opener) int {
 	name := path.Base(p.Name)
 	argv := p.Args
 	if name == "lvm" {
@@ -171,7 +180,7 @@ func Cmd(p *host.Proc) int {
 		fmt.Fprintf(p.Stderr, prefix+fmtNoSuchCommand+"\n")
 		return exitInvalidCmd
 	}
-	c := &cmd{p: p, name: name}
+	c := &cmd{p: p, name: name, open: open}
 	if p.Stdin != nil {
 		c.stdin = bufio.NewReader(p.Stdin)
 	} else {
@@ -293,6 +302,26 @@ func (v view) visible(vg *VG) bool {
 		}
 	}
 	return false
+}
+
+// vgNames are the VGs a command's operands name (/dev/VG or VG), or
+// without operands every VG the host sees; ok is false, LVM's message
+// said, when there are none.
+func (c *cmd) vgNames(v view) (names []string, ok bool) {
+	for _, arg := range c.a.operands {
+		names = append(names, vgName(arg))
+	}
+	if len(names) > 0 {
+		return names, true
+	}
+	for _, vg := range v.visibleVGs() {
+		names = append(names, vg.Name)
+	}
+	if len(names) == 0 {
+		c.error(msgNoVGs)
+		return nil, false
+	}
+	return names, true
 }
 
 // visibleVGs are the VGs the host sees, by name.
@@ -429,7 +458,7 @@ func (c *cmd) setActive(s *State, vg *VG, lv *LV, on bool, hosts []string) (bool
 		if !s.isActive(fqdn, lv.UUID) {
 			continue
 		}
-		open, err := openCount(h, lvDevice(vg, lv))
+		open, err := c.openCount(h, lvDevice(vg, lv))
 		if err != nil {
 			return false, err
 		}

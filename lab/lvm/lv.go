@@ -356,7 +356,7 @@ func lvremove(c *cmd) int {
 				status = exitFailed
 				continue
 			}
-			inf, err := info(c.p.Host, s, vg, lv)
+			inf, err := c.info(c.p.Host, s, vg, lv)
 			if err != nil {
 				return c.labError(err)
 			}
@@ -406,7 +406,7 @@ func (c *cmd) lvsOf(v view) ([]lvRow, int, error) {
 			if only != "" && lv.Name != only {
 				continue
 			}
-			inf, err := info(c.p.Host, v.s, vg, lv)
+			inf, err := c.info(c.p.Host, v.s, vg, lv)
 			if err != nil {
 				return err
 			}
@@ -562,18 +562,9 @@ func report(c *cmd, kind reportKind) int {
 			rows = append(rows, r)
 		}
 	case vgsReport:
-		var names []string
-		for _, arg := range c.a.operands {
-			names = append(names, vgName(arg))
-		}
-		if len(names) == 0 {
-			for _, vg := range v.visibleVGs() {
-				names = append(names, vg.Name)
-			}
-			if len(names) == 0 {
-				c.error(msgNoVGs)
-				return exitOK
-			}
+		names, ok := c.vgNames(v)
+		if !ok {
+			return exitOK
 		}
 		sort.Strings(names)
 		for _, n := range names {

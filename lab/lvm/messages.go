@@ -7,7 +7,6 @@ package lvm
 const (
 	prefix = "  " // log/prefix of lvm.conf, on every line LVM logs
 
-	fmtNotFound    = "%s: command not found" // as bash reports a missing binary
 	fmtNotEmulated = "%s: lab: %s is not emulated in the lab"
 	fmtLabError    = "%s: lab: %v"
 

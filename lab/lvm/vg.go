@@ -179,7 +179,7 @@ func vgextend(c *cmd) int {
 // removeLV deactivates an LV everywhere and drops it from its VG's
 // metadata; an LV open on this host, or on another, is refused.
 func (c *cmd) removeLV(s *State, vg *VG, lv *LV) (bool, error) {
-	inf, err := info(c.p.Host, s, vg, lv)
+	inf, err := c.info(c.p.Host, s, vg, lv)
 	if err != nil {
 		return false, err
 	}
@@ -286,18 +286,9 @@ func vgchange(c *cmd) int {
 		if err != nil {
 			return err
 		}
-		var names []string
-		for _, arg := range c.a.operands {
-			names = append(names, vgName(arg))
-		}
-		if len(names) == 0 {
-			for _, vg := range v.visibleVGs() {
-				names = append(names, vg.Name)
-			}
-			if len(names) == 0 {
-				c.error(msgNoVGs)
-				return nil
-			}
+		names, ok := c.vgNames(v)
+		if !ok {
+			return nil
 		}
 		for _, name := range names {
 			vg := c.readVG(v, name)
@@ -334,7 +325,7 @@ func (c *cmd) vgAvailable(s *State, vg *VG, on, local bool) (int, error) {
 	if !on {
 		open := 0
 		for i := range vg.LVs {
-			inf, err := info(c.p.Host, s, vg, &vg.LVs[i])
+			inf, err := c.info(c.p.Host, s, vg, &vg.LVs[i])
 			if err != nil {
 				return 0, err
 			}
@@ -384,18 +375,9 @@ func vgdisplay(c *cmd) int {
 	if err != nil {
 		return c.labError(err)
 	}
-	var names []string
-	for _, arg := range c.a.operands {
-		names = append(names, vgName(arg))
-	}
-	if len(names) == 0 {
-		for _, vg := range v.visibleVGs() {
-			names = append(names, vg.Name)
-		}
-		if len(names) == 0 {
-			c.error(msgNoVGs)
-			return exitOK
-		}
+	names, ok := c.vgNames(v)
+	if !ok {
+		return exitOK
 	}
 	status := exitOK
 	for _, name := range names {
@@ -406,7 +388,7 @@ func vgdisplay(c *cmd) int {
 		}
 		open := 0
 		for i := range vg.LVs {
-			inf, err := info(c.p.Host, s, vg, &vg.LVs[i])
+			inf, err := c.info(c.p.Host, s, vg, &vg.LVs[i])
 			if err != nil {
 				return c.labError(err)
 			}

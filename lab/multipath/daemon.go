@@ -7,34 +7,33 @@ import (
 	"os"
 	"path"
 
-	"github.com/tetsuzuki/tetsuzuki/lab/gnbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // lockFile is the init script's subsys lock, present from start to stop.
 const lockFile = "/var/lock/subsys/multipathd"
 
-func init() {
-	// A new GNBD device raises a uevent, on which a running multipathd
-	// takes the path: into a new map, or into the map of its wwid.
-	gnbd.Imported = func(h host.Host) error {
-		return change(h.Lab, func(s *State) error {
-			hs := s.host(h.FQDN)
-			if hs.Daemon == 0 {
-				return nil
-			}
-			_, err := build(h, hs)
-			return err
-		})
-	}
+// Uevent is what a running multipathd does on the uevent of a new GNBD
+// device (gnbd.ImportCmd raises it): it takes the path, into a new map or
+// into the map of its wwid.
+func Uevent(h host.Host) error {
+	return change(h.Lab, func(s *State) error {
+		hs := s.host(h.FQDN)
+		if hs.Daemon == 0 {
+			return nil
+		}
+		_, err := build(h, hs)
+		return err
+	})
 }
 
 // MultipathdCmd runs /sbin/multipathd, which starts the daemon, and the
 // init script /etc/init.d/multipathd, which share a base name and are told
 // apart by the directory they were invoked from.
 func MultipathdCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "device-mapper-multipath"); !ok {
 		return status
 	}
 	if path.Dir(p.Name) == "/etc/init.d" {

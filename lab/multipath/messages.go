@@ -6,7 +6,6 @@ package multipath
 // the lab's cman script does), the bindings file's header (alias.h). The
 // messages the lab adds say "lab".
 const (
-	fmtNotFound    = "%s: command not found" // as bash reports a missing binary
 	fmtNotEmulated = "%s: lab: %s is not emulated in the lab"
 	fmtLabError    = "%s: lab: %v"
 

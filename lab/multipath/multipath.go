@@ -9,22 +9,6 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
 
-// present answers for a tool of the device-mapper-multipath package:
-// without the package the binary would not exist. It normally is not
-// reached, since removing the package deletes the symlinks.
-func present(p *host.Proc) (ok bool, status int) {
-	installed, err := packages.Installed(p.Host, "device-mapper-multipath")
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "%s: %v\n", p.Name, err)
-		return false, 1
-	}
-	if !installed {
-		fmt.Fprintf(p.Stderr, fmtNotFound+"\n", p.Name)
-		return false, 127
-	}
-	return true, 0
-}
-
 func labError(p *host.Proc, err error) int {
 	fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
 	return 1
@@ -35,7 +19,7 @@ func labError(p *host.Proc, err error) int {
 // or reloads; -l and -ll print the maps; -f MAP and -F flush maps nothing
 // holds open. -v sets how much it prints.
 func MultipathCmd(p *host.Proc) int {
-	if ok, status := present(p); !ok {
+	if ok, status := packages.Present(p, "device-mapper-multipath"); !ok {
 		return status
 	}
 	verbosity, list, flushAll, flushName := 2, 0, false, ""

@@ -31,40 +31,54 @@ func (p Package) String() string { return p.NVR() + "." + p.Arch }
 // EVR is the epoch:version-release yum prints.
 func (p Package) EVR() string { return "0:" + p.Version + "-" + p.Release }
 
-// BaseLinks are the tools every host has from installation time.
-var BaseLinks = []string{"/usr/bin/yum", "/bin/rpm"}
+// BaseLinks are the tools every host has from installation time: yum and
+// rpm, parted, coreutils', util-linux's, module-init-tools' and e2fsprogs'
+// commands, and LVM2's (every LVM command is a link to /usr/sbin/lvm).
+var BaseLinks = []string{
+	"/usr/bin/yum", "/bin/rpm",
+	"/sbin/parted", "/bin/cat", "/sbin/modprobe", "/sbin/lsmod",
+	"/bin/mount", "/bin/umount", "/bin/ls", "/bin/touch", "/bin/df", "/sbin/blkid",
+	"/usr/sbin/lvm",
+	"/usr/sbin/pvcreate", "/usr/sbin/pvremove", "/usr/sbin/pvdisplay", "/usr/sbin/pvs",
+	"/usr/sbin/vgcreate", "/usr/sbin/vgextend", "/usr/sbin/vgremove", "/usr/sbin/vgchange",
+	"/usr/sbin/vgdisplay", "/usr/sbin/vgs", "/usr/sbin/vgscan",
+	"/usr/sbin/lvcreate", "/usr/sbin/lvextend", "/usr/sbin/lvchange", "/usr/sbin/lvremove",
+	"/usr/sbin/lvdisplay", "/usr/sbin/lvs", "/usr/sbin/lvscan",
+}
 
 // Catalogue is what the emulated repositories (base, updates, extras of
 // CentOS 5.2, i386) carry: the packages of PROCEDURES.md, at the versions
 // of mid-2008.
-var Catalogue = map[string]Package{}
+var Catalogue = byName([]Package{
+	{Name: "cman", Version: "2.0.84", Release: "2.el5", Arch: "i386", Repo: "base", Size: 663552,
+		Requires: []string{"openais"},
+		Links:    []string{"/sbin/ccs_tool", "/sbin/cman_tool", "/etc/init.d/cman"},
+		Dirs:     []string{"/etc/cluster"}},
+	{Name: "openais", Version: "0.80.3", Release: "15.el5", Arch: "i386", Repo: "base", Size: 367616},
+	{Name: "gnbd", Version: "1.1.5", Release: "1.el5", Arch: "i386", Repo: "base", Size: 150528,
+		Links: []string{"/sbin/gnbd_serv", "/sbin/gnbd_export", "/sbin/gnbd_import"}},
+	{Name: "kmod-gnbd-xen", Version: "0.1.4", Release: "12.el5", Arch: "i686", Repo: "base", Size: 28672},
+	{Name: "kmod-drbd82-xen", Version: "8.2.6", Release: "2", Arch: "i686", Repo: "extras", Size: 124928,
+		Requires: []string{"drbd82", "kernel-xen"}},
+	{Name: "drbd82", Version: "8.2.6", Release: "1.el5.centos", Arch: "i386", Repo: "extras", Size: 180224,
+		Links: []string{"/sbin/drbdadm"}},
+	{Name: "kernel-xen", Version: "2.6.18", Release: "92.1.10.el5", Arch: "i686", Repo: "updates", Size: 17825792},
+	{Name: "device-mapper-multipath", Version: "0.4.7", Release: "17.el5", Arch: "i386", Repo: "base", Size: 2726297,
+		Links: []string{"/sbin/multipath", "/sbin/multipathd", "/etc/init.d/multipathd"},
+		Dirs:  []string{"/var/lib/multipath"},
+		Files: map[string]string{"/etc/multipath.conf": multipathConf}},
+	{Name: "lvm2-cluster", Version: "2.02.32", Release: "4.el5", Arch: "i386", Repo: "base", Size: 191488,
+		Links: []string{"/usr/sbin/clvmd", "/etc/init.d/clvmd", "/usr/sbin/lvmconf"}},
+	{Name: "gfs2-utils", Version: "0.1.44", Release: "1.el5", Arch: "i386", Repo: "base", Size: 164864,
+		Links: []string{"/sbin/mkfs.gfs2", "/sbin/gfs2_grow", "/sbin/gfs2_jadd", "/sbin/mount.gfs2", "/sbin/umount.gfs2"}},
+})
 
-func init() {
-	for _, p := range []Package{
-		{Name: "cman", Version: "2.0.84", Release: "2.el5", Arch: "i386", Repo: "base", Size: 663552,
-			Requires: []string{"openais"},
-			Links:    []string{"/sbin/ccs_tool", "/sbin/cman_tool", "/etc/init.d/cman"},
-			Dirs:     []string{"/etc/cluster"}},
-		{Name: "openais", Version: "0.80.3", Release: "15.el5", Arch: "i386", Repo: "base", Size: 367616},
-		{Name: "gnbd", Version: "1.1.5", Release: "1.el5", Arch: "i386", Repo: "base", Size: 150528,
-			Links: []string{"/sbin/gnbd_serv", "/sbin/gnbd_export", "/sbin/gnbd_import"}},
-		{Name: "kmod-gnbd-xen", Version: "0.1.4", Release: "12.el5", Arch: "i686", Repo: "base", Size: 28672},
-		{Name: "kmod-drbd82-xen", Version: "8.2.6", Release: "2", Arch: "i686", Repo: "extras", Size: 124928,
-			Requires: []string{"drbd82", "kernel-xen"}},
-		{Name: "drbd82", Version: "8.2.6", Release: "1.el5.centos", Arch: "i386", Repo: "extras", Size: 180224,
-			Links: []string{"/sbin/drbdadm"}},
-		{Name: "kernel-xen", Version: "2.6.18", Release: "92.1.10.el5", Arch: "i686", Repo: "updates", Size: 17825792},
-		{Name: "device-mapper-multipath", Version: "0.4.7", Release: "17.el5", Arch: "i386", Repo: "base", Size: 2726297,
-			Links: []string{"/sbin/multipath", "/sbin/multipathd", "/etc/init.d/multipathd"},
-			Dirs:  []string{"/var/lib/multipath"},
-			Files: map[string]string{"/etc/multipath.conf": multipathConf}},
-		{Name: "lvm2-cluster", Version: "2.02.32", Release: "4.el5", Arch: "i386", Repo: "base", Size: 191488,
-			Links: []string{"/usr/sbin/clvmd", "/etc/init.d/clvmd", "/usr/sbin/lvmconf"}},
-		{Name: "gfs2-utils", Version: "0.1.44", Release: "1.el5", Arch: "i386", Repo: "base", Size: 164864,
-			Links: []string{"/sbin/mkfs.gfs2", "/sbin/gfs2_grow", "/sbin/gfs2_jadd", "/sbin/mount.gfs2", "/sbin/umount.gfs2"}},
-	} {
-		Catalogue[p.Name] = p
+func byName(ps []Package) map[string]Package {
+	m := make(map[string]Package, len(ps))
+	for _, p := range ps {
+		m[p.Name] = p
 	}
+	return m
 }
 
 // multipathConf is the /etc/multipath.conf of device-mapper-multipath

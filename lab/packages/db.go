@@ -2,6 +2,7 @@ package packages
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"slices"
@@ -92,4 +93,22 @@ func EnsureDB(h host.Host) error {
 		return err
 	}
 	return state.WriteFile(h.Path(DBPath), nil, 0o644)
+}
+
+// Present answers for a tool of package pkg before it runs: on a host
+// without the package the binary would not exist, so the tool behaves as
+// the shell does for a missing command (status 127). It normally is not
+// reached, since removing a package deletes its tools' symlinks. When ok is
+// false the caller exits with status.
+func Present(p *host.Proc, pkg string) (ok bool, status int) {
+	installed, err := Installed(p.Host, pkg)
+	if err != nil {
+		fmt.Fprintf(p.Stderr, "%s: %v\n", p.Name, err)
+		return false, 1
+	}
+	if !installed {
+		fmt.Fprintf(p.Stderr, fmtCommandNotFound+"\n", p.Name)
+		return false, 127
+	}
+	return true, 0
 }

@@ -1,7 +1,6 @@
 package packages
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"maps"
@@ -12,83 +11,34 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
-// install plans under the lab's lock, asks unless -y, then installs what is
-// still missing under the lock again: a concurrent yum that got there first
-// is not an error, as yum's own lock would have serialized the two.
-func install(p *host.Proc, names []string, assumeYes bool) int {
-	fmt.Fprintln(p.Stdout, msgPlugins)
-	fmt.Fprintln(p.Stdout, msgSetupInstall)
-	if len(names) == 0 {
-		fmt.Fprintln(p.Stderr, msgNeedInstallList)
-		return 1
-	}
-	fmt.Fprintln(p.Stdout, msgParseInstall)
-
-	var out, errs bytes.Buffer
-	var tx []txItem
-	err := state.With(p.Host.Lab, func() error {
-		d, err := readDB(p.Host)
-		if err != nil {
-			return err
+// installing is yum install: it installs the packages asked for and those
+// they require, what they require first.
+var installing = txKind{
+	setup: msgSetupInstall, parse: msgParseInstall, needList: msgNeedInstallList, nothing: msgNothingToDo,
+	table: "Installing", progress: "Installing", done: "Installed", depsDone: "Dependency Installed",
+	installs: true,
+	plan:     planInstall,
+	order:    depsFirst,
+	apply: func(p *host.Proc, d *db, it txItem) error {
+		if _, ok := d.find(it.pkg.Name); ok {
+			return nil // a concurrent yum got there first
 		}
-		tx = planInstall(d, names, &out, &errs)
-		return nil
-	})
-	p.Stderr.Write(errs.Bytes())
-	p.Stdout.Write(out.Bytes())
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
-		return 1
-	}
-	if len(tx) == 0 {
-		fmt.Fprintln(p.Stdout, msgNothingToDo)
-		return 0
-	}
-	printTable(p.Stdout, "Installing", tx, len(tx), 0)
-	var size int64
-	for _, it := range tx {
-		size += it.pkg.Size
-	}
-	fmt.Fprintf(p.Stdout, fmtDownloadSize+"\n", formatNumber(float64(size)))
-	if !assumeYes && !confirm(p) {
-		return 1
-	}
-	fmt.Fprintln(p.Stdout, msgDownloading)
-
-	ordered := depsFirst(tx)
-	err = state.With(p.Host.Lab, func() error {
-		d, err := readDB(p.Host)
-		if err != nil {
-			return err
-		}
-		for _, it := range ordered {
-			if _, ok := d.find(it.pkg.Name); ok {
-				continue // a concurrent yum got there first
-			}
-			for _, l := range it.pkg.Links {
-				if err := Link(p.Host, l, p.Binary); err != nil {
-					return err
-				}
-			}
-			for _, dir := range it.pkg.Dirs {
-				if err := mkdir(p.Host, dir); err != nil {
-					return err
-				}
-			}
-			if err := installFiles(p.Host, it.pkg); err != nil {
+		for _, l := range it.pkg.Links {
+			if err := Link(p.Host, l, p.Binary); err != nil {
 				return err
 			}
-			d.add(it.pkg)
 		}
-		return d.write(p.Host)
-	})
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
-		return 1
-	}
-	runTransaction(p.Stdout, "Installing", ordered)
-	printResult(p.Stdout, "Installed", "Dependency Installed", tx)
-	return 0
+		for _, dir := range it.pkg.Dirs {
+			if err := mkdir(p.Host, dir); err != nil {
+				return err
+			}
+		}
+		if err := installFiles(p.Host, it.pkg); err != nil {
+			return err
+		}
+		d.add(it.pkg)
+		return nil
+	},
 }
 
 // planInstall decides what to install and writes yum's account of it:

@@ -3,6 +3,7 @@ package packages
 // What yum 3.2.8 and rpm 4.4.2 print, each in one place. Formats take the
 // arguments their names say.
 const (
+	fmtCommandNotFound   = "%s: command not found" // as bash reports a missing binary
 	msgPlugins           = "Loaded plugins: fastestmirror"
 	msgSetupInstall      = "Setting up Install Process"
 	msgParseInstall      = "Parsing package install arguments"

@@ -1,7 +1,6 @@
 package packages
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -9,67 +8,26 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
-	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
-// remove erases the packages asked for and those that require them.
-func remove(p *host.Proc, names []string, assumeYes bool) int {
-	fmt.Fprintln(p.Stdout, msgPlugins)
-	fmt.Fprintln(p.Stdout, msgSetupRemove)
-	if len(names) == 0 {
-		fmt.Fprintln(p.Stderr, msgNeedRemoveList)
-		return 1
-	}
-	var out, errs bytes.Buffer
-	var tx []txItem
-	err := state.With(p.Host.Lab, func() error {
-		d, err := readDB(p.Host)
-		if err != nil {
-			return err
-		}
-		tx = planRemove(d, names, &out, &errs)
-		return nil
-	})
-	p.Stderr.Write(errs.Bytes())
-	p.Stdout.Write(out.Bytes())
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
-		return 1
-	}
-	if len(tx) == 0 {
-		fmt.Fprintln(p.Stdout, msgNoRemove)
-		return 0
-	}
-	printTable(p.Stdout, "Removing", tx, 0, len(tx))
-	if !assumeYes && !confirm(p) {
-		return 1
-	}
-	fmt.Fprintln(p.Stdout, msgDownloading)
-	err = state.With(p.Host.Lab, func() error {
-		d, err := readDB(p.Host)
-		if err != nil {
-			return err
-		}
-		for _, it := range tx {
-			for _, l := range it.pkg.Links {
-				if err := unlink(p.Host, l); err != nil {
-					return err
-				}
-			}
-			if err := removeFiles(p.Host, it.pkg); err != nil {
+// removing is yum remove: it erases the packages asked for and those that
+// require them.
+var removing = txKind{
+	setup: msgSetupRemove, needList: msgNeedRemoveList, nothing: msgNoRemove,
+	table: "Removing", progress: "Erasing   ", done: "Removed", depsDone: "Dependency Removed",
+	plan: planRemove,
+	apply: func(p *host.Proc, d *db, it txItem) error {
+		for _, l := range it.pkg.Links {
+			if err := unlink(p.Host, l); err != nil {
 				return err
 			}
-			d.remove(it.pkg.Name)
 		}
-		return d.write(p.Host)
-	})
-	if err != nil {
-		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
-		return 1
-	}
-	runTransaction(p.Stdout, "Erasing   ", tx)
-	printResult(p.Stdout, "Removed", "Dependency Removed", tx)
-	return 0
+		if err := removeFiles(p.Host, it.pkg); err != nil {
+			return err
+		}
+		d.remove(it.pkg.Name)
+		return nil
+	},
 }
 
 // planRemove decides what to remove: the packages asked for that are

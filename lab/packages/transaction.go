@@ -1,9 +1,107 @@
 package packages
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
+
+// txKind is what tells yum install from yum remove: their words, how they
+// plan a transaction and what they do to each package of it.
+type txKind struct {
+	setup    string // "Setting up ... Process"
+	parse    string // "Parsing package ... arguments", if the command says it
+	needList string // the error for no package names
+	nothing  string // what is said when there is nothing to do
+	// table and progress head the transaction table and the progress
+	// lines; done and depsDone the result lines.
+	table, progress, done, depsDone string
+	// installs tells the table's summary to count installs, not removals,
+	// and yum to say the download size.
+	installs bool
+	// plan decides the transaction and writes yum's account of it; order,
+	// if set, orders it as rpm runs it.
+	plan  func(d *db, names []string, out, errs io.Writer) []txItem
+	order func(tx []txItem) []txItem
+	// apply does one package's part under the lab's lock; the database
+	// is written after the last.
+	apply func(p *host.Proc, d *db, it txItem) error
+}
+
+// run plans under the lab's lock, asks unless assumeYes, then applies the
+// transaction under the lock again: a concurrent yum that got there first
+// is not an error, as yum's own lock would have serialized the two.
+func (k txKind) run(p *host.Proc, names []string, assumeYes bool) int {
+	fmt.Fprintln(p.Stdout, msgPlugins)
+	fmt.Fprintln(p.Stdout, k.setup)
+	if len(names) == 0 {
+		fmt.Fprintln(p.Stderr, k.needList)
+		return 1
+	}
+	if k.parse != "" {
+		fmt.Fprintln(p.Stdout, k.parse)
+	}
+	var out, errs bytes.Buffer
+	var tx []txItem
+	err := state.With(p.Host.Lab, func() error {
+		d, err := readDB(p.Host)
+		if err != nil {
+			return err
+		}
+		tx = k.plan(d, names, &out, &errs)
+		return nil
+	})
+	p.Stderr.Write(errs.Bytes())
+	p.Stdout.Write(out.Bytes())
+	if err != nil {
+		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
+		return 1
+	}
+	if len(tx) == 0 {
+		fmt.Fprintln(p.Stdout, k.nothing)
+		return 0
+	}
+	if k.installs {
+		printTable(p.Stdout, k.table, tx, len(tx), 0)
+		var size int64
+		for _, it := range tx {
+			size += it.pkg.Size
+		}
+		fmt.Fprintf(p.Stdout, fmtDownloadSize+"\n", formatNumber(float64(size)))
+	} else {
+		printTable(p.Stdout, k.table, tx, 0, len(tx))
+	}
+	if !assumeYes && !confirm(p) {
+		return 1
+	}
+	fmt.Fprintln(p.Stdout, msgDownloading)
+	ordered := tx
+	if k.order != nil {
+		ordered = k.order(tx)
+	}
+	err = state.With(p.Host.Lab, func() error {
+		d, err := readDB(p.Host)
+		if err != nil {
+			return err
+		}
+		for _, it := range ordered {
+			if err := k.apply(p, d, it); err != nil {
+				return err
+			}
+		}
+		return d.write(p.Host)
+	})
+	if err != nil {
+		fmt.Fprintf(p.Stderr, "yum: %v\n", err)
+		return 1
+	}
+	runTransaction(p.Stdout, k.progress, ordered)
+	printResult(p.Stdout, k.done, k.depsDone, tx)
+	return 0
+}
 
 func printTable(w io.Writer, action string, tx []txItem, installs, removes int) {
 	fmt.Fprintf(w, "\n%s\n\n%s\n", msgDepsResolved, tableRule)

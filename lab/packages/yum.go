@@ -36,9 +36,9 @@ func Yum(p *host.Proc) int {
 	}
 	switch words[0] {
 	case "install":
-		return install(p, words[1:], assumeYes)
+		return installing.run(p, words[1:], assumeYes)
 	case "remove", "erase":
-		return remove(p, words[1:], assumeYes)
+		return removing.run(p, words[1:], assumeYes)
 	default:
 		fmt.Fprintf(p.Stderr, fmtNoSuchCommand+"\n", words[0])
 		return 1

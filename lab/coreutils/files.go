@@ -1,4 +1,4 @@
-package gfs2
+package coreutils
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/gfs2"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
@@ -70,7 +71,7 @@ func Ls(p *host.Proc) int {
 	if len(operands) == 0 {
 		operands = []string{"."}
 	}
-	s, err := Load(p.Host.Lab)
+	s, err := gfs2.Load(p.Host.Lab)
 	if err != nil {
 		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
 		return 2
@@ -86,10 +87,10 @@ func Ls(p *host.Proc) int {
 		abs := p.Abs(arg)
 		var names []string
 		isDir, found := false, false
-		if m, rel, ok := s.at(p.Host.FQDN, abs); ok {
-			found, isDir = m.FS.exists(rel)
+		if m, rel, ok := s.At(p.Host.FQDN, abs); ok {
+			found, isDir = m.FS.Exists(rel)
 			if isDir {
-				names = m.FS.children(rel)
+				names = m.FS.Children(rel)
 			}
 		} else {
 			fi, err := os.Stat(p.Host.Path(abs))
@@ -190,27 +191,7 @@ func Touch(p *host.Proc) int {
 	status := 0
 	for _, arg := range operands {
 		abs := p.Abs(arg)
-		missing := false
-		inGFS2 := false
-		err := change(p.Host.Lab, func(s *State) error {
-			m, rel, ok := s.at(p.Host.FQDN, abs)
-			if !ok {
-				return nil
-			}
-			inGFS2 = true
-			if found, _ := m.FS.exists(rel); found {
-				return nil
-			}
-			if parent, isDir := m.FS.exists(path.Dir("/" + rel)[1:]); !parent || !isDir {
-				missing = true
-				return nil
-			}
-			if !noCreate {
-				m.FS.Files = append(m.FS.Files, rel)
-				sort.Strings(m.FS.Files)
-			}
-			return nil
-		})
+		inGFS2, missing, err := gfs2.Touch(p.Host.Lab, p.Host.FQDN, abs, !noCreate)
 		if err == nil && !inGFS2 {
 			missing, err = touchHost(p.Host, abs, noCreate)
 		}
@@ -259,10 +240,8 @@ var (
 	shmFS  = dfRow{"tmpfs", "/dev/shm", 262144, 0, 262144}
 )
 
-func gfs2Row(m hostMount) dfRow {
-	k := m.FS.bsize() / 1024
-	total := m.FS.TotalBlocks() * k
-	used := m.FS.UsedBlocks() * k
+func gfs2Row(m gfs2.HostMount) dfRow {
+	total, used := m.FS.KB()
 	return dfRow{m.Device, m.Dir, total, used, total - used}
 }
 
@@ -308,7 +287,7 @@ func Df(p *host.Proc) int {
 			return 1
 		}
 	}
-	s, err := Load(p.Host.Lab)
+	s, err := gfs2.Load(p.Host.Lab)
 	if err != nil {
 		fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
 		return 1
@@ -317,13 +296,13 @@ func Df(p *host.Proc) int {
 	var rows []dfRow
 	if len(operands) == 0 {
 		rows = append(rows, rootFS, shmFS)
-		for _, m := range s.mounts(p.Host.FQDN) {
+		for _, m := range s.MountsOf(p.Host.FQDN) {
 			rows = append(rows, gfs2Row(m))
 		}
 	}
 	for _, arg := range operands {
 		abs := p.Abs(arg)
-		if m, _, ok := s.at(p.Host.FQDN, abs); ok {
+		if m, _, ok := s.At(p.Host.FQDN, abs); ok {
 			rows = append(rows, gfs2Row(m))
 			continue
 		}
