@@ -63,7 +63,7 @@ func open(t *testing.T, file string) *os.File {
 
 func fixtures(t *testing.T, kind string) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("histories", kind, "*.json"))
+	files, err := filepath.Glob(filepath.Join("histories", "*", kind, "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func fixtures(t *testing.T, kind string) []string {
 func TestEveryWorkflowTypeHasAFixture(t *testing.T) {
 	for _, kind := range types {
 		if len(fixtures(t, kind)) == 0 {
-			t.Errorf("no recorded history of %s in histories/%s: run ./record", kind, kind)
+			t.Errorf("no recorded history of %s in histories/*/%s: run ./record", kind, kind)
 		}
 	}
 }
