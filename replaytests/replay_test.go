@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,16 +22,18 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
-// types are the registered workflow types; each must have a fixture.
-var types = []string{
-	workflows.FormClustersName, workflows.ClusterBootstrapName, workflows.NodeJoinName,
-	workflows.StorageLayerName, workflows.PrepareDiskName, workflows.DRBDPairName,
-	workflows.GNBDExportName, workflows.GNBDImportName, workflows.MultipathName,
-	workflows.CLVMName, workflows.GFS2Name, workflows.StorageBuildName,
-	workflows.ShutdownName, workflows.StartupName, workflows.ExpandName, workflows.TeardownName,
-}
+// histories is the directory of every version's fixtures and the manifest.
+const histories = "histories"
 
 var quiet = log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+// registered collects the names workflows.Register gives, so that a
+// workflow type added to the code is known to need a fixture.
+type registered []string
+
+func (r *registered) RegisterWorkflowWithOptions(_ any, o workflow.RegisterOptions) {
+	*r = append(*r, o.Name)
+}
 
 func replayer(t *testing.T) worker.WorkflowReplayer {
 	t.Helper()
@@ -42,7 +46,7 @@ func replayer(t *testing.T) worker.WorkflowReplayer {
 // workflow ID matters, since a parent derives its children's IDs from it.
 func replay(t *testing.T, file string, h *historypb.History) error {
 	t.Helper()
-	id, err := url.PathUnescape(strings.TrimSuffix(filepath.Base(file), ".json"))
+	id, err := url.PathUnescape(strings.TrimSuffix(path.Base(file), ".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,83 +55,128 @@ func replay(t *testing.T, file string, h *historypb.History) error {
 	})
 }
 
-func open(t *testing.T, file string) *os.File {
+// manifest is every fixture the gate keeps, of every version.
+func manifest(t *testing.T) []Entry {
 	t.Helper()
-	f, err := os.Open(file)
+	entries, err := ReadManifest(histories)
+	if err != nil {
+		t.Fatalf("the fixture manifest: %v", err)
+	}
+	return entries
+}
+
+func read(t *testing.T, e Entry) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(histories, filepath.FromSlash(e.Path)))
+	if err != nil {
+		t.Fatalf("%v (fixtures are never deleted: restore it with git checkout)", err)
+	}
+	return data
+}
+
+// problems runs the manifest check on the checked-in histories and keeps
+// the problems of one kind.
+func problems(t *testing.T, kind ProblemKind) []Problem {
+	t.Helper()
+	all, err := CheckFixtures(histories)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
-	return f
+	return slices.DeleteFunc(all, func(p Problem) bool { return p.Kind != kind })
 }
 
-func fixtures(t *testing.T, kind string) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("histories", kind, "*.json"))
-	if err != nil {
-		t.Fatal(err)
+// TestListedFixturesAreKeptUnchanged: every fixture in the manifest is on
+// disk with the SHA-256 it was recorded with, so a fixture deleted or
+// re-recorded in place fails CI.
+func TestListedFixturesAreKeptUnchanged(t *testing.T) {
+	if len(manifest(t)) == 0 {
+		t.Fatalf("%s/%s lists no fixture", histories, ManifestName)
 	}
-	return files
+	for _, kind := range []ProblemKind{Missing, Changed} {
+		for _, p := range problems(t, kind) {
+			t.Error(p)
+		}
+	}
 }
 
+// TestEveryFixtureIsInTheManifest: a file under histories/ that the
+// manifest does not list fails, so a fixture is added knowingly.
+func TestEveryFixtureIsInTheManifest(t *testing.T) {
+	for _, p := range problems(t, Unlisted) {
+		t.Error(p)
+	}
+}
+
+// TestEveryWorkflowTypeHasAFixture: each type the code registers has at
+// least one fixture, in some version.
 func TestEveryWorkflowTypeHasAFixture(t *testing.T) {
+	var types registered
+	workflows.Register(&types)
+	recorded := map[string]bool{}
+	for _, e := range manifest(t) {
+		recorded[e.WorkflowType()] = true
+	}
 	for _, kind := range types {
-		if len(fixtures(t, kind)) == 0 {
-			t.Errorf("no recorded history of %s in histories/%s: run ./record", kind, kind)
+		if !recorded[kind] {
+			t.Errorf("no fixture of %s in any version: record a new version with replaytests/record", kind)
 		}
 	}
 }
 
+// TestReplayRecordedHistories: every fixture of every version replays
+// against the current code.
 func TestReplayRecordedHistories(t *testing.T) {
-	for _, kind := range types {
-		for _, file := range fixtures(t, kind) {
-			t.Run(file, func(t *testing.T) {
-				h, err := client.HistoryFromJSON(open(t, file), client.HistoryJSONOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := replay(t, file, h); err != nil {
-					t.Fatalf("the current code cannot replay %s: %v", file, err)
-				}
-			})
-		}
+	for _, e := range manifest(t) {
+		t.Run(e.Path, func(t *testing.T) {
+			h, err := client.HistoryFromJSON(bytes.NewReader(read(t, e)), client.HistoryJSONOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := h.Events[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowType().GetName(); got != e.WorkflowType() {
+				t.Fatalf("%s is a history of %s, not of %s", e.Path, got, e.WorkflowType())
+			}
+			if err := replay(t, e.Path, h); err != nil {
+				t.Fatalf("the current code cannot replay %s: %v\n"+
+					"A change to what a workflow commands must be replay-safe: workflow.GetVersion "+
+					"or a new workflow type (README, Changing a workflow safely)", e.Path, err)
+			}
+		})
 	}
 }
 
 // TestReplayDetectsAChangedWorkflow proves the gate can fail: each fixture,
 // with its first step renamed as if the code now scheduled another
-// activity, must be refused as nondeterministic.
+// activity or child, must be refused as nondeterministic, naming the step.
 func TestReplayDetectsAChangedWorkflow(t *testing.T) {
-	for _, kind := range types {
-		for _, file := range fixtures(t, kind) {
-			t.Run(file, func(t *testing.T) {
-				data, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var doc map[string]any
-				if err := json.Unmarshal(data, &doc); err != nil {
-					t.Fatal(err)
-				}
-				if !renameFirstStep(doc) {
-					t.Skipf("%s schedules no activity or child to rename", file)
-				}
-				changed, _ := json.Marshal(doc)
-				h, err := client.HistoryFromJSON(bytes.NewReader(changed), client.HistoryJSONOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := replay(t, file, h); err == nil {
-					t.Fatalf("a history whose first step was renamed replayed without error")
-				}
-			})
-		}
+	for _, e := range manifest(t) {
+		t.Run(e.Path, func(t *testing.T) {
+			var doc map[string]any
+			if err := json.Unmarshal(read(t, e), &doc); err != nil {
+				t.Fatal(err)
+			}
+			renamed, ok := renameFirstStep(doc)
+			if !ok {
+				t.Skipf("%s schedules no activity or child to rename", e.Path)
+			}
+			changed, _ := json.Marshal(doc)
+			h, err := client.HistoryFromJSON(bytes.NewReader(changed), client.HistoryJSONOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = replay(t, e.Path, h)
+			if err == nil {
+				t.Fatalf("a history whose first step was renamed replayed without error")
+			}
+			if msg := err.Error(); !strings.Contains(msg, "[TMPRL1100] nondeterministic workflow") || !strings.Contains(msg, renamed) {
+				t.Fatalf("want a nondeterminism error naming %s, got: %v", renamed, err)
+			}
+		})
 	}
 }
 
 // renameFirstStep renames the first scheduled activity or started child
-// workflow in a protojson history.
-func renameFirstStep(doc map[string]any) bool {
+// workflow in a protojson history and returns the new name.
+func renameFirstStep(doc map[string]any) (string, bool) {
 	events, _ := doc["events"].([]any)
 	for _, e := range events {
 		ev, _ := e.(map[string]any)
@@ -138,11 +187,87 @@ func renameFirstStep(doc map[string]any) bool {
 			}
 			for _, field := range []string{"activityType", "workflowType"} {
 				if typ, ok := attrs[field].(map[string]any); ok {
-					typ["name"] = "Renamed" + typ["name"].(string)
-					return true
+					name := "Renamed" + typ["name"].(string)
+					typ["name"] = name
+					return name, true
 				}
 			}
 		}
 	}
-	return false
+	return "", false
+}
+
+// TestTheGateFailsWhenAFixtureIsRemoved runs the manifest check on copies
+// of the checked-in histories: untouched, it finds nothing; with one listed
+// fixture deleted, rewritten in place, or one file added, it reports
+// exactly that file, as missing, changed or unlisted.
+func TestTheGateFailsWhenAFixtureIsRemoved(t *testing.T) {
+	entries := manifest(t)
+	victim := entries[len(entries)/2].Path
+	for _, c := range []struct {
+		name   string
+		change func(t *testing.T, dir string)
+		want   []Problem
+	}{
+		{"untouched", func(*testing.T, string) {}, nil},
+		{"removed", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, victim)); err != nil {
+				t.Fatal(err)
+			}
+		}, []Problem{{Kind: Missing, Path: victim}}},
+		{"rewritten", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, victim), []byte("{}\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []Problem{{Kind: Changed, Path: victim,
+			Want: entries[len(entries)/2].SHA256,
+			Got:  "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356"}}},
+		{"added", func(t *testing.T, dir string) {
+			if err := os.MkdirAll(filepath.Join(dir, "v99", "NodeJoin"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "v99", "NodeJoin", "new.json"), []byte("{}\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []Problem{{Kind: Unlisted, Path: "v99/NodeJoin/new.json"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(histories)); err != nil {
+				t.Fatal(err)
+			}
+			c.change(t, dir)
+			got, err := CheckFixtures(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("the check of a copy %s: got %v, want %v", c.name, got, c.want)
+			}
+		})
+	}
+}
+
+// TestReadManifestRefusesWhatItCannotTrust: a malformed line, a path
+// outside the layout, or a path listed twice is an error, not a skip.
+func TestReadManifestRefusesWhatItCannotTrust(t *testing.T) {
+	sum := strings.Repeat("ab", 32)
+	for name, text := range map[string]string{
+		"short hash":   "abc  v1/NodeJoin/x.json\n",
+		"one space":    sum + " v1/NodeJoin/x.json\n",
+		"no version":   sum + "  NodeJoin/x.json\n",
+		"dot dot":      sum + "  ../NodeJoin/x.json\n",
+		"not json":     sum + "  v1/NodeJoin/x.txt\n",
+		"listed twice": sum + "  v1/NodeJoin/x.json\n" + sum + "  v1/NodeJoin/x.json\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, ManifestName), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ReadManifest(dir); err == nil {
+				t.Fatalf("ReadManifest accepted %q", text)
+			}
+		})
+	}
 }
