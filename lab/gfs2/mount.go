@@ -12,7 +12,6 @@ import (
 
 // mountOpts are the options of mount and mount.gfs2 the lab uses.
 type mountOpts struct {
-	fstype    string
 	lockproto string
 	locktable string
 }

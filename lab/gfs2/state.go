@@ -118,16 +118,6 @@ func (fs *FS) bsize() int64 {
 	return fs.BlockSize
 }
 
-// mountOn returns the mount of the file system on a host at dir, or nil.
-func (fs *FS) mountOn(fqdn, dir string) *Mount {
-	for i := range fs.Mounts {
-		if fs.Mounts[i].Host == fqdn && fs.Mounts[i].Dir == dir {
-			return &fs.Mounts[i]
-		}
-	}
-	return nil
-}
-
 // Exists tells whether a path relative to the root is in the file system;
 // "" is the root.
 func (fs *FS) Exists(rel string) (found, dir bool) {

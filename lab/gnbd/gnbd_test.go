@@ -98,15 +98,6 @@ func storage(t *testing.T, h host.Host) {
 	want(t, h, ServCmd, []string{"gnbd_serv"}, 0, "gnbd_serv: startup succeeded\n", "")
 }
 
-// client starts cman and loads the module on a host.
-func client(t *testing.T, h host.Host) {
-	t.Helper()
-	startCman(t, h)
-	if err := kmod.Load(h, "gnbd", 48416); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestExportListIsTheBlogs(t *testing.T) {
 	// PROCEDURES.md, part #3. gnbd_export prints "Server[%d] : %s %s\n"
 	// with an empty flag for a valid export, so the real line ends in a

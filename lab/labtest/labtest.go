@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
@@ -56,9 +55,11 @@ func Binary(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
+		// The go on PATH; `make test` and CI put /usr/local/go/bin there.
 		goTool, err := exec.LookPath("go")
 		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+			buildErr = err
+			return
 		}
 		binary = filepath.Join(buildDir, "lab")
 		out, err := exec.Command(goTool, "build", "-o", binary, Package).CombinedOutput()

@@ -179,18 +179,6 @@ func (s *State) vgOfPV(uuid string) *VG {
 	return nil
 }
 
-// lvByUUID finds an LV and its VG.
-func (s *State) lvByUUID(uuid string) (*VG, *LV) {
-	for _, vg := range s.VGs {
-		for i := range vg.LVs {
-			if vg.LVs[i].UUID == uuid {
-				return vg, &vg.LVs[i]
-			}
-		}
-	}
-	return nil, nil
-}
-
 // lvByDMName finds the LV whose device-mapper device has this name.
 func (s *State) lvByDMName(name string) (*VG, *LV) {
 	for _, vg := range s.VGs {
