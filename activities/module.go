@@ -1,0 +1,65 @@
+package activities
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var moduleName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+var moduleOption = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}=[A-Za-z0-9_.,-]{1,30}$`)
+
+// ModuleInput names a kernel module and its options (minor_count=1).
+type ModuleInput struct {
+	Name    string   `json:"name"`
+	Options []string `json:"options,omitempty"`
+}
+
+// LoadModule loads a kernel module unless /proc/modules lists it.
+func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (ServiceResult, error) {
+	if !moduleName.MatchString(in.Name) {
+		return ServiceResult{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+	}
+	for _, o := range in.Options {
+		if !moduleOption.MatchString(o) {
+			return ServiceResult{}, permanent(ErrBadInput, "module option %q is not well formed", o)
+		}
+	}
+	loaded, err := h.moduleLoaded(in.Name)
+	if err != nil || loaded {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, append([]string{"modprobe", in.Name}, in.Options...)...); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
+
+func (h *Host) moduleLoaded(name string) (bool, error) {
+	mods, err := h.readState("/proc/modules")
+	if err != nil {
+		return false, err
+	}
+	for _, line := range strings.Split(mods.Content, "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == name {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// UnloadModule is the undo of LoadModule: modprobe -r, if it is loaded.
+func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (ServiceResult, error) {
+	if !moduleName.MatchString(in.Name) {
+		return ServiceResult{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+	}
+	loaded, err := h.moduleLoaded(in.Name)
+	if err != nil || !loaded {
+		return ServiceResult{}, err
+	}
+	if _, err := h.run(ctx, time.Minute, "modprobe", "-r", in.Name); err != nil {
+		return ServiceResult{}, err
+	}
+	return ServiceResult{Changed: true}, nil
+}
