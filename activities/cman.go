@@ -52,35 +52,30 @@ type ClusterInput struct {
 	TwoNode bool   `json:"two_node,omitempty"`
 }
 
-// CreateResult says whether `ccs_tool create` had to run.
-type CreateResult struct {
-	Created bool `json:"created"`
-}
-
 // CreateClusterConf runs `ccs_tool create` unless the host already has a
 // cluster.conf for this cluster. A file for another cluster is a permanent
 // error: a node runs one cman, and taking it away from its cluster is a
 // decision for a person, not a retry.
-func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (CreateResult, error) {
+func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (Change, error) {
 	if err := checkCluster(in.Cluster); err != nil {
-		return CreateResult{}, err
+		return Change{}, err
 	}
 	conf, _, ok, err := h.readConf()
 	if err != nil {
-		return CreateResult{}, err
+		return Change{}, err
 	}
 	if ok {
 		if conf.Name != in.Cluster {
-			return CreateResult{}, permanent(ErrClusterMismatch, "%s already belongs to cluster %q, not %q", h.FQDN, conf.Name, in.Cluster)
+			return Change{}, permanent(ErrClusterMismatch, "%s already belongs to cluster %q, not %q", h.FQDN, conf.Name, in.Cluster)
 		}
-		return CreateResult{}, nil
+		return Change{}, nil
 	}
 	// Never `create -2`: cman refuses two_node on a config that does not
 	// list exactly two nodes, so the setting comes with the second node.
 	if _, err := h.run(ctx, time.Minute, "ccs_tool", "create", in.Cluster); err != nil {
-		return CreateResult{}, err
+		return Change{}, err
 	}
-	return CreateResult{Created: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // NodeInput names a cluster and one of its nodes as cluster.conf lists it.
@@ -292,27 +287,22 @@ func (h *Host) status(ctx context.Context) (ClusterStatus, error) {
 	return ParseStatus(out.Stdout)
 }
 
-// ServiceResult says whether the call changed the service's state.
-type ServiceResult struct {
-	Changed bool `json:"changed"`
-}
-
 // StartCman starts cman unless it runs. On start, cman fetches a newer
 // cluster.conf from a running member, which is how a joining node gets the
 // file the member pushed.
-func (h *Host) StartCman(ctx context.Context, in ClusterInput) (ServiceResult, error) {
+func (h *Host) StartCman(ctx context.Context, in ClusterInput) (Change, error) {
 	return h.service(ctx, true)
 }
 
 // StopCman stops cman unless it is stopped.
-func (h *Host) StopCman(ctx context.Context, in ClusterInput) (ServiceResult, error) {
+func (h *Host) StopCman(ctx context.Context, in ClusterInput) (Change, error) {
 	return h.service(ctx, false)
 }
 
-func (h *Host) service(ctx context.Context, start bool) (ServiceResult, error) {
+func (h *Host) service(ctx context.Context, start bool) (Change, error) {
 	running, err := h.cmanRunning(ctx)
 	if err != nil || running == start {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	verb := "stop"
 	if start {
@@ -323,11 +313,11 @@ func (h *Host) service(ctx context.Context, start bool) (ServiceResult, error) {
 		if errors.As(err, &cerr) && start && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, notInConfig) {
 			// The config this node has or received does not list it: no
 			// retry changes that, a person or an undo must.
-			return ServiceResult{}, permanent(ErrBadConfig, "%s: %v", h.FQDN, err)
+			return Change{}, permanent(ErrBadConfig, "%s: %v", h.FQDN, err)
 		}
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // notInConfig is how cman's init script says the host is not a node of the

@@ -87,10 +87,10 @@ func TestPartThreeOnTheLabIsIdempotent(t *testing.T) {
 	if again := must(a.EnsurePackages(ctx, PackagesInput{Packages: []string{"cman"}}))(t); len(again.Changed) > 0 {
 		t.Errorf("second install changed %v", again.Changed)
 	}
-	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); !r.Created {
+	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); !r.Changed {
 		t.Error("ccs_tool create did not run on a fresh host")
 	}
-	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); r.Created {
+	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); r.Changed {
 		t.Error("ccs_tool create ran again")
 	}
 	for i, want := range []bool{true, false} {

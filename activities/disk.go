@@ -23,21 +23,16 @@ type DiskInput struct {
 	Partition string `json:"partition"`
 }
 
-// DiskResult says whether the disk had to be partitioned.
-type DiskResult struct {
-	Changed bool `json:"changed"`
-}
-
 // PrepareDisk is part #2a in the guest: a gpt label, one primary partition
 // over the whole disk, the lvm flag. It only ever writes to a disk with no
 // partitions: one partitioned any other way may hold data, and is a
 // permanent error for a person to look at.
-func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (DiskResult, error) {
+func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 	if err := checkDevice(in.Device); err != nil {
-		return DiskResult{}, err
+		return Change{}, err
 	}
 	if in.Partition != in.Device+"1" {
-		return DiskResult{}, permanent(ErrBadInput, "partition %q: the runbooks make one partition, %s1", in.Partition, in.Device)
+		return Change{}, permanent(ErrBadInput, "partition %q: the runbooks make one partition, %s1", in.Partition, in.Device)
 	}
 	print := func() (string, bool, error) {
 		out, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "print")
@@ -49,38 +44,38 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (DiskResult, error
 	}
 	text, labelled, err := print()
 	if err != nil {
-		return DiskResult{}, err
+		return Change{}, err
 	}
 	table := ParseParted(text)
 	if labelled && table.GPT && table.LVMOne && table.Partitions == 1 {
-		return DiskResult{}, nil
+		return Change{}, nil
 	}
 	if labelled && table.Partitions > 0 {
-		return DiskResult{}, permanent(ErrNotSpare, "%s: %s already has partitions; the runbook needs a spare disk:\n%s", h.FQDN, in.Device, text)
+		return Change{}, permanent(ErrNotSpare, "%s: %s already has partitions; the runbook needs a spare disk:\n%s", h.FQDN, in.Device, text)
 	}
 	if !labelled || !table.GPT {
 		// No label, or an empty one of another type: nothing to lose.
 		if _, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "mklabel", "gpt"); err != nil {
-			return DiskResult{}, err
+			return Change{}, err
 		}
 		if text, _, err = print(); err != nil {
-			return DiskResult{}, err
+			return Change{}, err
 		}
 	}
 	size := ParseParted(text).SizeMB
 	if size == "" {
-		return DiskResult{}, fmt.Errorf("%s: parted print: no disk size in %q", h.FQDN, text)
+		return Change{}, fmt.Errorf("%s: parted print: no disk size in %q", h.FQDN, text)
 	}
 	for _, argv := range [][]string{
 		{"parted", "-s", in.Device, "mkpart", "primary", "0", size},
 		{"parted", "-s", in.Device, "set", "1", "lvm", "on"},
 	} {
 		if _, err := h.run(ctx, time.Minute, argv...); err != nil {
-			return DiskResult{}, err
+			return Change{}, err
 		}
 	}
 	if text, _, err = print(); err != nil || !ParseParted(text).LVMOne {
-		return DiskResult{}, fmt.Errorf("%s: %s has no lvm partition after parted: %v\n%s", h.FQDN, in.Device, err, text)
+		return Change{}, fmt.Errorf("%s: %s has no lvm partition after parted: %v\n%s", h.FQDN, in.Device, err, text)
 	}
-	return DiskResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }

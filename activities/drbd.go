@@ -106,18 +106,18 @@ type DRBDConfInput struct {
 }
 
 // WriteDRBDConf writes /etc/drbd.conf unless it already says this.
-func (h *Host) WriteDRBDConf(ctx context.Context, in DRBDConfInput) (ServiceResult, error) {
+func (h *Host) WriteDRBDConf(ctx context.Context, in DRBDConfInput) (Change, error) {
 	for _, r := range in.Resources {
 		if err := r.check(); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 	}
 	want := RenderDRBDConf(in.Resources)
 	cur, err := h.readState(DRBDConfPath)
 	if err != nil || cur.Content == want {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, h.writeFile(DRBDConfPath, []byte(want), 0o644)
+	return Change{Changed: true}, h.writeFile(DRBDConfPath, []byte(want), 0o644)
 }
 
 // DRBDInput names a resource on this host.
@@ -152,29 +152,29 @@ func (h *Host) drbdState(ctx context.Context, r DRBDResource) (DRBDStatus, error
 // resource that is up has it, and `drbdadm dump-md` succeeds on a disk that
 // carries it (create-md would ask before overwriting it, and the agent
 // never answers yes).
-func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error) {
 	if err := in.Resource.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	s, err := h.drbdState(ctx, in.Resource)
 	if err != nil || s.up() {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "drbdadm", "dump-md", in.Resource.Name); err == nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	for _, n := range in.Resource.Nodes {
 		if n.Host != h.FQDN {
 			continue
 		}
 		if disk, err := h.readState(n.Disk); err != nil || !disk.Exists {
-			return ServiceResult{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
+			return Change{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
 		}
 	}
 	if _, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // DRBDUp attaches the disk and connects to the peer unless the resource is
@@ -182,7 +182,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 //
 // drbdadm 8.2 exits 0 from `up` even when a step failed, so the state is
 // read back: a resource up without its disk (Diskless) is not up.
-func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (Change, error) {
 	res, err := h.drbdSet(ctx, in, DRBDStatus.up, "up", in.Resource.Name)
 	if err != nil {
 		return res, err
@@ -204,7 +204,7 @@ func (s DRBDStatus) up() bool { return s.Connection != "Unconfigured" && s.Disk 
 
 // DRBDDown is the undo of DRBDUp: it detaches and disconnects, and leaves
 // the metadata and the data as they are.
-func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection == "Unconfigured" }, "down", in.Resource.Name)
 }
 
@@ -213,29 +213,29 @@ func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (ServiceResult, error
 // peer's data, so workflows run it only after an approval. A side that is
 // already Primary, syncing or in sync is left alone: the sync is never
 // started twice.
-func (h *Host) DRBDOverwritePeer(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDOverwritePeer(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" || s.Syncing || s.InSync() },
 		"--", "--overwrite-data-of-peer", "primary", in.Resource.Name)
 }
 
 // DRBDPrimary promotes this side; both sides of a pair are primary, since
 // the clients write through both.
-func (h *Host) DRBDPrimary(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDPrimary(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" }, "primary", in.Resource.Name)
 }
 
-func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) bool, args ...string) (ServiceResult, error) {
+func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) bool, args ...string) (Change, error) {
 	if err := in.Resource.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	s, err := h.drbdState(ctx, in.Resource)
 	if err != nil || done(s) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // DRBDWaitInput says what state to wait for.

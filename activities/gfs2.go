@@ -41,18 +41,18 @@ func (in FilesystemInput) check() error {
 // MakeFilesystem runs mkfs.gfs2 unless the device already holds GFS2, and
 // answers its "Are you sure you want to proceed? [y/n]" with y: workflows
 // call it only after an approval, since it destroys what the LV held.
-func (h *Host) MakeFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) MakeFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	out, err := h.run(ctx, time.Minute, "blkid", in.Device)
 	if err == nil && strings.Contains(out.Stdout, `TYPE="gfs2"`) {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	if _, err := h.runInput(ctx, 10*time.Minute, "y\n", "mkfs.gfs2", "-p", "lock_dlm", "-t", in.LockTable, "-j", strconv.Itoa(in.Journals), in.Device); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // mounts lists what is mounted on the host.
@@ -69,37 +69,37 @@ func mountedAt(ms []Mount, dir string) bool {
 }
 
 // MountFilesystem mounts the GFS2 filesystem unless it is mounted there.
-func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil || mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if out, err := h.run(ctx, 5*time.Minute, "mount", in.Device, in.Mountpoint); err != nil {
 		if strings.Contains(out.Stdout+out.Stderr, "unknown filesystem type") {
 			// The kernel has no gfs2: no retry loads it.
-			return ServiceResult{}, permanent(ErrPackageMissing, "%s: %v", h.FQDN, err)
+			return Change{}, permanent(ErrPackageMissing, "%s: %v", h.FQDN, err)
 		}
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // UnmountFilesystem unmounts it unless it is not mounted.
-func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil || !mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, 5*time.Minute, "umount", in.Mountpoint); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // FileCheckInput names a file in a mounted filesystem.
@@ -145,20 +145,20 @@ func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResul
 // GrowFilesystem grows the mounted GFS2 filesystem to its device with
 // gfs2_grow, which the filesystem stays mounted for; a filesystem already
 // as large as its device is left alone (gfs2_grow says so and exits 0).
-func (h *Host) GrowFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) GrowFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if !mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, transient(ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
+		return Change{}, transient(ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
 	}
 	out, err := h.run(ctx, 10*time.Minute, "gfs2_grow", in.Mountpoint)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: strings.Contains(out.Stdout, "grew by") && !strings.Contains(out.Stdout+out.Stderr, "grew by 0MB")}, nil
+	return Change{Changed: strings.Contains(out.Stdout, "grew by") && !strings.Contains(out.Stdout+out.Stderr, "grew by 0MB")}, nil
 }

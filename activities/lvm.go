@@ -22,19 +22,19 @@ func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(co
 type LVMLockingInput struct{}
 
 // EnableClusterLocking sets locking_type = 3 in lvm.conf unless it is set.
-func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (ServiceResult, error) {
+func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (Change, error) {
 	cur, err := h.readState(LVMConfPath)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if !cur.Exists || !lockingType.MatchString(cur.Content) {
-		return ServiceResult{}, permanent(ErrBadConfig, "%s: %s has no locking_type line: is lvm2 installed?", h.FQDN, LVMConfPath)
+		return Change{}, permanent(ErrBadConfig, "%s: %s has no locking_type line: is lvm2 installed?", h.FQDN, LVMConfPath)
 	}
 	want := ClusterLocking(cur.Content)
 	if want == cur.Content {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
-	return ServiceResult{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
+	return Change{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
 }
 
 var (
@@ -121,57 +121,57 @@ func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResu
 // PVCreate makes a device an LVM physical volume unless it is one. A device
 // that carries another signature is refused unless Wipe says a person
 // approved overwriting it.
-func (h *Host) PVCreate(ctx context.Context, in PVInput) (ServiceResult, error) {
+func (h *Host) PVCreate(ctx context.Context, in PVInput) (Change, error) {
 	if !mapperPath.MatchString(in.Device) {
-		return ServiceResult{}, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", in.Device)
+		return Change{}, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", in.Device)
 	}
 	sig, err := h.signature(ctx, in.Device)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if IsPV(sig) {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	argv := []string{"pvcreate", in.Device}
 	if sig != "" {
 		if !in.Wipe {
-			return ServiceResult{}, permanent(ErrNotSpare, "%s: %s carries %s; pvcreate would destroy it and needs an approval", h.FQDN, in.Device, sig)
+			return Change{}, permanent(ErrNotSpare, "%s: %s carries %s; pvcreate would destroy it and needs an approval", h.FQDN, in.Device, sig)
 		}
 		argv = []string{"pvcreate", "-ff", "-y", in.Device}
 	}
 	if _, err := h.run(ctx, 2*time.Minute, argv...); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // VGCreate creates the clustered volume group over the PVs unless it
 // exists.
-func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	if _, err := h.run(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // LVCreate creates the logical volume unless it exists.
-func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	if _, err := h.run(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // LVStatus is a logical volume as one client's lvdisplay shows it.
@@ -211,68 +211,68 @@ func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, err
 
 // RemoveVolume is the undo of the volume: it removes the LV, the VG and the
 // PVs the run created, each only if present.
-func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil && in.LV != "" {
 		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", "/dev/"+in.VG+"/"+in.LV); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
 		if _, err := h.run(ctx, 2*time.Minute, "vgremove", "-f", in.VG); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	for _, pv := range in.PVs {
 		if sig, err := h.signature(ctx, pv); err == nil && IsPV(sig) {
 			if _, err := h.run(ctx, 2*time.Minute, "pvremove", "-f", pv); err != nil {
-				return ServiceResult{}, err
+				return Change{}, err
 			}
 			changed = true
 		}
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }
 
 // ExtendVolume grows the volume group over any PV of the list it does not
 // hold yet (vgextend) and the logical volume to Extents (lvextend), each
 // only if needed.
-func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	for _, pv := range in.PVs {
 		out, err := h.run(ctx, time.Minute, "pvdisplay", pv)
 		if err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		blocks, err := ParseDisplay(out.Stdout)
 		if err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		if blocks[0]["VG Name"] == in.VG {
 			continue
 		}
 		if _, err := h.run(ctx, 2*time.Minute, "vgextend", in.VG, pv); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	lv, err := h.LogicalVolume(ctx, VolumeInput{VG: in.VG, LV: in.LV})
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if lv.Extents < in.Extents {
 		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), "/dev/"+in.VG+"/"+in.LV); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }

@@ -17,23 +17,23 @@ type ModuleInput struct {
 }
 
 // LoadModule loads a kernel module unless /proc/modules lists it.
-func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (ServiceResult, error) {
+func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (Change, error) {
 	if !moduleName.MatchString(in.Name) {
-		return ServiceResult{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+		return Change{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
 	}
 	for _, o := range in.Options {
 		if !moduleOption.MatchString(o) {
-			return ServiceResult{}, permanent(ErrBadInput, "module option %q is not well formed", o)
+			return Change{}, permanent(ErrBadInput, "module option %q is not well formed", o)
 		}
 	}
 	loaded, err := h.moduleLoaded(in.Name)
 	if err != nil || loaded {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, append([]string{"modprobe", in.Name}, in.Options...)...); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 func (h *Host) moduleLoaded(name string) (bool, error) {
@@ -50,16 +50,16 @@ func (h *Host) moduleLoaded(name string) (bool, error) {
 }
 
 // UnloadModule is the undo of LoadModule: modprobe -r, if it is loaded.
-func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (ServiceResult, error) {
+func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (Change, error) {
 	if !moduleName.MatchString(in.Name) {
-		return ServiceResult{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+		return Change{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
 	}
 	loaded, err := h.moduleLoaded(in.Name)
 	if err != nil || !loaded {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "modprobe", "-r", in.Name); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
