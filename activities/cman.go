@@ -282,7 +282,10 @@ func (h *Host) push(ctx context.Context, conf ClusterConf, running int) (ConfRes
 func (h *Host) status(ctx context.Context) (ClusterStatus, error) {
 	out, err := h.run(ctx, time.Minute, "cman_tool", "status")
 	if err != nil {
-		return ClusterStatus{}, transient(ErrNotMember, "%s: cman is not running: %v", h.FQDN, err)
+		// cman not running (yet) is a state that settles: a start in
+		// progress, a member restarting. Not running the cluster asked
+		// about is ErrNotMember, decided by the callers from the status.
+		return ClusterStatus{}, transient(ErrNotReady, "%s: cman is not running: %v", h.FQDN, err)
 	}
 	return ParseStatus(out.Stdout)
 }

@@ -21,7 +21,11 @@ const (
 	ErrBadConfig = "BadClusterConf"
 	// ErrBadInput is a request the agent refuses before touching anything.
 	ErrBadInput = "BadInput"
-	// ErrNotMember is a host asked to act for a cluster it is not running in.
+	// ErrNotMember is a host asked to act for a cluster it does not run:
+	// its cluster.conf or its running cman names another cluster, or none.
+	// Permanent: the runbook sent the step to the wrong host, and no retry
+	// changes which cluster a host runs. A host whose cman is not running
+	// yet is ErrNotReady instead.
 	ErrNotMember = "NotMember"
 	// ErrNotReady is a state that is expected to settle: membership still
 	// forming, a peer not yet up. Retryable.
