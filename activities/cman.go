@@ -3,20 +3,19 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 const cmanInit = "/etc/init.d/cman"
 
-var clusterName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,14}$`)
-
 func checkCluster(name string) error {
-	if !clusterName.MatchString(name) {
-		return permanent(ErrBadInput, "cluster name %q: cman takes 1 to 15 letters, digits, '-' or '_', not starting with '-'", name)
+	if err := names.Cluster(name); err != nil {
+		return badInput("cluster name", err)
 	}
 	return nil
 }
@@ -124,17 +123,18 @@ func (h *Host) WriteBootstrapConf(ctx context.Context, in NodeInput) (ConfResult
 	return ConfResult{Version: conf.Version, Changed: true}, nil
 }
 
-var fqdnPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
-
 func checkNode(in NodeInput) error {
 	if err := checkCluster(in.Cluster); err != nil {
 		return err
 	}
-	if !fqdnPattern.MatchString(in.Node.Name) || len(in.Node.Name) > 253 {
-		return permanent(ErrBadInput, "node name %q is not a fully qualified host name", in.Node.Name)
+	if err := names.FQDN(in.Node.Name); err != nil {
+		return badInput("node name", err)
 	}
-	if in.Node.NodeID < 1 || in.Node.NodeID > 255 || in.Node.Votes < 1 || in.Node.Votes > 255 {
-		return permanent(ErrBadInput, "node %s: nodeid %d and votes %d must be 1 to 255", in.Node.Name, in.Node.NodeID, in.Node.Votes)
+	if err := names.NodeID(in.Node.NodeID); err != nil {
+		return badInput("node "+in.Node.Name+": nodeid", err)
+	}
+	if err := names.Votes(in.Node.Votes); err != nil {
+		return badInput("node "+in.Node.Name+": votes", err)
 	}
 	return nil
 }

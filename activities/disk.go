@@ -3,19 +3,11 @@ package activities
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
-
-var devicePath = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
-
-func checkDevice(p string) error {
-	if !devicePath.MatchString(p) || strings.Contains(p, "//") {
-		return permanent(ErrBadInput, "device %q is not a well-formed /dev path", p)
-	}
-	return nil
-}
 
 // DiskInput names a spare disk and the partition to make on it.
 type DiskInput struct {
@@ -28,11 +20,11 @@ type DiskInput struct {
 // partitions: one partitioned any other way may hold data, and is a
 // permanent error for a person to look at.
 func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
-	if err := checkDevice(in.Device); err != nil {
-		return Change{}, err
+	if err := names.Disk(in.Device); err != nil {
+		return Change{}, badInput("disk", err)
 	}
-	if in.Partition != in.Device+"1" {
-		return Change{}, permanent(ErrBadInput, "partition %q: the runbooks make one partition, %s1", in.Partition, in.Device)
+	if err := names.Partition(in.Device, in.Partition); err != nil {
+		return Change{}, badInput("partition", err)
 	}
 	print := func() (string, bool, error) {
 		out, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "print")

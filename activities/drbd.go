@@ -3,11 +3,10 @@ package activities
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tetsuzuki/tetsuzuki/names"
 	"go.temporal.io/sdk/activity"
 )
 
@@ -32,49 +31,37 @@ type DRBDNode struct {
 	Disk    string `json:"disk"`
 }
 
-var (
-	drbdName   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-	drbdDevice = regexp.MustCompile(`^/dev/drbd([0-9]{1,3})$`)
-	drbdRate   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
-	ipv4       = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$`)
-)
-
-// Minor is the device's minor number, the resource's line in /proc/drbd.
+// Minor is the device's minor number, the resource's line in /proc/drbd;
+// -1 for a device that is not /dev/drbdN.
 func (r DRBDResource) Minor() int {
-	m := drbdDevice.FindStringSubmatch(r.Device)
-	if m == nil {
+	n, err := names.DRBDDevice(r.Device)
+	if err != nil {
 		return -1
 	}
-	n, _ := strconv.Atoi(m[1])
 	return n
 }
 
 func (r DRBDResource) check() error {
-	bad := func(format string, args ...any) error {
-		return permanent(ErrBadInput, "drbd resource %q: "+format, append([]any{r.Name}, args...)...)
+	what := "drbd resource " + names.Quote(r.Name) + ": "
+	_, deviceErr := names.DRBDDevice(r.Device)
+	if err := broken(
+		rule{what + "name", names.DRBDResource(r.Name)},
+		rule{what + "device", deviceErr},
+		rule{what + "protocol", names.DRBDProtocol(r.Protocol)},
+		rule{what + "rate", names.DRBDRate(r.Rate)},
+		rule{what + "port", names.Port(r.Port)},
+	); err != nil {
+		return err
 	}
-	switch {
-	case !drbdName.MatchString(r.Name):
-		return bad("name is not well formed")
-	case r.Name == "all":
-		// drbdadm reads it as every resource of the host.
-		return bad("name is drbdadm's word for every resource")
-	case r.Minor() < 0:
-		return bad("device %q is not /dev/drbdN", r.Device)
-	case r.Protocol != "A" && r.Protocol != "B" && r.Protocol != "C":
-		return bad("protocol %q is not A, B or C", r.Protocol)
-	case !drbdRate.MatchString(r.Rate):
-		return bad("rate %q is not like 10M", r.Rate)
-	case r.Port < 1024 || r.Port > 65535:
-		return bad("port %d out of range", r.Port)
-	case len(r.Nodes) != 2:
-		return bad("a pair has two hosts, not %d", len(r.Nodes))
+	if len(r.Nodes) != 2 {
+		return permanent(ErrBadInput, "%sa pair has two hosts, not %d", what, len(r.Nodes))
 	}
 	for _, n := range r.Nodes {
-		if !fqdnPattern.MatchString(n.Host) || !ipv4.MatchString(n.Address) {
-			return bad("host %q address %q not well formed", n.Host, n.Address)
-		}
-		if err := checkDevice(n.Disk); err != nil {
+		if err := broken(
+			rule{what + "host", names.FQDN(n.Host)},
+			rule{what + "address of " + n.Host, names.DRBDAddress(n.Address)},
+			rule{what + "disk of " + n.Host, names.Device(n.Disk)},
+		); err != nil {
 			return err
 		}
 	}

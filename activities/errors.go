@@ -47,6 +47,29 @@ const (
 // their retry policies so a permanent failure ends the step at once.
 var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk}
 
+// badInput is a request that breaks a rule of package names, the rules
+// the runbook loader applies too; what names the part of the request.
+func badInput(what string, err error) error {
+	return permanent(ErrBadInput, "%s: %v", what, err)
+}
+
+// rule is one part of a request and what package names says of it.
+type rule struct {
+	what string
+	err  error
+}
+
+// broken is the first of the rules that a request breaks, as a BadInput,
+// or nil.
+func broken(rules ...rule) error {
+	for _, r := range rules {
+		if r.err != nil {
+			return badInput(r.what, r.err)
+		}
+	}
+	return nil
+}
+
 func permanent(kind, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), kind, nil)
 }

@@ -2,11 +2,12 @@ package activities
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // FilesystemInput is the GFS2 filesystem on the logical volume.
@@ -17,25 +18,14 @@ type FilesystemInput struct {
 	Mountpoint string `json:"mountpoint"`
 }
 
-var (
-	lvDevice   = regexp.MustCompile(`^/dev/[A-Za-z][A-Za-z0-9_]{0,31}/[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	lockTable  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9_-]{1,16}$`)
-	mountpoint = regexp.MustCompile(`^/[a-z0-9_-][a-z0-9/_-]{0,62}$`)
-	fileName   = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-)
-
 func (in FilesystemInput) check() error {
-	switch {
-	case !lvDevice.MatchString(in.Device):
-		return permanent(ErrBadInput, "device %q is not /dev/VG/LV", in.Device)
-	case !lockTable.MatchString(in.LockTable):
-		return permanent(ErrBadInput, "lock table %q is not cluster:fsname", in.LockTable)
-	case in.Journals < 1 || in.Journals > 64:
-		return permanent(ErrBadInput, "journals %d out of range", in.Journals)
-	case !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, ".."):
-		return permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
-	}
-	return nil
+	_, _, lvErr := names.SplitLVPath(in.Device)
+	return broken(
+		rule{"device", lvErr},
+		rule{"lock table", names.LockTable(in.LockTable)},
+		rule{"journals", names.Journals(in.Journals)},
+		rule{"mountpoint", names.Mountpoint(in.Mountpoint)},
+	)
 }
 
 // MakeFilesystem runs mkfs.gfs2 unless the device already holds GFS2, and
@@ -116,8 +106,8 @@ type FileCheckResult struct {
 
 // TouchFile is part #5's check, first half: touch a file on one client.
 func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
-	if !mountpoint.MatchString(in.Mountpoint) || !fileName.MatchString(in.Name) || strings.Contains(in.Mountpoint, "..") {
-		return FileCheckResult{}, permanent(ErrBadInput, "file %q in %q not well formed", in.Name, in.Mountpoint)
+	if err := broken(rule{"mountpoint", names.Mountpoint(in.Mountpoint)}, rule{"file", names.File(in.Name)}); err != nil {
+		return FileCheckResult{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "touch", in.Mountpoint+"/"+in.Name); err != nil {
 		return FileCheckResult{}, err
@@ -128,8 +118,13 @@ func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResul
 // ListFiles is the second half: `ls` the mountpoint on another client; with
 // a Name, it fails with a retryable NotReady until the file is listed.
 func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
-	if !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, "..") {
-		return FileCheckResult{}, permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
+	if in.Name != "" {
+		if err := names.File(in.Name); err != nil {
+			return FileCheckResult{}, badInput("file", err)
+		}
+	}
+	if err := names.Mountpoint(in.Mountpoint); err != nil {
+		return FileCheckResult{}, badInput("mountpoint", err)
 	}
 	out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)
 	if err != nil {

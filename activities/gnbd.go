@@ -3,18 +3,28 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-)
 
-var gnbdName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
+	"github.com/tetsuzuki/tetsuzuki/names"
+)
 
 // ServerInput asks for this host's GNBD server; it has no fields yet, and
 // is a struct so that fields can be added without breaking histories.
 type ServerInput struct{}
+
+// checkExports checks export names, which are also the names of the
+// imports on the clients.
+func checkExports(list []string) error {
+	for _, name := range list {
+		if err := names.Export(name); err != nil {
+			return badInput("export name", err)
+		}
+	}
+	return nil
+}
 
 // exports lists this server's exports; ok is false when gnbd_serv is not
 // running, which gnbd_export reports as a failed connection.
@@ -64,13 +74,11 @@ type ExportInput struct {
 }
 
 func (in ExportInput) check() error {
-	if err := checkDevice(in.Device); err != nil {
-		return err
-	}
-	if !gnbdName.MatchString(in.Name) || in.UID < 0 || in.UID > 65535 {
-		return permanent(ErrBadInput, "export %q uid %d: not well formed", in.Name, in.UID)
-	}
-	return nil
+	return broken(
+		rule{"export device", names.Device(in.Device)},
+		rule{"export name", names.Export(in.Name)},
+		rule{"export uid", names.UID(in.UID)},
+	)
 }
 
 // GNBDExport exports a device under a name and uid, unless it is exported
@@ -112,10 +120,8 @@ type UnexportInput struct {
 // GNBDUnexport is the undo of GNBDExport: it removes the named exports that
 // exist.
 func (h *Host) GNBDUnexport(ctx context.Context, in UnexportInput) (Change, error) {
-	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return Change{}, permanent(ErrBadInput, "export name %q not well formed", name)
-		}
+	if err := checkExports(in.Names); err != nil {
+		return Change{}, err
 	}
 	list, running, err := h.exports(ctx)
 	if err != nil || !running {
@@ -157,13 +163,11 @@ type ImportInput struct {
 // `gnbd_import -l` and /dev/gnbd/. A server that is not ready (no
 // gnbd_serv, no export yet) is a retryable failure.
 func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (Change, error) {
-	if !fqdnPattern.MatchString(in.Server) {
-		return Change{}, permanent(ErrBadInput, "server %q is not a host name", in.Server)
+	if err := names.FQDN(in.Server); err != nil {
+		return Change{}, badInput("server", err)
 	}
-	for _, e := range in.Exports {
-		if !gnbdName.MatchString(e) {
-			return Change{}, permanent(ErrBadInput, "export name %q not well formed", e)
-		}
+	if err := checkExports(in.Exports); err != nil {
+		return Change{}, err
 	}
 	have := func() (bool, error) {
 		list, err := h.imports(ctx)
@@ -201,10 +205,8 @@ type UnimportInput struct {
 // GNBDUnimport is the undo of GNBDImport: it removes the named imports
 // that exist.
 func (h *Host) GNBDUnimport(ctx context.Context, in UnimportInput) (Change, error) {
-	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return Change{}, permanent(ErrBadInput, "import name %q not well formed", name)
-		}
+	if err := checkExports(in.Names); err != nil {
+		return Change{}, err
 	}
 	list, err := h.imports(ctx)
 	if err != nil {

@@ -3,20 +3,15 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // LVMConfPath is LVM's configuration.
 const LVMConfPath = "/etc/lvm/lvm.conf"
-
-var lockingType = regexp.MustCompile(`(?m)^(\s*locking_type\s*=\s*)\d+`)
-
-// ClusterLocking is lvm.conf with cluster-wide locking through clvmd
-// (locking_type = 3), what `lvmconf --enable-cluster` does.
-func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(conf, "${1}3") }
 
 // LVMLockingInput is empty: there is one lvm.conf.
 type LVMLockingInput struct{}
@@ -37,11 +32,6 @@ func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (Cha
 	return Change{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
 }
 
-var (
-	lvmName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	mapperPath = regexp.MustCompile(`^/dev/mapper/mpath[0-9]{1,3}$`)
-)
-
 // VolumeInput is the clustered volume group and its logical volume.
 type VolumeInput struct {
 	VG      string   `json:"vg"`
@@ -51,12 +41,12 @@ type VolumeInput struct {
 }
 
 func (in VolumeInput) check() error {
-	if !lvmName.MatchString(in.VG) || !lvmName.MatchString(in.LV) {
-		return permanent(ErrBadInput, "volume %s/%s: names not well formed", in.VG, in.LV)
+	if err := broken(rule{"volume group", names.VG(in.VG)}, rule{"logical volume", names.LV(in.LV)}); err != nil {
+		return err
 	}
 	for _, pv := range in.PVs {
-		if !mapperPath.MatchString(pv) {
-			return permanent(ErrBadInput, "physical volume %q: not a /dev/mapper/mpathN device", pv)
+		if _, err := names.MultipathMap(pv); err != nil {
+			return badInput("physical volume", err)
 		}
 	}
 	if in.Extents < 0 || in.Extents > 255*1000 {
@@ -106,8 +96,9 @@ type SignatureResult struct {
 func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResult, error) {
 	var res SignatureResult
 	for _, d := range in.Devices {
-		if !mapperPath.MatchString(d) && !lvDevice.MatchString(d) {
-			return res, permanent(ErrBadInput, "device %q: not a multipath device or a logical volume", d)
+		_, mapErr := names.MultipathMap(d)
+		if _, _, lvErr := names.SplitLVPath(d); mapErr != nil && lvErr != nil {
+			return res, permanent(ErrBadInput, "device %s: not a multipath map /dev/mapper/mpathN nor a logical volume /dev/VG/LV", names.Quote(d))
 		}
 		sig, err := h.signature(ctx, d)
 		if err != nil {
@@ -122,8 +113,8 @@ func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResu
 // that carries another signature is refused unless Wipe says a person
 // approved overwriting it.
 func (h *Host) PVCreate(ctx context.Context, in PVInput) (Change, error) {
-	if !mapperPath.MatchString(in.Device) {
-		return Change{}, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", in.Device)
+	if _, err := names.MultipathMap(in.Device); err != nil {
+		return Change{}, badInput("physical volume", err)
 	}
 	sig, err := h.signature(ctx, in.Device)
 	if err != nil {
@@ -165,7 +156,7 @@ func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil {
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV)); err == nil {
 		return Change{}, nil
 	}
 	if _, err := h.run(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG); err != nil {
@@ -189,7 +180,7 @@ func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, err
 	if err := in.check(); err != nil {
 		return LVStatus{}, err
 	}
-	out, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV)
+	out, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV))
 	var cerr *CommandError
 	if errors.As(err, &cerr) && in.Extents == 0 && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, "not found") {
 		return LVStatus{Host: h.FQDN}, nil
@@ -204,7 +195,7 @@ func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, err
 	le, _ := strconv.Atoi(blocks[0]["Current LE"])
 	s := LVStatus{Host: h.FQDN, UUID: blocks[0]["LV UUID"], Status: blocks[0]["LV Status"], Extents: le}
 	if s.Status != "available" || s.Extents < in.Extents {
-		return s, transient(ErrNotReady, "%s: /dev/%s/%s is %s with %d extents, want available with %d", h.FQDN, in.VG, in.LV, s.Status, s.Extents, in.Extents)
+		return s, transient(ErrNotReady, "%s: %s is %s with %d extents, want available with %d", h.FQDN, names.LVPath(in.VG, in.LV), s.Status, s.Extents, in.Extents)
 	}
 	return s, nil
 }
@@ -216,8 +207,8 @@ func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (Change, error)
 		return Change{}, err
 	}
 	changed := false
-	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil && in.LV != "" {
-		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", "/dev/"+in.VG+"/"+in.LV); err != nil {
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV)); err == nil && in.LV != "" {
+		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", names.LVPath(in.VG, in.LV)); err != nil {
 			return Change{}, err
 		}
 		changed = true
@@ -269,7 +260,7 @@ func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (Change, error)
 		return Change{}, err
 	}
 	if lv.Extents < in.Extents {
-		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), "/dev/"+in.VG+"/"+in.LV); err != nil {
+		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), names.LVPath(in.VG, in.LV)); err != nil {
 			return Change{}, err
 		}
 		changed = true

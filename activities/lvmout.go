@@ -35,3 +35,9 @@ func ParseDisplay(text string) ([]DisplayBlock, error) {
 	}
 	return blocks, nil
 }
+
+var lockingType = regexp.MustCompile(`(?m)^(\s*locking_type\s*=\s*)\d+`)
+
+// ClusterLocking is lvm.conf with cluster-wide locking through clvmd
+// (locking_type = 3), what `lvmconf --enable-cluster` does.
+func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(conf, "${1}3") }

@@ -2,13 +2,11 @@ package activities
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"time"
-)
 
-var moduleName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-var moduleOption = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}=[A-Za-z0-9_.,-]{1,30}$`)
+	"github.com/tetsuzuki/tetsuzuki/names"
+)
 
 // ModuleInput names a kernel module and its options (minor_count=1).
 type ModuleInput struct {
@@ -18,12 +16,12 @@ type ModuleInput struct {
 
 // LoadModule loads a kernel module unless /proc/modules lists it.
 func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (Change, error) {
-	if !moduleName.MatchString(in.Name) {
-		return Change{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+	if err := names.Module(in.Name); err != nil {
+		return Change{}, badInput("module", err)
 	}
 	for _, o := range in.Options {
-		if !moduleOption.MatchString(o) {
-			return Change{}, permanent(ErrBadInput, "module option %q is not well formed", o)
+		if err := names.ModuleOption(o); err != nil {
+			return Change{}, badInput("module "+in.Name, err)
 		}
 	}
 	loaded, err := h.moduleLoaded(in.Name)
@@ -51,8 +49,8 @@ func (h *Host) moduleLoaded(name string) (bool, error) {
 
 // UnloadModule is the undo of LoadModule: modprobe -r, if it is loaded.
 func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (Change, error) {
-	if !moduleName.MatchString(in.Name) {
-		return Change{}, permanent(ErrBadInput, "module name %q is not well formed", in.Name)
+	if err := names.Module(in.Name); err != nil {
+		return Change{}, badInput("module", err)
 	}
 	loaded, err := h.moduleLoaded(in.Name)
 	if err != nil || !loaded {

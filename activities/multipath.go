@@ -3,10 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -14,26 +12,6 @@ import (
 const MultipathConfPath = "/etc/multipath.conf"
 
 const multipathdInit = "/etc/init.d/multipathd"
-
-// blacklistAll matches the default configuration's active block that
-// blacklists every device.
-var blacklistAll = regexp.MustCompile(`(?m)^blacklist\s*\{\s*\n\s*devnode\s+"\*"\s*\n\s*\}[ \t]*$`)
-
-// badConfig is how multipathd says it cannot use its configuration, which
-// no retry mends.
-var badConfig = regexp.MustCompile(`(?i)(error parsing config|invalid keyword)`)
-
-// EnableMultipath comments out the default `blacklist { devnode "*" }`
-// block, which is all part #4 changes in the file.
-func EnableMultipath(conf string) string {
-	return blacklistAll.ReplaceAllStringFunc(conf, func(block string) string {
-		lines := strings.Split(block, "\n")
-		for i, l := range lines {
-			lines[i] = "#" + l
-		}
-		return strings.Join(lines, "\n")
-	})
-}
 
 // MultipathInput is what the maps should be: for each GNBD uid, the exports
 // (import names) that are its paths.

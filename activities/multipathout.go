@@ -49,3 +49,23 @@ func ParseMultipath(text string) ([]MultipathMap, error) {
 	}
 	return out, nil
 }
+
+// blacklistAll matches the default configuration's active block that
+// blacklists every device.
+var blacklistAll = regexp.MustCompile(`(?m)^blacklist\s*\{\s*\n\s*devnode\s+"\*"\s*\n\s*\}[ \t]*$`)
+
+// EnableMultipath comments out the default `blacklist { devnode "*" }`
+// block, which is all part #4 changes in the file.
+func EnableMultipath(conf string) string {
+	return blacklistAll.ReplaceAllStringFunc(conf, func(block string) string {
+		lines := strings.Split(block, "\n")
+		for i, l := range lines {
+			lines[i] = "#" + l
+		}
+		return strings.Join(lines, "\n")
+	})
+}
+
+// badConfig is how multipathd says it cannot use its configuration, which
+// no retry mends.
+var badConfig = regexp.MustCompile(`(?i)(error parsing config|invalid keyword)`)
