@@ -232,6 +232,9 @@ func (v *validator) gfs2(r *Runbook, hosts map[string]string, clientCluster stri
 		v.fail("gfs2.journals", "%s", names.Journals(g.Journals))
 	case clientsKnown && g.Journals < len(g.Clients):
 		v.fail("gfs2.journals", "must be at least %d, one for each of gfs2.clients, got %d: every node that mounts the file system needs a journal of its own", len(g.Clients), g.Journals)
+	case c != nil && c.Extents >= 1 && !v.broken("clvm.extents") && g.Journals > journalsFitting(c.Extents):
+		v.fail("gfs2.journals", "%d journals do not fit on the logical volume: mkfs.gfs2 makes each %d MB, and clvm.extents %d (%d MiB) leaves room for %d; mkfs.gfs2 would refuse it, so add extents or take fewer journals",
+			g.Journals, gfs2JournalMB, c.Extents, c.Extents*extentMiB, journalsFitting(c.Extents))
 	}
 	if c == nil {
 		v.fail("gfs2", "a gfs2 section needs a clvm section: the file system lives on its logical volume")
@@ -254,4 +257,38 @@ func (v *validator) memberOf(name, field string, list []string, listField string
 		return
 	}
 	v.fail(field, "%s is not one of %s %s; %s", quote(name), listField, quoteAll(list), why)
+}
+
+// How mkfs.gfs2 (gfs2-utils 0.1.44, the lab emulates it in lab/gfs2) lays
+// out a file system with its defaults, which the runbooks keep: 4 KiB
+// blocks, resource groups of at most 256 MiB, and journals of 128 MB, each
+// with a 1 MB quota change file. The logical volume is extents x 4 MiB,
+// lvcreate's default extent size (pvdisplay: PE Size 4096 KiB).
+const (
+	extentMiB         = 4
+	gfs2BlockSize     = 4096
+	gfs2RGSizeMB      = 256
+	gfs2JournalMB     = 128
+	gfs2QuotaChangeMB = 1
+)
+
+// journalsFitting is how many journals mkfs.gfs2 puts on a logical volume
+// of extents: it refuses ("not enough space for journals") unless the
+// journals' blocks are fewer than the file system's blocks less one per
+// resource group. The file system starts 64 KiB in, after the superblock,
+// and is as many equal resource groups as it takes for none to exceed
+// 256 MiB; what is left over at the end stays unused.
+func journalsFitting(extents int) int {
+	devBlocks := int64(extents) * extentMiB << 20 / gfs2BlockSize
+	start := int64(128/(gfs2BlockSize/512)) + 1
+	length := devBlocks - start
+	per := int64(gfs2RGSizeMB) << 20 / gfs2BlockSize
+	rgrps := max((length+per-1)/per, 1)
+	fsBlocks := start + rgrps*(length/rgrps)
+	journal := int64(gfs2JournalMB)<<20/gfs2BlockSize + int64(gfs2QuotaChangeMB)<<20/gfs2BlockSize + 2
+	free := fsBlocks - rgrps
+	if free <= 0 {
+		return 0
+	}
+	return int((free - 1) / journal)
 }
