@@ -71,10 +71,7 @@ func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (Change, 
 	}
 	// Never `create -2`: cman refuses two_node on a config that does not
 	// list exactly two nodes, so the setting comes with the second node.
-	if _, err := h.run(ctx, time.Minute, "ccs_tool", "create", in.Cluster); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, time.Minute, "ccs_tool", "create", in.Cluster)
 }
 
 // NodeInput names a cluster and one of its nodes as cluster.conf lists it.

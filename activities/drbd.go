@@ -158,10 +158,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error)
 			return Change{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
 		}
 	}
-	if _, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name)
 }
 
 // DRBDUp attaches the disk and connects to the peer unless the resource is
@@ -219,10 +216,7 @@ func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) 
 	if err != nil || done(s) {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...)
 }
 
 // DRBDWaitInput says what state to wait for.

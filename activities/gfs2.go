@@ -86,10 +86,7 @@ func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (Chang
 	if err != nil || !mountedAt(ms, in.Mountpoint) {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, 5*time.Minute, "umount", in.Mountpoint); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 5*time.Minute, "umount", in.Mountpoint)
 }
 
 // FileCheckInput names a file in a mounted filesystem.

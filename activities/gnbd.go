@@ -47,10 +47,7 @@ func (h *Host) GNBDServe(ctx context.Context, _ ServerInput) (Change, error) {
 	if _, running, err := h.exports(ctx); err != nil || running {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "gnbd_serv"); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, time.Minute, "gnbd_serv")
 }
 
 // GNBDStopServe is the undo of GNBDServe.
@@ -58,10 +55,7 @@ func (h *Host) GNBDStopServe(ctx context.Context, _ ServerInput) (Change, error)
 	if _, running, err := h.exports(ctx); err != nil || !running {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "gnbd_serv", "-k"); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, time.Minute, "gnbd_serv", "-k")
 }
 
 // ExportInput is one GNBD export: both hosts of a DRBD pair export their

@@ -130,10 +130,7 @@ func (h *Host) PVCreate(ctx context.Context, in PVInput) (Change, error) {
 		}
 		argv = []string{"pvcreate", "-ff", "-y", in.Device}
 	}
-	if _, err := h.run(ctx, 2*time.Minute, argv...); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, argv...)
 }
 
 // VGCreate creates the clustered volume group over the PVs unless it
@@ -145,10 +142,7 @@ func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
 		return Change{}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...)
 }
 
 // LVCreate creates the logical volume unless it exists.
@@ -159,10 +153,7 @@ func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if _, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV)); err == nil {
 		return Change{}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG)
 }
 
 // LVStatus is a logical volume as one client's lvdisplay shows it.

@@ -28,10 +28,7 @@ func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (Change, error) {
 	if err != nil || loaded {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, append([]string{"modprobe", in.Name}, in.Options...)...); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, time.Minute, append([]string{"modprobe", in.Name}, in.Options...)...)
 }
 
 func (h *Host) moduleLoaded(name string) (bool, error) {
@@ -56,8 +53,5 @@ func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (Change, error)
 	if err != nil || !loaded {
 		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "modprobe", "-r", in.Name); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, time.Minute, "modprobe", "-r", in.Name)
 }

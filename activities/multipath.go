@@ -147,10 +147,7 @@ func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (Change
 	default:
 		return Change{Changed: restored.Changed}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, verb); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, multipathdInit, verb)
 }
 
 // StopMultipath flushes the maps and stops multipathd: the safe order stops

@@ -125,3 +125,18 @@ func (h *Host) missingPackages(ctx context.Context, pkgs []string) ([]string, er
 	}
 	return missing, nil
 }
+
+// installedOf is the packages of pkgs that are installed, in their order.
+func (h *Host) installedOf(ctx context.Context, pkgs []string) ([]string, error) {
+	missing, err := h.missingPackages(ctx, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	var installed []string
+	for _, p := range pkgs {
+		if !slices.Contains(missing, p) {
+			installed = append(installed, p)
+		}
+	}
+	return installed, nil
+}

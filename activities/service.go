@@ -38,10 +38,7 @@ func (h *Host) setService(ctx context.Context, name string, start bool) (Change,
 	if start {
 		verb = "start"
 	}
-	if _, err := h.run(ctx, 3*time.Minute, "/etc/init.d/"+name, verb); err != nil {
-		return Change{}, err
-	}
-	return Change{Changed: true}, nil
+	return h.act(ctx, 3*time.Minute, "/etc/init.d/"+name, verb)
 }
 
 // serviceRunning asks the init script; a service that is not installed is
