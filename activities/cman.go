@@ -3,20 +3,19 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 const cmanInit = "/etc/init.d/cman"
 
-var clusterName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,14}$`)
-
 func checkCluster(name string) error {
-	if !clusterName.MatchString(name) {
-		return permanent(ErrBadInput, "cluster name %q: cman takes 1 to 15 letters, digits, '-' or '_', not starting with '-'", name)
+	if err := names.Cluster(name); err != nil {
+		return badInput("cluster name", err)
 	}
 	return nil
 }
@@ -52,35 +51,27 @@ type ClusterInput struct {
 	TwoNode bool   `json:"two_node,omitempty"`
 }
 
-// CreateResult says whether `ccs_tool create` had to run.
-type CreateResult struct {
-	Created bool `json:"created"`
-}
-
 // CreateClusterConf runs `ccs_tool create` unless the host already has a
 // cluster.conf for this cluster. A file for another cluster is a permanent
 // error: a node runs one cman, and taking it away from its cluster is a
 // decision for a person, not a retry.
-func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (CreateResult, error) {
+func (h *Host) CreateClusterConf(ctx context.Context, in ClusterInput) (Change, error) {
 	if err := checkCluster(in.Cluster); err != nil {
-		return CreateResult{}, err
+		return Change{}, err
 	}
 	conf, _, ok, err := h.readConf()
 	if err != nil {
-		return CreateResult{}, err
+		return Change{}, err
 	}
 	if ok {
 		if conf.Name != in.Cluster {
-			return CreateResult{}, permanent(ErrClusterMismatch, "%s already belongs to cluster %q, not %q", h.FQDN, conf.Name, in.Cluster)
+			return Change{}, permanent(ErrClusterMismatch, "%s already belongs to cluster %q, not %q", h.FQDN, conf.Name, in.Cluster)
 		}
-		return CreateResult{}, nil
+		return Change{}, nil
 	}
 	// Never `create -2`: cman refuses two_node on a config that does not
 	// list exactly two nodes, so the setting comes with the second node.
-	if _, err := h.run(ctx, time.Minute, "ccs_tool", "create", in.Cluster); err != nil {
-		return CreateResult{}, err
-	}
-	return CreateResult{Created: true}, nil
+	return h.act(ctx, time.Minute, "ccs_tool", "create", in.Cluster)
 }
 
 // NodeInput names a cluster and one of its nodes as cluster.conf lists it.
@@ -129,17 +120,18 @@ func (h *Host) WriteBootstrapConf(ctx context.Context, in NodeInput) (ConfResult
 	return ConfResult{Version: conf.Version, Changed: true}, nil
 }
 
-var fqdnPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
-
 func checkNode(in NodeInput) error {
 	if err := checkCluster(in.Cluster); err != nil {
 		return err
 	}
-	if !fqdnPattern.MatchString(in.Node.Name) || len(in.Node.Name) > 253 {
-		return permanent(ErrBadInput, "node name %q is not a fully qualified host name", in.Node.Name)
+	if err := names.FQDN(in.Node.Name); err != nil {
+		return badInput("node name", err)
 	}
-	if in.Node.NodeID < 1 || in.Node.NodeID > 255 || in.Node.Votes < 1 || in.Node.Votes > 255 {
-		return permanent(ErrBadInput, "node %s: nodeid %d and votes %d must be 1 to 255", in.Node.Name, in.Node.NodeID, in.Node.Votes)
+	if err := names.NodeID(in.Node.NodeID); err != nil {
+		return badInput("node "+in.Node.Name+": nodeid", err)
+	}
+	if err := names.Votes(in.Node.Votes); err != nil {
+		return badInput("node "+in.Node.Name+": votes", err)
 	}
 	return nil
 }
@@ -287,32 +279,30 @@ func (h *Host) push(ctx context.Context, conf ClusterConf, running int) (ConfRes
 func (h *Host) status(ctx context.Context) (ClusterStatus, error) {
 	out, err := h.run(ctx, time.Minute, "cman_tool", "status")
 	if err != nil {
-		return ClusterStatus{}, transient(ErrNotMember, "%s: cman is not running: %v", h.FQDN, err)
+		// cman not running (yet) is a state that settles: a start in
+		// progress, a member restarting. Not running the cluster asked
+		// about is ErrNotMember, decided by the callers from the status.
+		return ClusterStatus{}, transient(ErrNotReady, "%s: cman is not running: %v", h.FQDN, err)
 	}
 	return ParseStatus(out.Stdout)
-}
-
-// ServiceResult says whether the call changed the service's state.
-type ServiceResult struct {
-	Changed bool `json:"changed"`
 }
 
 // StartCman starts cman unless it runs. On start, cman fetches a newer
 // cluster.conf from a running member, which is how a joining node gets the
 // file the member pushed.
-func (h *Host) StartCman(ctx context.Context, in ClusterInput) (ServiceResult, error) {
+func (h *Host) StartCman(ctx context.Context, in ClusterInput) (Change, error) {
 	return h.service(ctx, true)
 }
 
 // StopCman stops cman unless it is stopped.
-func (h *Host) StopCman(ctx context.Context, in ClusterInput) (ServiceResult, error) {
+func (h *Host) StopCman(ctx context.Context, in ClusterInput) (Change, error) {
 	return h.service(ctx, false)
 }
 
-func (h *Host) service(ctx context.Context, start bool) (ServiceResult, error) {
+func (h *Host) service(ctx context.Context, start bool) (Change, error) {
 	running, err := h.cmanRunning(ctx)
 	if err != nil || running == start {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	verb := "stop"
 	if start {
@@ -323,11 +313,11 @@ func (h *Host) service(ctx context.Context, start bool) (ServiceResult, error) {
 		if errors.As(err, &cerr) && start && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, notInConfig) {
 			// The config this node has or received does not list it: no
 			// retry changes that, a person or an undo must.
-			return ServiceResult{}, permanent(ErrBadConfig, "%s: %v", h.FQDN, err)
+			return Change{}, permanent(ErrBadConfig, "%s: %v", h.FQDN, err)
 		}
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // notInConfig is how cman's init script says the host is not a node of the

@@ -87,10 +87,10 @@ func TestPartThreeOnTheLabIsIdempotent(t *testing.T) {
 	if again := must(a.EnsurePackages(ctx, PackagesInput{Packages: []string{"cman"}}))(t); len(again.Changed) > 0 {
 		t.Errorf("second install changed %v", again.Changed)
 	}
-	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); !r.Created {
+	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); !r.Changed {
 		t.Error("ccs_tool create did not run on a fresh host")
 	}
-	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); r.Created {
+	if r := must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t); r.Changed {
 		t.Error("ccs_tool create ran again")
 	}
 	for i, want := range []bool{true, false} {
@@ -249,6 +249,36 @@ func TestPermanentErrorsAreTyped(t *testing.T) {
 	}
 	if _, err := h.AddNode(ctx, NodeInput{Cluster: "one", Node: node("b", 1)}); errType(err) != ErrClusterMismatch {
 		t.Errorf("taken nodeid: %v, want %s", err, ErrClusterMismatch)
+	}
+}
+
+// TestNotMemberIsPermanentAndNotRunningIsNotReady pins the two meanings:
+// a host that runs another cluster, or none in its files, is asked the
+// wrong question (permanent); a host whose cman is stopped is still
+// settling (retryable NotReady).
+func TestNotMemberIsPermanentAndNotRunningIsNotReady(t *testing.T) {
+	t.Parallel()
+	c := newCluster(t, "a", "b")
+	ctx := context.Background()
+	a, b := c.hosts["a"], c.hosts["b"]
+	c.bootstrap(t, "one", "a")
+	for what, err := range map[string]error{
+		"Membership of another cluster":               errOf(a.Membership(ctx, MembershipInput{Cluster: "two"})),
+		"AddNode through a member of another cluster": errOf(a.AddNode(ctx, NodeInput{Cluster: "two", Node: node("b", 2)})),
+		"AddNode through a host without cluster.conf": errOf(b.AddNode(ctx, NodeInput{Cluster: "one", Node: node("b", 2)})),
+	} {
+		if errType(err) != ErrNotMember || !isPermanent(err) {
+			t.Errorf("%s: %v, want a permanent %s", what, err, ErrNotMember)
+		}
+	}
+	must(a.StopCman(ctx, ClusterInput{Cluster: "one"}))(t)
+	for what, err := range map[string]error{
+		"Membership with cman stopped": errOf(a.Membership(ctx, MembershipInput{Cluster: "one"})),
+		"AddNode with cman stopped":    errOf(a.AddNode(ctx, NodeInput{Cluster: "one", Node: node("b", 2)})),
+	} {
+		if errType(err) != ErrNotReady || isPermanent(err) {
+			t.Errorf("%s: %v, want a retryable %s", what, err, ErrNotReady)
+		}
 	}
 }
 

@@ -3,11 +3,10 @@ package activities
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tetsuzuki/tetsuzuki/names"
 	"go.temporal.io/sdk/activity"
 )
 
@@ -32,49 +31,37 @@ type DRBDNode struct {
 	Disk    string `json:"disk"`
 }
 
-var (
-	drbdName   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-	drbdDevice = regexp.MustCompile(`^/dev/drbd([0-9]{1,3})$`)
-	drbdRate   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
-	ipv4       = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$`)
-)
-
-// Minor is the device's minor number, the resource's line in /proc/drbd.
+// Minor is the device's minor number, the resource's line in /proc/drbd;
+// -1 for a device that is not /dev/drbdN.
 func (r DRBDResource) Minor() int {
-	m := drbdDevice.FindStringSubmatch(r.Device)
-	if m == nil {
+	n, err := names.DRBDDevice(r.Device)
+	if err != nil {
 		return -1
 	}
-	n, _ := strconv.Atoi(m[1])
 	return n
 }
 
 func (r DRBDResource) check() error {
-	bad := func(format string, args ...any) error {
-		return permanent(ErrBadInput, "drbd resource %q: "+format, append([]any{r.Name}, args...)...)
+	what := "drbd resource " + names.Quote(r.Name) + ": "
+	_, deviceErr := names.DRBDDevice(r.Device)
+	if err := broken(
+		rule{what + "name", names.DRBDResource(r.Name)},
+		rule{what + "device", deviceErr},
+		rule{what + "protocol", names.DRBDProtocol(r.Protocol)},
+		rule{what + "rate", names.DRBDRate(r.Rate)},
+		rule{what + "port", names.Port(r.Port)},
+	); err != nil {
+		return err
 	}
-	switch {
-	case !drbdName.MatchString(r.Name):
-		return bad("name is not well formed")
-	case r.Name == "all":
-		// drbdadm reads it as every resource of the host.
-		return bad("name is drbdadm's word for every resource")
-	case r.Minor() < 0:
-		return bad("device %q is not /dev/drbdN", r.Device)
-	case r.Protocol != "A" && r.Protocol != "B" && r.Protocol != "C":
-		return bad("protocol %q is not A, B or C", r.Protocol)
-	case !drbdRate.MatchString(r.Rate):
-		return bad("rate %q is not like 10M", r.Rate)
-	case r.Port < 1024 || r.Port > 65535:
-		return bad("port %d out of range", r.Port)
-	case len(r.Nodes) != 2:
-		return bad("a pair has two hosts, not %d", len(r.Nodes))
+	if len(r.Nodes) != 2 {
+		return permanent(ErrBadInput, "%sa pair has two hosts, not %d", what, len(r.Nodes))
 	}
 	for _, n := range r.Nodes {
-		if !fqdnPattern.MatchString(n.Host) || !ipv4.MatchString(n.Address) {
-			return bad("host %q address %q not well formed", n.Host, n.Address)
-		}
-		if err := checkDevice(n.Disk); err != nil {
+		if err := broken(
+			rule{what + "host", names.FQDN(n.Host)},
+			rule{what + "address of " + n.Host, names.DRBDAddress(n.Address)},
+			rule{what + "disk of " + n.Host, names.Device(n.Disk)},
+		); err != nil {
 			return err
 		}
 	}
@@ -106,18 +93,18 @@ type DRBDConfInput struct {
 }
 
 // WriteDRBDConf writes /etc/drbd.conf unless it already says this.
-func (h *Host) WriteDRBDConf(ctx context.Context, in DRBDConfInput) (ServiceResult, error) {
+func (h *Host) WriteDRBDConf(ctx context.Context, in DRBDConfInput) (Change, error) {
 	for _, r := range in.Resources {
 		if err := r.check(); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 	}
 	want := RenderDRBDConf(in.Resources)
 	cur, err := h.readState(DRBDConfPath)
 	if err != nil || cur.Content == want {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, h.writeFile(DRBDConfPath, []byte(want), 0o644)
+	return Change{Changed: true}, h.writeFile(DRBDConfPath, []byte(want), 0o644)
 }
 
 // DRBDInput names a resource on this host.
@@ -152,29 +139,26 @@ func (h *Host) drbdState(ctx context.Context, r DRBDResource) (DRBDStatus, error
 // resource that is up has it, and `drbdadm dump-md` succeeds on a disk that
 // carries it (create-md would ask before overwriting it, and the agent
 // never answers yes).
-func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error) {
 	if err := in.Resource.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	s, err := h.drbdState(ctx, in.Resource)
 	if err != nil || s.up() {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "drbdadm", "dump-md", in.Resource.Name); err == nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	for _, n := range in.Resource.Nodes {
 		if n.Host != h.FQDN {
 			continue
 		}
 		if disk, err := h.readState(n.Disk); err != nil || !disk.Exists {
-			return ServiceResult{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
+			return Change{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
 		}
 	}
-	if _, err := h.run(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name)
 }
 
 // DRBDUp attaches the disk and connects to the peer unless the resource is
@@ -182,7 +166,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (ServiceResult,
 //
 // drbdadm 8.2 exits 0 from `up` even when a step failed, so the state is
 // read back: a resource up without its disk (Diskless) is not up.
-func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDUp(ctx context.Context, in DRBDInput) (Change, error) {
 	res, err := h.drbdSet(ctx, in, DRBDStatus.up, "up", in.Resource.Name)
 	if err != nil {
 		return res, err
@@ -204,7 +188,7 @@ func (s DRBDStatus) up() bool { return s.Connection != "Unconfigured" && s.Disk 
 
 // DRBDDown is the undo of DRBDUp: it detaches and disconnects, and leaves
 // the metadata and the data as they are.
-func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection == "Unconfigured" }, "down", in.Resource.Name)
 }
 
@@ -213,29 +197,26 @@ func (h *Host) DRBDDown(ctx context.Context, in DRBDInput) (ServiceResult, error
 // peer's data, so workflows run it only after an approval. A side that is
 // already Primary, syncing or in sync is left alone: the sync is never
 // started twice.
-func (h *Host) DRBDOverwritePeer(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDOverwritePeer(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" || s.Syncing || s.InSync() },
 		"--", "--overwrite-data-of-peer", "primary", in.Resource.Name)
 }
 
 // DRBDPrimary promotes this side; both sides of a pair are primary, since
 // the clients write through both.
-func (h *Host) DRBDPrimary(ctx context.Context, in DRBDInput) (ServiceResult, error) {
+func (h *Host) DRBDPrimary(ctx context.Context, in DRBDInput) (Change, error) {
 	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Role == "Primary" }, "primary", in.Resource.Name)
 }
 
-func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) bool, args ...string) (ServiceResult, error) {
+func (h *Host) drbdSet(ctx context.Context, in DRBDInput, done func(DRBDStatus) bool, args ...string) (Change, error) {
 	if err := in.Resource.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	s, err := h.drbdState(ctx, in.Resource)
 	if err != nil || done(s) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	if _, err := h.run(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, append([]string{"drbdadm"}, args...)...)
 }
 
 // DRBDWaitInput says what state to wait for.

@@ -21,7 +21,11 @@ const (
 	ErrBadConfig = "BadClusterConf"
 	// ErrBadInput is a request the agent refuses before touching anything.
 	ErrBadInput = "BadInput"
-	// ErrNotMember is a host asked to act for a cluster it is not running in.
+	// ErrNotMember is a host asked to act for a cluster it does not run:
+	// its cluster.conf or its running cman names another cluster, or none.
+	// Permanent: the runbook sent the step to the wrong host, and no retry
+	// changes which cluster a host runs. A host whose cman is not running
+	// yet is ErrNotReady instead.
 	ErrNotMember = "NotMember"
 	// ErrNotReady is a state that is expected to settle: membership still
 	// forming, a peer not yet up. Retryable.
@@ -42,6 +46,29 @@ const (
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
 var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk}
+
+// badInput is a request that breaks a rule of package names, the rules
+// the runbook loader applies too; what names the part of the request.
+func badInput(what string, err error) error {
+	return permanent(ErrBadInput, "%s: %v", what, err)
+}
+
+// rule is one part of a request and what package names says of it.
+type rule struct {
+	what string
+	err  error
+}
+
+// broken is the first of the rules that a request breaks, as a BadInput,
+// or nil.
+func broken(rules ...rule) error {
+	for _, r := range rules {
+		if r.err != nil {
+			return badInput(r.what, r.err)
+		}
+	}
+	return nil
+}
 
 func permanent(kind, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), kind, nil)

@@ -185,3 +185,12 @@ func (c *capped) String() string {
 	}
 	return c.buf.String()
 }
+
+// act runs a command that changes the host and reports the change: the
+// last step of every activity that found its work not done yet.
+func (h *Host) act(ctx context.Context, timeout time.Duration, argv ...string) (Change, error) {
+	if _, err := h.run(ctx, timeout, argv...); err != nil {
+		return Change{}, err
+	}
+	return Change{Changed: true}, nil
+}

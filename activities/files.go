@@ -99,31 +99,26 @@ type RestoreFileInput struct {
 	State FileState `json:"state"`
 }
 
-// RestoreFileResult says whether anything had to change.
-type RestoreFileResult struct {
-	Changed bool `json:"changed"`
-}
-
 // RestoreFile is the undo of any config edit: it writes back the recorded
 // content, or removes the file when it did not exist before. It is
 // idempotent: a file that already matches is left alone.
-func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (RestoreFileResult, error) {
+func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (Change, error) {
 	cur, err := h.readState(in.State.Path)
 	if err != nil {
-		return RestoreFileResult{}, err
+		return Change{}, err
 	}
 	if cur.Exists == in.State.Exists && cur.Content == in.State.Content {
-		return RestoreFileResult{}, nil
+		return Change{}, nil
 	}
 	if !in.State.Exists {
 		// The backup too: it holds only what the run wrote.
 		real, _ := h.file(in.State.Path)
 		for _, p := range []string{real, real + BackupSuffix} {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return RestoreFileResult{}, err
+				return Change{}, err
 			}
 		}
-		return RestoreFileResult{Changed: true}, nil
+		return Change{Changed: true}, nil
 	}
 	mode := fs.FileMode(in.State.Mode)
 	if mode == 0 {
@@ -133,15 +128,15 @@ func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (RestoreFil
 	// wrote would be the one file the run left behind.
 	real, _ := h.file(in.State.Path)
 	if err := writeAtomic(real, []byte(in.State.Content), mode); err != nil {
-		return RestoreFileResult{}, err
+		return Change{}, err
 	}
 	// The backup the run's own edit kept is now the file itself again.
 	if bak, err := os.ReadFile(real + BackupSuffix); err == nil && string(bak) == in.State.Content {
 		if err := os.Remove(real + BackupSuffix); err != nil {
-			return RestoreFileResult{}, err
+			return Change{}, err
 		}
 	}
-	return RestoreFileResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // lock takes an exclusive lock on a host-wide lock file and returns its

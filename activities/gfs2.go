@@ -2,11 +2,12 @@ package activities
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // FilesystemInput is the GFS2 filesystem on the logical volume.
@@ -17,42 +18,31 @@ type FilesystemInput struct {
 	Mountpoint string `json:"mountpoint"`
 }
 
-var (
-	lvDevice   = regexp.MustCompile(`^/dev/[A-Za-z][A-Za-z0-9_]{0,31}/[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	lockTable  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9_-]{1,16}$`)
-	mountpoint = regexp.MustCompile(`^/[a-z0-9_-][a-z0-9/_-]{0,62}$`)
-	fileName   = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-)
-
 func (in FilesystemInput) check() error {
-	switch {
-	case !lvDevice.MatchString(in.Device):
-		return permanent(ErrBadInput, "device %q is not /dev/VG/LV", in.Device)
-	case !lockTable.MatchString(in.LockTable):
-		return permanent(ErrBadInput, "lock table %q is not cluster:fsname", in.LockTable)
-	case in.Journals < 1 || in.Journals > 64:
-		return permanent(ErrBadInput, "journals %d out of range", in.Journals)
-	case !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, ".."):
-		return permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
-	}
-	return nil
+	_, _, lvErr := names.SplitLVPath(in.Device)
+	return broken(
+		rule{"device", lvErr},
+		rule{"lock table", names.LockTable(in.LockTable)},
+		rule{"journals", names.Journals(in.Journals)},
+		rule{"mountpoint", names.Mountpoint(in.Mountpoint)},
+	)
 }
 
 // MakeFilesystem runs mkfs.gfs2 unless the device already holds GFS2, and
 // answers its "Are you sure you want to proceed? [y/n]" with y: workflows
 // call it only after an approval, since it destroys what the LV held.
-func (h *Host) MakeFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) MakeFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	out, err := h.run(ctx, time.Minute, "blkid", in.Device)
 	if err == nil && strings.Contains(out.Stdout, `TYPE="gfs2"`) {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	if _, err := h.runInput(ctx, 10*time.Minute, "y\n", "mkfs.gfs2", "-p", "lock_dlm", "-t", in.LockTable, "-j", strconv.Itoa(in.Journals), in.Device); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // mounts lists what is mounted on the host.
@@ -69,37 +59,34 @@ func mountedAt(ms []Mount, dir string) bool {
 }
 
 // MountFilesystem mounts the GFS2 filesystem unless it is mounted there.
-func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) MountFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil || mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if out, err := h.run(ctx, 5*time.Minute, "mount", in.Device, in.Mountpoint); err != nil {
 		if strings.Contains(out.Stdout+out.Stderr, "unknown filesystem type") {
 			// The kernel has no gfs2: no retry loads it.
-			return ServiceResult{}, permanent(ErrPackageMissing, "%s: %v", h.FQDN, err)
+			return Change{}, permanent(ErrPackageMissing, "%s: %v", h.FQDN, err)
 		}
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // UnmountFilesystem unmounts it unless it is not mounted.
-func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) UnmountFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil || !mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	if _, err := h.run(ctx, 5*time.Minute, "umount", in.Mountpoint); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 5*time.Minute, "umount", in.Mountpoint)
 }
 
 // FileCheckInput names a file in a mounted filesystem.
@@ -116,8 +103,8 @@ type FileCheckResult struct {
 
 // TouchFile is part #5's check, first half: touch a file on one client.
 func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
-	if !mountpoint.MatchString(in.Mountpoint) || !fileName.MatchString(in.Name) || strings.Contains(in.Mountpoint, "..") {
-		return FileCheckResult{}, permanent(ErrBadInput, "file %q in %q not well formed", in.Name, in.Mountpoint)
+	if err := broken(rule{"mountpoint", names.Mountpoint(in.Mountpoint)}, rule{"file", names.File(in.Name)}); err != nil {
+		return FileCheckResult{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "touch", in.Mountpoint+"/"+in.Name); err != nil {
 		return FileCheckResult{}, err
@@ -128,8 +115,13 @@ func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResul
 // ListFiles is the second half: `ls` the mountpoint on another client; with
 // a Name, it fails with a retryable NotReady until the file is listed.
 func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResult, error) {
-	if !mountpoint.MatchString(in.Mountpoint) || strings.Contains(in.Mountpoint, "..") {
-		return FileCheckResult{}, permanent(ErrBadInput, "mountpoint %q not well formed", in.Mountpoint)
+	if in.Name != "" {
+		if err := names.File(in.Name); err != nil {
+			return FileCheckResult{}, badInput("file", err)
+		}
+	}
+	if err := names.Mountpoint(in.Mountpoint); err != nil {
+		return FileCheckResult{}, badInput("mountpoint", err)
 	}
 	out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)
 	if err != nil {
@@ -145,20 +137,20 @@ func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResul
 // GrowFilesystem grows the mounted GFS2 filesystem to its device with
 // gfs2_grow, which the filesystem stays mounted for; a filesystem already
 // as large as its device is left alone (gfs2_grow says so and exits 0).
-func (h *Host) GrowFilesystem(ctx context.Context, in FilesystemInput) (ServiceResult, error) {
+func (h *Host) GrowFilesystem(ctx context.Context, in FilesystemInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	ms, err := h.mounts(ctx)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if !mountedAt(ms, in.Mountpoint) {
-		return ServiceResult{}, transient(ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
+		return Change{}, transient(ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
 	}
 	out, err := h.run(ctx, 10*time.Minute, "gfs2_grow", in.Mountpoint)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	return ServiceResult{Changed: strings.Contains(out.Stdout, "grew by") && !strings.Contains(out.Stdout+out.Stderr, "grew by 0MB")}, nil
+	return Change{Changed: strings.Contains(out.Stdout, "grew by") && !strings.Contains(out.Stdout+out.Stderr, "grew by 0MB")}, nil
 }

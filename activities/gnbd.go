@@ -3,22 +3,27 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-)
 
-var gnbdName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
+	"github.com/tetsuzuki/tetsuzuki/names"
+)
 
 // ServerInput asks for this host's GNBD server; it has no fields yet, and
 // is a struct so that fields can be added without breaking histories.
 type ServerInput struct{}
 
-// GNBDServeResult says whether gnbd_serv had to be started.
-type GNBDServeResult struct {
-	Changed bool `json:"changed"`
+// checkExports checks export names, which are also the names of the
+// imports on the clients.
+func checkExports(list []string) error {
+	for _, name := range list {
+		if err := names.Export(name); err != nil {
+			return badInput("export name", err)
+		}
+	}
+	return nil
 }
 
 // exports lists this server's exports; ok is false when gnbd_serv is not
@@ -38,25 +43,19 @@ func (h *Host) exports(ctx context.Context) (list []GNBDExport, ok bool, err err
 
 // GNBDServe starts the GNBD server unless it runs. It needs cman running on
 // the host: the server is a cluster service.
-func (h *Host) GNBDServe(ctx context.Context, _ ServerInput) (GNBDServeResult, error) {
+func (h *Host) GNBDServe(ctx context.Context, _ ServerInput) (Change, error) {
 	if _, running, err := h.exports(ctx); err != nil || running {
-		return GNBDServeResult{}, err
+		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "gnbd_serv"); err != nil {
-		return GNBDServeResult{}, err
-	}
-	return GNBDServeResult{Changed: true}, nil
+	return h.act(ctx, time.Minute, "gnbd_serv")
 }
 
 // GNBDStopServe is the undo of GNBDServe.
-func (h *Host) GNBDStopServe(ctx context.Context, _ ServerInput) (GNBDServeResult, error) {
+func (h *Host) GNBDStopServe(ctx context.Context, _ ServerInput) (Change, error) {
 	if _, running, err := h.exports(ctx); err != nil || !running {
-		return GNBDServeResult{}, err
+		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "gnbd_serv", "-k"); err != nil {
-		return GNBDServeResult{}, err
-	}
-	return GNBDServeResult{Changed: true}, nil
+	return h.act(ctx, time.Minute, "gnbd_serv", "-k")
 }
 
 // ExportInput is one GNBD export: both hosts of a DRBD pair export their
@@ -69,44 +68,42 @@ type ExportInput struct {
 }
 
 func (in ExportInput) check() error {
-	if err := checkDevice(in.Device); err != nil {
-		return err
-	}
-	if !gnbdName.MatchString(in.Name) || in.UID < 0 || in.UID > 65535 {
-		return permanent(ErrBadInput, "export %q uid %d: not well formed", in.Name, in.UID)
-	}
-	return nil
+	return broken(
+		rule{"export device", names.Device(in.Device)},
+		rule{"export name", names.Export(in.Name)},
+		rule{"export uid", names.UID(in.UID)},
+	)
 }
 
 // GNBDExport exports a device under a name and uid, unless it is exported
 // so already; an export of that name with another device or uid is a
 // permanent error, since clients may be using it.
-func (h *Host) GNBDExport(ctx context.Context, in ExportInput) (ServiceResult, error) {
+func (h *Host) GNBDExport(ctx context.Context, in ExportInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	list, running, err := h.exports(ctx)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if !running {
-		return ServiceResult{}, transient(ErrNotReady, "%s: gnbd_serv is not running", h.FQDN)
+		return Change{}, transient(ErrNotReady, "%s: gnbd_serv is not running", h.FQDN)
 	}
 	if i := slices.IndexFunc(list, func(e GNBDExport) bool { return e.Name == in.Name }); i >= 0 {
 		if list[i].File != in.Device || list[i].UID != strconv.Itoa(in.UID) {
-			return ServiceResult{}, permanent(ErrBadConfig, "%s: export %s serves %s with uid %s, not %s with uid %d",
+			return Change{}, permanent(ErrBadConfig, "%s: export %s serves %s with uid %s, not %s with uid %d",
 				h.FQDN, in.Name, list[i].File, list[i].UID, in.Device, in.UID)
 		}
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	if _, err := h.run(ctx, time.Minute, "gnbd_export", "-d", in.Device, "-e", in.Name, "-u", strconv.Itoa(in.UID)); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	list, _, err = h.exports(ctx)
 	if err != nil || !slices.ContainsFunc(list, func(e GNBDExport) bool { return e.Name == in.Name }) {
-		return ServiceResult{}, transient(ErrNotReady, "%s: gnbd_export -l does not list %s after exporting it (%v)", h.FQDN, in.Name, err)
+		return Change{}, transient(ErrNotReady, "%s: gnbd_export -l does not list %s after exporting it (%v)", h.FQDN, in.Name, err)
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // UnexportInput names exports to remove.
@@ -116,26 +113,24 @@ type UnexportInput struct {
 
 // GNBDUnexport is the undo of GNBDExport: it removes the named exports that
 // exist.
-func (h *Host) GNBDUnexport(ctx context.Context, in UnexportInput) (ServiceResult, error) {
-	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", name)
-		}
+func (h *Host) GNBDUnexport(ctx context.Context, in UnexportInput) (Change, error) {
+	if err := checkExports(in.Names); err != nil {
+		return Change{}, err
 	}
 	list, running, err := h.exports(ctx)
 	if err != nil || !running {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	for _, name := range in.Names {
 		if slices.ContainsFunc(list, func(e GNBDExport) bool { return e.Name == name }) {
 			if _, err := h.run(ctx, time.Minute, "gnbd_export", "-r", name); err != nil {
-				return ServiceResult{}, err
+				return Change{}, err
 			}
 			changed = true
 		}
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }
 
 // imports lists this client's imports; with the gnbd module not loaded
@@ -161,14 +156,12 @@ type ImportInput struct {
 // ones are imported and connected already, and verifies them with
 // `gnbd_import -l` and /dev/gnbd/. A server that is not ready (no
 // gnbd_serv, no export yet) is a retryable failure.
-func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (ServiceResult, error) {
-	if !fqdnPattern.MatchString(in.Server) {
-		return ServiceResult{}, permanent(ErrBadInput, "server %q is not a host name", in.Server)
+func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (Change, error) {
+	if err := names.FQDN(in.Server); err != nil {
+		return Change{}, badInput("server", err)
 	}
-	for _, e := range in.Exports {
-		if !gnbdName.MatchString(e) {
-			return ServiceResult{}, permanent(ErrBadInput, "export name %q not well formed", e)
-		}
+	if err := checkExports(in.Exports); err != nil {
+		return Change{}, err
 	}
 	have := func() (bool, error) {
 		list, err := h.imports(ctx)
@@ -187,15 +180,15 @@ func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (ServiceResult, e
 		return true, nil
 	}
 	if ok, err := have(); err != nil || ok {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "gnbd_import", "-i", in.Server); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if ok, err := have(); err != nil || !ok {
-		return ServiceResult{}, transient(ErrNotReady, "%s: the imports of %s are not all connected after gnbd_import -i (%v)", h.FQDN, in.Server, err)
+		return Change{}, transient(ErrNotReady, "%s: the imports of %s are not all connected after gnbd_import -i (%v)", h.FQDN, in.Server, err)
 	}
-	return ServiceResult{Changed: true}, nil
+	return Change{Changed: true}, nil
 }
 
 // UnimportInput names imports to remove.
@@ -205,24 +198,22 @@ type UnimportInput struct {
 
 // GNBDUnimport is the undo of GNBDImport: it removes the named imports
 // that exist.
-func (h *Host) GNBDUnimport(ctx context.Context, in UnimportInput) (ServiceResult, error) {
-	for _, name := range in.Names {
-		if !gnbdName.MatchString(name) {
-			return ServiceResult{}, permanent(ErrBadInput, "import name %q not well formed", name)
-		}
+func (h *Host) GNBDUnimport(ctx context.Context, in UnimportInput) (Change, error) {
+	if err := checkExports(in.Names); err != nil {
+		return Change{}, err
 	}
 	list, err := h.imports(ctx)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	for _, name := range in.Names {
 		if slices.ContainsFunc(list, func(im GNBDImport) bool { return im.Name == name }) {
 			if _, err := h.run(ctx, time.Minute, "gnbd_import", "-r", name); err != nil {
-				return ServiceResult{}, err
+				return Change{}, err
 			}
 			changed = true
 		}
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }

@@ -45,3 +45,10 @@ func (h *Host) file(p string) (string, error) {
 }
 
 func (h *Host) String() string { return fmt.Sprintf("%s (root %s)", h.FQDN, h.Root) }
+
+// Change is what an activity that reconciles one piece of state reports:
+// whether it had to act. Every such activity returns it, so a workflow
+// reads "did this step change the host" the same way for all of them.
+type Change struct {
+	Changed bool `json:"changed"`
+}

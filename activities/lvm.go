@@ -3,44 +3,34 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // LVMConfPath is LVM's configuration.
 const LVMConfPath = "/etc/lvm/lvm.conf"
 
-var lockingType = regexp.MustCompile(`(?m)^(\s*locking_type\s*=\s*)\d+`)
-
-// ClusterLocking is lvm.conf with cluster-wide locking through clvmd
-// (locking_type = 3), what `lvmconf --enable-cluster` does.
-func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(conf, "${1}3") }
-
 // LVMLockingInput is empty: there is one lvm.conf.
 type LVMLockingInput struct{}
 
 // EnableClusterLocking sets locking_type = 3 in lvm.conf unless it is set.
-func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (ServiceResult, error) {
+func (h *Host) EnableClusterLocking(ctx context.Context, _ LVMLockingInput) (Change, error) {
 	cur, err := h.readState(LVMConfPath)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if !cur.Exists || !lockingType.MatchString(cur.Content) {
-		return ServiceResult{}, permanent(ErrBadConfig, "%s: %s has no locking_type line: is lvm2 installed?", h.FQDN, LVMConfPath)
+		return Change{}, permanent(ErrBadConfig, "%s: %s has no locking_type line: is lvm2 installed?", h.FQDN, LVMConfPath)
 	}
 	want := ClusterLocking(cur.Content)
 	if want == cur.Content {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
-	return ServiceResult{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
+	return Change{Changed: true}, h.writeFile(LVMConfPath, []byte(want), 0o644)
 }
-
-var (
-	lvmName    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	mapperPath = regexp.MustCompile(`^/dev/mapper/mpath[0-9]{1,3}$`)
-)
 
 // VolumeInput is the clustered volume group and its logical volume.
 type VolumeInput struct {
@@ -51,12 +41,12 @@ type VolumeInput struct {
 }
 
 func (in VolumeInput) check() error {
-	if !lvmName.MatchString(in.VG) || !lvmName.MatchString(in.LV) {
-		return permanent(ErrBadInput, "volume %s/%s: names not well formed", in.VG, in.LV)
+	if err := broken(rule{"volume group", names.VG(in.VG)}, rule{"logical volume", names.LV(in.LV)}); err != nil {
+		return err
 	}
 	for _, pv := range in.PVs {
-		if !mapperPath.MatchString(pv) {
-			return permanent(ErrBadInput, "physical volume %q: not a /dev/mapper/mpathN device", pv)
+		if _, err := names.MultipathMap(pv); err != nil {
+			return badInput("physical volume", err)
 		}
 	}
 	if in.Extents < 0 || in.Extents > 255*1000 {
@@ -106,8 +96,9 @@ type SignatureResult struct {
 func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResult, error) {
 	var res SignatureResult
 	for _, d := range in.Devices {
-		if !mapperPath.MatchString(d) && !lvDevice.MatchString(d) {
-			return res, permanent(ErrBadInput, "device %q: not a multipath device or a logical volume", d)
+		_, mapErr := names.MultipathMap(d)
+		if _, _, lvErr := names.SplitLVPath(d); mapErr != nil && lvErr != nil {
+			return res, permanent(ErrBadInput, "device %s: not a multipath map /dev/mapper/mpathN nor a logical volume /dev/VG/LV", names.Quote(d))
 		}
 		sig, err := h.signature(ctx, d)
 		if err != nil {
@@ -121,57 +112,48 @@ func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResu
 // PVCreate makes a device an LVM physical volume unless it is one. A device
 // that carries another signature is refused unless Wipe says a person
 // approved overwriting it.
-func (h *Host) PVCreate(ctx context.Context, in PVInput) (ServiceResult, error) {
-	if !mapperPath.MatchString(in.Device) {
-		return ServiceResult{}, permanent(ErrBadInput, "device %q: not a /dev/mapper/mpathN device", in.Device)
+func (h *Host) PVCreate(ctx context.Context, in PVInput) (Change, error) {
+	if _, err := names.MultipathMap(in.Device); err != nil {
+		return Change{}, badInput("physical volume", err)
 	}
 	sig, err := h.signature(ctx, in.Device)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if IsPV(sig) {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	argv := []string{"pvcreate", in.Device}
 	if sig != "" {
 		if !in.Wipe {
-			return ServiceResult{}, permanent(ErrNotSpare, "%s: %s carries %s; pvcreate would destroy it and needs an approval", h.FQDN, in.Device, sig)
+			return Change{}, permanent(ErrNotSpare, "%s: %s carries %s; pvcreate would destroy it and needs an approval", h.FQDN, in.Device, sig)
 		}
 		argv = []string{"pvcreate", "-ff", "-y", in.Device}
 	}
-	if _, err := h.run(ctx, 2*time.Minute, argv...); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, argv...)
 }
 
 // VGCreate creates the clustered volume group over the PVs unless it
 // exists.
-func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) VGCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...)
 }
 
 // LVCreate creates the logical volume unless it exists.
-func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) LVCreate(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
-	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil {
-		return ServiceResult{}, nil
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV)); err == nil {
+		return Change{}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, "lvcreate", "--extent="+strconv.Itoa(in.Extents), "--name="+in.LV, in.VG)
 }
 
 // LVStatus is a logical volume as one client's lvdisplay shows it.
@@ -189,7 +171,7 @@ func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, err
 	if err := in.check(); err != nil {
 		return LVStatus{}, err
 	}
-	out, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV)
+	out, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV))
 	var cerr *CommandError
 	if errors.As(err, &cerr) && in.Extents == 0 && strings.Contains(cerr.Output.Stdout+cerr.Output.Stderr, "not found") {
 		return LVStatus{Host: h.FQDN}, nil
@@ -204,75 +186,75 @@ func (h *Host) LogicalVolume(ctx context.Context, in VolumeInput) (LVStatus, err
 	le, _ := strconv.Atoi(blocks[0]["Current LE"])
 	s := LVStatus{Host: h.FQDN, UUID: blocks[0]["LV UUID"], Status: blocks[0]["LV Status"], Extents: le}
 	if s.Status != "available" || s.Extents < in.Extents {
-		return s, transient(ErrNotReady, "%s: /dev/%s/%s is %s with %d extents, want available with %d", h.FQDN, in.VG, in.LV, s.Status, s.Extents, in.Extents)
+		return s, transient(ErrNotReady, "%s: %s is %s with %d extents, want available with %d", h.FQDN, names.LVPath(in.VG, in.LV), s.Status, s.Extents, in.Extents)
 	}
 	return s, nil
 }
 
 // RemoveVolume is the undo of the volume: it removes the LV, the VG and the
 // PVs the run created, each only if present.
-func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) RemoveVolume(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
-	if _, err := h.run(ctx, time.Minute, "lvdisplay", "/dev/"+in.VG+"/"+in.LV); err == nil && in.LV != "" {
-		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", "/dev/"+in.VG+"/"+in.LV); err != nil {
-			return ServiceResult{}, err
+	if _, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV)); err == nil && in.LV != "" {
+		if _, err := h.run(ctx, 2*time.Minute, "lvremove", "-f", names.LVPath(in.VG, in.LV)); err != nil {
+			return Change{}, err
 		}
 		changed = true
 	}
 	if _, err := h.run(ctx, time.Minute, "vgdisplay", in.VG); err == nil {
 		if _, err := h.run(ctx, 2*time.Minute, "vgremove", "-f", in.VG); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	for _, pv := range in.PVs {
 		if sig, err := h.signature(ctx, pv); err == nil && IsPV(sig) {
 			if _, err := h.run(ctx, 2*time.Minute, "pvremove", "-f", pv); err != nil {
-				return ServiceResult{}, err
+				return Change{}, err
 			}
 			changed = true
 		}
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }
 
 // ExtendVolume grows the volume group over any PV of the list it does not
 // hold yet (vgextend) and the logical volume to Extents (lvextend), each
 // only if needed.
-func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (ServiceResult, error) {
+func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (Change, error) {
 	if err := in.check(); err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	for _, pv := range in.PVs {
 		out, err := h.run(ctx, time.Minute, "pvdisplay", pv)
 		if err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		blocks, err := ParseDisplay(out.Stdout)
 		if err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		if blocks[0]["VG Name"] == in.VG {
 			continue
 		}
 		if _, err := h.run(ctx, 2*time.Minute, "vgextend", in.VG, pv); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	lv, err := h.LogicalVolume(ctx, VolumeInput{VG: in.VG, LV: in.LV})
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if lv.Extents < in.Extents {
-		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), "/dev/"+in.VG+"/"+in.LV); err != nil {
-			return ServiceResult{}, err
+		if _, err := h.run(ctx, 2*time.Minute, "lvextend", "-l", strconv.Itoa(in.Extents), names.LVPath(in.VG, in.LV)); err != nil {
+			return Change{}, err
 		}
 		changed = true
 	}
-	return ServiceResult{Changed: changed}, nil
+	return Change{Changed: changed}, nil
 }

@@ -36,23 +36,8 @@ func ParseDisplay(text string) ([]DisplayBlock, error) {
 	return blocks, nil
 }
 
-// Mount is one line of `mount`: DEV on DIR type TYPE (OPTIONS).
-type Mount struct {
-	Device  string `json:"device"`
-	Dir     string `json:"dir"`
-	Type    string `json:"type"`
-	Options string `json:"options"`
-}
+var lockingType = regexp.MustCompile(`(?m)^(\s*locking_type\s*=\s*)\d+`)
 
-var mountLine = regexp.MustCompile(`^(\S+) on (\S+) type (\S+) \((.*)\)$`)
-
-// ParseMounts reads the output of `mount` with no arguments.
-func ParseMounts(text string) []Mount {
-	var out []Mount
-	for _, line := range strings.Split(text, "\n") {
-		if m := mountLine.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
-			out = append(out, Mount{Device: m[1], Dir: m[2], Type: m[3], Options: m[4]})
-		}
-	}
-	return out
-}
+// ClusterLocking is lvm.conf with cluster-wide locking through clvmd
+// (locking_type = 3), what `lvmconf --enable-cluster` does.
+func ClusterLocking(conf string) string { return lockingType.ReplaceAllString(conf, "${1}3") }

@@ -3,10 +3,8 @@ package activities
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -14,26 +12,6 @@ import (
 const MultipathConfPath = "/etc/multipath.conf"
 
 const multipathdInit = "/etc/init.d/multipathd"
-
-// blacklistAll matches the default configuration's active block that
-// blacklists every device.
-var blacklistAll = regexp.MustCompile(`(?m)^blacklist\s*\{\s*\n\s*devnode\s+"\*"\s*\n\s*\}[ \t]*$`)
-
-// badConfig is how multipathd says it cannot use its configuration, which
-// no retry mends.
-var badConfig = regexp.MustCompile(`(?i)(error parsing config|invalid keyword)`)
-
-// EnableMultipath comments out the default `blacklist { devnode "*" }`
-// block, which is all part #4 changes in the file.
-func EnableMultipath(conf string) string {
-	return blacklistAll.ReplaceAllStringFunc(conf, func(block string) string {
-		lines := strings.Split(block, "\n")
-		for i, l := range lines {
-			lines[i] = "#" + l
-		}
-		return strings.Join(lines, "\n")
-	})
-}
 
 // MultipathInput is what the maps should be: for each GNBD uid, the exports
 // (import names) that are its paths.
@@ -142,21 +120,21 @@ type UndoMultipathInput struct {
 
 // UndoMultipath flushes the maps, puts back the multipath.conf the run
 // replaced and leaves multipathd as it was.
-func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (ServiceResult, error) {
+func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (Change, error) {
 	if in.Conf.Path != MultipathConfPath {
-		return ServiceResult{}, permanent(ErrBadInput, "undo multipath: conf path %q", in.Conf.Path)
+		return Change{}, permanent(ErrBadInput, "undo multipath: conf path %q", in.Conf.Path)
 	}
 	if _, err := h.lookPath("multipath"); err == nil {
 		if _, err := h.run(ctx, time.Minute, "multipath", "-F"); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 	}
 	restored, err := h.RestoreFile(ctx, RestoreFileInput{State: in.Conf})
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	if _, err := h.lookPath(multipathdInit); err != nil {
-		return ServiceResult{Changed: restored.Changed}, nil
+		return Change{Changed: restored.Changed}, nil
 	}
 	_, err = h.run(ctx, time.Minute, multipathdInit, "status")
 	running := err == nil
@@ -167,35 +145,32 @@ func (h *Host) UndoMultipath(ctx context.Context, in UndoMultipathInput) (Servic
 	case running:
 		verb = "stop"
 	default:
-		return ServiceResult{Changed: restored.Changed}, nil
+		return Change{Changed: restored.Changed}, nil
 	}
-	if _, err := h.run(ctx, 2*time.Minute, multipathdInit, verb); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 2*time.Minute, multipathdInit, verb)
 }
 
 // StopMultipath flushes the maps and stops multipathd: the safe order stops
 // it before the imports under it are removed.
-func (h *Host) StopMultipath(ctx context.Context, _ MultipathInput) (ServiceResult, error) {
+func (h *Host) StopMultipath(ctx context.Context, _ MultipathInput) (Change, error) {
 	if _, err := h.lookPath("multipath"); err != nil {
-		return ServiceResult{}, nil
+		return Change{}, nil
 	}
 	out, err := h.run(ctx, time.Minute, "multipath", "-l")
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	maps, err := ParseMultipath(out.Stdout)
 	if err != nil {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	changed := false
 	if len(maps) > 0 {
 		if _, err := h.run(ctx, time.Minute, "multipath", "-F"); err != nil {
-			return ServiceResult{}, err
+			return Change{}, err
 		}
 		changed = true
 	}
 	res, err := h.setService(ctx, "multipathd", false)
-	return ServiceResult{Changed: changed || res.Changed}, err
+	return Change{Changed: changed || res.Changed}, err
 }

@@ -3,13 +3,12 @@ package activities
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
-)
 
-var packageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$`)
+	"github.com/tetsuzuki/tetsuzuki/names"
+)
 
 // PackagesInput names packages to install or remove.
 type PackagesInput struct {
@@ -111,8 +110,8 @@ func (h *Host) RemovePackages(ctx context.Context, in PackagesInput) (PackagesRe
 func (h *Host) missingPackages(ctx context.Context, pkgs []string) ([]string, error) {
 	var missing []string
 	for _, p := range pkgs {
-		if !packageName.MatchString(p) {
-			return nil, permanent(ErrBadInput, "package name %q is not well formed", p)
+		if err := names.Package(p); err != nil {
+			return nil, badInput("package", err)
 		}
 		_, err := h.run(ctx, time.Minute, "rpm", "-q", p)
 		var cerr *CommandError
@@ -125,4 +124,19 @@ func (h *Host) missingPackages(ctx context.Context, pkgs []string) ([]string, er
 		}
 	}
 	return missing, nil
+}
+
+// installedOf is the packages of pkgs that are installed, in their order.
+func (h *Host) installedOf(ctx context.Context, pkgs []string) ([]string, error) {
+	missing, err := h.missingPackages(ctx, pkgs)
+	if err != nil {
+		return nil, err
+	}
+	var installed []string
+	for _, p := range pkgs {
+		if !slices.Contains(missing, p) {
+			installed = append(installed, p)
+		}
+	}
+	return installed, nil
 }

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"slices"
 )
 
 // ProbeInput names the packages whose presence the caller needs to know.
@@ -25,14 +24,9 @@ type ProbeResult struct {
 // Probe reads a host's state and changes nothing.
 func (h *Host) Probe(ctx context.Context, in ProbeInput) (ProbeResult, error) {
 	r := ProbeResult{Host: h.FQDN}
-	missing, err := h.missingPackages(ctx, in.Packages)
-	if err != nil {
+	var err error
+	if r.Installed, err = h.installedOf(ctx, in.Packages); err != nil {
 		return r, err
-	}
-	for _, p := range in.Packages {
-		if !slices.Contains(missing, p) {
-			r.Installed = append(r.Installed, p)
-		}
 	}
 	if r.ClusterConf, err = h.readState(ClusterConfPath); err != nil {
 		return r, err

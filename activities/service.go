@@ -16,32 +16,29 @@ type ServiceInput struct {
 }
 
 // StartService starts a service unless its init script says it runs.
-func (h *Host) StartService(ctx context.Context, in ServiceInput) (ServiceResult, error) {
+func (h *Host) StartService(ctx context.Context, in ServiceInput) (Change, error) {
 	return h.setService(ctx, in.Name, true)
 }
 
 // StopService stops a service unless it is stopped; a service that is not
 // installed is stopped.
-func (h *Host) StopService(ctx context.Context, in ServiceInput) (ServiceResult, error) {
+func (h *Host) StopService(ctx context.Context, in ServiceInput) (Change, error) {
 	return h.setService(ctx, in.Name, false)
 }
 
-func (h *Host) setService(ctx context.Context, name string, start bool) (ServiceResult, error) {
+func (h *Host) setService(ctx context.Context, name string, start bool) (Change, error) {
 	if !slices.Contains(services, name) {
-		return ServiceResult{}, permanent(ErrBadInput, "service %q: the runbooks manage %v", name, services)
+		return Change{}, permanent(ErrBadInput, "service %q: the runbooks manage %v", name, services)
 	}
 	running, err := h.serviceRunning(ctx, name)
 	if err != nil || running == start {
-		return ServiceResult{}, err
+		return Change{}, err
 	}
 	verb := "stop"
 	if start {
 		verb = "start"
 	}
-	if _, err := h.run(ctx, 3*time.Minute, "/etc/init.d/"+name, verb); err != nil {
-		return ServiceResult{}, err
-	}
-	return ServiceResult{Changed: true}, nil
+	return h.act(ctx, 3*time.Minute, "/etc/init.d/"+name, verb)
 }
 
 // serviceRunning asks the init script; a service that is not installed is

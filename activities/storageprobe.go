@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -34,14 +33,9 @@ type StorageProbeResult struct {
 // not installed read as nothing there.
 func (h *Host) ProbeStorage(ctx context.Context, in StorageProbeInput) (StorageProbeResult, error) {
 	r := StorageProbeResult{Host: h.FQDN}
-	missing, err := h.missingPackages(ctx, in.Packages)
-	if err != nil {
+	var err error
+	if r.Installed, err = h.installedOf(ctx, in.Packages); err != nil {
 		return r, err
-	}
-	for _, p := range in.Packages {
-		if !slices.Contains(missing, p) {
-			r.Installed = append(r.Installed, p)
-		}
 	}
 	for _, m := range []string{"drbd", "gnbd"} {
 		if ok, err := h.moduleLoaded(m); err != nil {

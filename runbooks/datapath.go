@@ -2,29 +2,13 @@ package runbooks
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
-// The data path's values end up in drbd.conf, on parted, drbdadm and
-// gnbd_export command lines and in multipath maps, so they get patterns as
-// tight as the names': device paths stay under /dev and cannot climb out
-// of it, and every name is a plain word.
-var (
-	devPathRE    = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
-	partNumRE    = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
-	drbdNameRE   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-	drbdDeviceRE = regexp.MustCompile(`^/dev/drbd(0|[1-9][0-9]{0,2})$`)
-	drbdRateRE   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
-	exportNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
-)
-
-const (
-	drbdNameRule   = "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"
-	exportNameRule = "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"
-	pairRule       = "the two hosts of a DRBD pair must be exactly the two nodes of one cman cluster"
-)
+const pairRule = "the two hosts of a DRBD pair must be exactly the two nodes of one cman cluster"
 
 // dataPath checks the sections below the clusters, bottom to top, the
 // volume and the file system last: each layer refers to the hosts, the
@@ -44,7 +28,7 @@ func (v *validator) dataPath(r *Runbook, hosts map[string]string) {
 // hostRef checks a reference to a host of the runbook and reports whether
 // it names one.
 func (v *validator) hostRef(name, field string, hosts map[string]string) bool {
-	if msg := nameProblem(name, hostNameRE, hostNameRule); msg != "" {
+	if msg := problem(names.Host(name)); msg != "" {
 		v.fail(field, "%s", msg)
 		return false
 	}
@@ -68,18 +52,14 @@ func (v *validator) disks(disks []Disk, hosts map[string]string) map[string]stri
 				seen[d.Host] = path + ".host"
 			}
 		}
-		deviceOK := false
-		if msg := devicePathProblem(d.Device); msg != "" {
-			v.fail(path+".device", "%s", msg)
-		} else if last := d.Device[len(d.Device)-1]; last >= '0' && last <= '9' {
-			v.fail(path+".device", "%s ends in a digit: the kernel names the partitions of such a disk <disk>p<N>, which this schema does not support; give a whole disk such as /dev/xvdb", quote(d.Device))
-		} else {
-			deviceOK = true
+		diskErr := names.Disk(d.Device)
+		if diskErr != nil {
+			v.fail(path+".device", "%s", diskErr)
 		}
-		if msg := devicePathProblem(d.Partition); msg != "" {
-			v.fail(path+".partition", "%s", msg)
-		} else if num, ok := strings.CutPrefix(d.Partition, d.Device); deviceOK && (!ok || !partNumRE.MatchString(num)) {
-			v.fail(path+".partition", "%s is not a partition of %s: want the disk followed by the partition number, as in %s", quote(d.Partition), quote(d.Device), strings.Trim(quote(d.Device+"1"), `"`))
+		if err := names.Device(d.Partition); err != nil {
+			v.fail(path+".partition", "%s", err)
+		} else if err := names.Partition(d.Device, d.Partition); diskErr == nil && err != nil {
+			v.fail(path+".partition", "%s", err)
 		}
 	}
 	return seen
@@ -92,28 +72,27 @@ func (v *validator) drbd(r *Runbook, hosts, disks map[string]string) (resolved b
 	resolved = true
 	disksBroken, clustersBroken := v.broken("disks"), v.broken("clusters")
 	held := map[string]string{}       // host -> field of its first resource's host entry
-	names := map[[2]string]string{}   // (name, host) -> field
+	named := map[[2]string]string{}   // (name, host) -> field
 	devices := map[[2]string]string{} // (device, host) -> field
 	for i, res := range r.DRBD {
 		path := index("drbd", i)
-		nameMsg := nameProblem(res.Name, drbdNameRE, drbdNameRule)
+		nameMsg := problem(names.DRBDResource(res.Name))
 		if nameMsg != "" {
 			v.fail(path+".name", "%s", nameMsg)
 		}
-		deviceMsg := drbdDeviceProblem(res.Device)
+		_, deviceErr := names.DRBDDevice(res.Device)
+		deviceMsg := problem(deviceErr)
 		if deviceMsg != "" {
 			v.fail(path+".device", "%s", deviceMsg)
 		}
-		switch res.Protocol {
-		case "C":
-		default:
-			v.fail(path+".protocol", "must be C: both sides are primary (allow-two-primaries), which DRBD allows only with protocol C; got %s", quote(res.Protocol))
+		if err := names.DRBDProtocol(res.Protocol); err != nil {
+			v.fail(path+".protocol", "%s", err)
 		}
-		if !drbdRateRE.MatchString(res.Rate) {
-			v.fail(path+".rate", "%s is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M", quote(res.Rate))
+		if err := names.DRBDRate(res.Rate); err != nil {
+			v.fail(path+".rate", "%s", err)
 		}
-		if res.Port < 1024 || res.Port > 65535 {
-			v.fail(path+".port", "must be from 1024 to 65535, got %d", res.Port)
+		if err := names.Port(res.Port); err != nil {
+			v.fail(path+".port", "%s", err)
 		}
 		if len(res.Hosts) != 2 {
 			v.fail(path+".hosts", "a DRBD resource needs exactly 2 hosts, got %d", len(res.Hosts))
@@ -129,14 +108,19 @@ func (v *validator) drbd(r *Runbook, hosts, disks map[string]string) (resolved b
 				continue
 			}
 			listed[h] = field
+			if host, ok := r.Host(h); ok && !v.broken("hosts") {
+				if err := names.DRBDAddress(host.Address); err != nil {
+					v.fail(field, "host %s: address %s", quote(h), err)
+				}
+			}
 			if _, ok := disks[h]; !ok && !disksBroken {
 				v.fail(field, "host %s has no disk; add a disks entry for it, whose partition DRBD mirrors", quote(h))
 			}
 			if nameMsg == "" {
-				if first, dup := names[[2]string{res.Name, h}]; dup {
+				if first, dup := named[[2]string{res.Name, h}]; dup {
 					v.fail(path+".name", "duplicate DRBD resource %s on host %s, also %s", quote(res.Name), quote(h), v.at(first))
 				} else {
-					names[[2]string{res.Name, h}] = path + ".name"
+					named[[2]string{res.Name, h}] = path + ".name"
 				}
 			}
 			if deviceMsg == "" {
@@ -157,7 +141,7 @@ func (v *validator) drbd(r *Runbook, hosts, disks map[string]string) (resolved b
 			// defaults to the first host, look wrong.
 			resolved = false
 			if res.SyncFrom != "" {
-				if msg := nameProblem(res.SyncFrom, hostNameRE, hostNameRule); msg != "" {
+				if msg := problem(names.Host(res.SyncFrom)); msg != "" {
 					v.fail(path+".sync_from", "%s", msg)
 				}
 			}
@@ -166,7 +150,7 @@ func (v *validator) drbd(r *Runbook, hosts, disks map[string]string) (resolved b
 		if !clustersBroken {
 			v.pair(r, path, res.Hosts)
 		}
-		if msg := nameProblem(res.SyncFrom, hostNameRE, hostNameRule); msg != "" {
+		if msg := problem(names.Host(res.SyncFrom)); msg != "" {
 			v.fail(path+".sync_from", "%s", msg)
 		} else if !slices.Contains(res.Hosts, res.SyncFrom) {
 			v.fail(path+".sync_from", "%s is not one of the resource's hosts %s", quote(res.SyncFrom), quoteAll(res.Hosts))
@@ -215,7 +199,7 @@ func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool)
 		uid   int
 		field string
 	}
-	names := map[string]string{}       // export name -> field
+	named := map[string]string{}       // export name -> field
 	exporters := map[string]string{}   // host -> field
 	byPair := map[int]uidUse{}         // DRBD resource index -> first export's uid
 	byUID := map[int]int{}             // uid -> DRBD resource index
@@ -237,19 +221,20 @@ func (v *validator) gnbd(r *Runbook, hosts map[string]string, drbdResolved bool)
 				}
 			}
 		}
-		if msg := nameProblem(e.Name, exportNameRE, exportNameRule); msg != "" {
+		if msg := problem(names.Export(e.Name)); msg != "" {
 			v.fail(path+".name", "%s", msg)
-		} else if first, dup := names[e.Name]; dup {
+		} else if first, dup := named[e.Name]; dup {
 			v.fail(path+".name", "duplicate export name %s, also %s", quote(e.Name), v.at(first))
 		} else {
-			names[e.Name] = path + ".name"
+			named[e.Name] = path + ".name"
 		}
-		uidOK := e.UID >= 0 && e.UID <= 65535
+		uidErr := names.UID(e.UID)
+		uidOK := uidErr == nil
 		if !uidOK {
-			v.fail(path+".uid", "must be from 0 to 65535, got %d", e.UID)
+			v.fail(path+".uid", "%s", uidErr)
 		}
-		if msg := drbdDeviceProblem(e.Device); msg != "" {
-			v.fail(path+".device", "%s", msg)
+		if _, err := names.DRBDDevice(e.Device); err != nil {
+			v.fail(path+".device", "%s", err)
 			exportsResolved = false
 			continue
 		}
@@ -375,36 +360,6 @@ func (v *validator) approvals(a Approvals) {
 			seen[step] = field
 		}
 	}
-}
-
-// devicePathProblem checks a block device path: under /dev, lowercase
-// letters, digits and '/', and no way to climb out of /dev.
-func devicePathProblem(s string) string {
-	switch {
-	case s == "":
-		return "is required"
-	case strings.Contains(s, ".."):
-		return fmt.Sprintf("%s must not contain '..'", quote(s))
-	case strings.Contains(s, "//"):
-		return fmt.Sprintf("%s must not contain '//'", quote(s))
-	case strings.HasSuffix(s, "/"):
-		return fmt.Sprintf("%s must not end with '/'", quote(s))
-	case !devPathRE.MatchString(s):
-		return fmt.Sprintf("%s is not a device path: /dev/, a lowercase letter, then lowercase letters, digits and '/', at most 36 characters", quote(s))
-	}
-	return ""
-}
-
-// drbdDeviceProblem checks a DRBD device path, spelled as drbdadm creates
-// it: no leading zeros in the minor number.
-func drbdDeviceProblem(s string) string {
-	switch {
-	case s == "":
-		return "is required"
-	case !drbdDeviceRE.MatchString(s):
-		return fmt.Sprintf("%s is not a DRBD device: /dev/drbd and a minor number from 0 to 999 without leading zeros", quote(s))
-	}
-	return ""
 }
 
 // maxListed bounds the items an error message lists, as quote bounds

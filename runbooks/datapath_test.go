@@ -70,7 +70,7 @@ clusters:
     partition: /dev/xvdc1
   - host: storage1b
     device: /dev/sdb
-    partition: /dev/sdb2
+    partition: /dev/sdb1
   - host: spare
     device: /dev/vdb
     partition: /dev/vdb1
@@ -214,8 +214,8 @@ func TestParseStorageErrors(t *testing.T) {
 		{"unknown section", editStorage(approvalsBlock, "approval:\n  auto: []\n"), 96, "approval", `unknown key "approval"; expected one of name, hosts, description, clusters, disks, drbd, gnbd, multipath, clvm, gfs2, approvals`},
 		{"document is a list names the sections", "- name: lab\n", 1, "", "with keys name, hosts, description, clusters, got a list; it may also hold disks, drbd, gnbd, multipath, clvm, gfs2, approvals"},
 		{"duplicate section", storageBase + "disks: []\n", 98, "disks", `duplicate key "disks" (first at line 44)`},
-		{"unknown disk key", editStorage("    partition: /dev/sdb2\n", "    partition: /dev/sdb2\n    size: 1G\n"), 57, "disks[3].size", `unknown key "size"; expected one of host, device, partition`},
-		{"missing partition", editStorage("    partition: /dev/sdb2\n", ""), 54, "disks[3].partition", "is required"},
+		{"unknown disk key", editStorage("    partition: /dev/sdb1\n", "    partition: /dev/sdb1\n    size: 1G\n"), 57, "disks[3].size", `unknown key "size"; expected one of host, device, partition`},
+		{"missing partition", editStorage("    partition: /dev/sdb1\n", ""), 54, "disks[3].partition", "is required"},
 		{"disks is a mapping", editStorage(disksBlock, "disks:\n  host: storage0a\n"), 45, "disks", "must be a list, got a mapping"},
 		{"disk is a string", editStorage("  - host: spare\n    device: /dev/vdb\n    partition: /dev/vdb1\n", "  - spare\n"), 57, "disks[4]", "must be a mapping with keys host, device, partition, got a string"},
 		{"unknown drbd key", editStorage("    port: 7789\n", "    port: 7789\n    minor_count: 1\n"), 69, "drbd[1].minor_count", `unknown key "minor_count"; expected one of name, device, hosts, protocol, rate, port, sync_from`},
@@ -257,6 +257,7 @@ func TestParseStorageErrors(t *testing.T) {
 		{"partition with leading zero", editStorage("    partition: /dev/xvdc1\n", "    partition: /dev/xvdc01\n"), 53, "disks[2].partition", "is not a partition of"},
 		{"partition with a letter", editStorage("    partition: /dev/xvdc1\n", "    partition: /dev/xvdca\n"), 53, "disks[2].partition", "is not a partition of"},
 		{"partition with p", editStorage("    partition: /dev/xvdc1\n", "    partition: /dev/xvdcp1\n"), 53, "disks[2].partition", "is not a partition of"},
+		{"partition 2", editStorage("    partition: /dev/xvdc1\n", "    partition: /dev/xvdc2\n"), 53, "disks[2].partition", `"/dev/xvdc2" is partition 2 of "/dev/xvdc"; the runbooks make one partition over the whole spare disk, which parted numbers 1: want /dev/xvdc1`},
 		{"partition with ..", editStorage("    partition: /dev/xvdc1\n", "    partition: /dev/xvdc1/../sda\n"), 53, "disks[2].partition", "must not contain '..'"},
 
 		// DRBD resources.
@@ -281,10 +282,12 @@ func TestParseStorageErrors(t *testing.T) {
 		{"no hosts", editStorage("    hosts: [storage0a, storage0b]\n", "    hosts: []\n"), 63, "drbd[0].hosts", "got 0"},
 		{"host listed twice", editStorage("    hosts: [storage0a, storage0b]\n", "    hosts: [storage0a, storage0a]\n"), 63, "drbd[0].hosts[1]", `host "storage0a" is listed twice, also drbd[0].hosts[0] (line 63)`},
 		{"drbd host unknown", editStorage("      - storage1b\n", "      - storage9b\n"), 71, "drbd[1].hosts[1]", `"storage9b" is not a host of this runbook`},
-		{"drbd host without disk", editStorage("  - host: storage1b\n    device: /dev/sdb\n    partition: /dev/sdb2\n", ""), 68, "drbd[1].hosts[1]", `host "storage1b" has no disk; add a disks entry for it`},
+		{"drbd host without disk", editStorage("  - host: storage1b\n    device: /dev/sdb\n    partition: /dev/sdb1\n", ""), 68, "drbd[1].hosts[1]", `host "storage1b" has no disk; add a disks entry for it`},
 		{"hosts of two clusters", editStorage("    hosts: [storage0a, storage0b]\n", "    hosts: [storage0a, storage1a]\n"), 63, "drbd[0].hosts", `host "storage0a" is a node of cluster "storage0" and host "storage1a" of cluster "storage1"; the two hosts of a DRBD pair must be exactly the two nodes of one cman cluster`},
 		{"host of no cluster", editStorage("    hosts: [storage0a, storage0b]\n", "    hosts: [storage0a, spare]\n"), 63, "drbd[0].hosts[1]", `host "spare" is not a node of any cman cluster; the two hosts of a DRBD pair`},
 		{"cluster of three", editStorage("        nodeid: 2\n  - name: storage1\n", "        nodeid: 2\n      - host: spare\n        nodeid: 3\n  - name: storage1\n"), 65, "drbd[0].hosts", `cluster "storage0" has 3 nodes; the two hosts of a DRBD pair`},
+		{"resource named all", editStorage("  - name: r1\n", "  - name: all\n"), 64, "drbd[1].name", `"all" is drbdadm's word for every resource of the host`},
+		{"drbd host on IPv6", editStorage("    address: 10.0.0.37\n", "    address: fd00::37\n"), 71, "drbd[1].hosts[1]", `host "storage1b": address "fd00::37" is not an IPv4 address; DRBD 8.2 connects a pair over IPv4 only`},
 		{"duplicate resource on a host", editStorage("  - name: r1\n", "  - name: r0\n", "      - storage1a\n      - storage1b\n", "      - storage0a\n      - storage0b\n"), 64, "drbd[1].name", `duplicate DRBD resource "r0" on host "storage0a", also drbd[0].name (line 61)`},
 		{"device twice on a host", editStorage("  - name: r1\n    device: /dev/drbd1\n", "  - name: r1\n    device: /dev/drbd0\n", "      - storage1a\n      - storage1b\n", "      - storage0a\n      - storage0b\n"), 65, "drbd[1].device", `device "/dev/drbd0" is already used on host "storage0a" by drbd[0].device (line 62)`},
 		{"two resources on a host", editStorage("      - storage1a\n      - storage1b\n", "      - storage0a\n      - storage0b\n"), 70, "drbd[1].hosts[0]", `host "storage0a" already holds a DRBD resource, drbd[0].hosts[0] (line 63); its one disk backs one resource`},

@@ -2,52 +2,17 @@ package runbooks
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
-)
 
-// The volume's and the file system's values end up on pvcreate, vgcreate,
-// lvcreate, mkfs.gfs2 and mount command lines and in /etc/fstab, so they
-// get patterns as tight as the data path's.
-var (
-	lvmNameRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	mpathRE      = regexp.MustCompile(`^/dev/mapper/mpath(0|[1-9][0-9]{0,2})$`)
-	lockFSNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
-	mountpointRE = regexp.MustCompile(`^/[a-z0-9/_-]{0,63}$`)
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 const (
-	vgNameRule = "a volume group name: a letter, then letters, digits and '_', at most 32 characters"
-	lvNameRule = "a logical volume name: a letter, then letters, digits and '_', at most 32 characters"
-
 	// extentsPerPV is what one physical volume holds: the blog's spare
 	// disks are 1 GiB, which pvcreate divides into 255 extents of 4 MiB
 	// (pvdisplay: Total PE 255), the rest going to LVM's metadata.
 	extentsPerPV = 255
-	maxJournals  = 64
-	// maxLockCluster is mkfs.gfs2's limit on the cluster part of a lock
-	// table; cman's own limit on cluster names, which the part must
-	// equal, is one character lower.
-	maxLockCluster = 16
-)
-
-// lvReserved are the prefixes and infixes of the names LVM gives its
-// internal volumes (snapshots, pvmove, mirror and RAID legs, thin pool
-// parts); lvcreate refuses an LV name that uses them.
-var (
-	lvReservedPrefixes = []string{"snapshot", "pvmove"}
-	lvReservedInfixes  = []string{"_mlog", "_mimage", "_rimage", "_rmeta", "_tdata", "_tmeta", "_pmspare", "_cdata", "_cmeta", "_corig", "_vorigin"}
-)
-
-// A file system must never be mounted over systemDirs, nor anywhere under
-// systemTrees: the mount would hide the host's own programs,
-// configuration (/etc/cluster/cluster.conf among it) or devices. Under
-// /var, /tmp, /root and the rest a shared file system has its uses.
-var (
-	systemDirs  = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/var"}
-	systemTrees = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr"}
 )
 
 // clvm checks the clvm section and returns the name of the cman cluster of
@@ -67,10 +32,10 @@ func (v *validator) clvm(r *Runbook, hosts map[string]string, uids []int) (clien
 	clientCluster = v.clvmClients(r, c, hosts)
 	v.memberOf(c.Creator, "clvm.creator", c.Clients, "clvm.clients", v.broken("clvm.clients"), hosts,
 		"pvcreate, vgcreate and lvcreate run on a host that runs clvmd")
-	if msg := nameProblem(c.VG, lvmNameRE, vgNameRule); msg != "" {
+	if msg := problem(names.VG(c.VG)); msg != "" {
 		v.fail("clvm.vg", "%s", msg)
 	}
-	if msg := lvNameProblem(c.LV); msg != "" {
+	if msg := problem(names.LV(c.LV)); msg != "" {
 		v.fail("clvm.lv", "%s", msg)
 	}
 	v.pvs(c.PVs, uids)
@@ -165,9 +130,9 @@ func (v *validator) pvs(pvs []string, uids []int) {
 	seen := map[int]string{} // map number -> field
 	for j, pv := range pvs {
 		field := index("clvm.pvs", j)
-		num, msg := mpathProblem(pv)
-		if msg != "" {
-			v.fail(field, "%s", msg)
+		num, err := names.MultipathMap(pv)
+		if err != nil {
+			v.fail(field, "%s", err)
 			continue
 		}
 		if first, dup := seen[num]; dup {
@@ -209,12 +174,12 @@ func (v *validator) gfs2(r *Runbook, hosts map[string]string, clientCluster stri
 		return
 	}
 	c := r.CLVM
-	if msg := lockTableProblem(g.LockTable); msg != "" {
+	if msg := problem(names.LockTable(g.LockTable)); msg != "" {
 		v.fail("gfs2.lock_table", "%s", msg)
 	} else if clientCluster != "" && g.Cluster() != clientCluster {
 		v.fail("gfs2.lock_table", "cluster part %s is not %s, the cman cluster of the clvm clients; the lock table's cluster part must be the name of the clients' cluster, or lock_dlm refuses the mount", quote(g.Cluster()), quote(clientCluster))
 	}
-	if msg := mountpointProblem(g.Mountpoint); msg != "" {
+	if msg := problem(names.Mountpoint(g.Mountpoint)); msg != "" {
 		v.fail("gfs2.mountpoint", "%s", msg)
 	}
 
@@ -263,10 +228,13 @@ func (v *validator) gfs2(r *Runbook, hosts map[string]string, clientCluster stri
 	}
 
 	switch {
-	case g.Journals < 1 || g.Journals > maxJournals:
-		v.fail("gfs2.journals", "must be from 1 to %d, got %d", maxJournals, g.Journals)
+	case names.Journals(g.Journals) != nil:
+		v.fail("gfs2.journals", "%s", names.Journals(g.Journals))
 	case clientsKnown && g.Journals < len(g.Clients):
 		v.fail("gfs2.journals", "must be at least %d, one for each of gfs2.clients, got %d: every node that mounts the file system needs a journal of its own", len(g.Clients), g.Journals)
+	case c != nil && c.Extents >= 1 && !v.broken("clvm.extents") && g.Journals > journalsFitting(c.Extents):
+		v.fail("gfs2.journals", "%d journals do not fit on the logical volume: mkfs.gfs2 makes each %d MB, and clvm.extents %d (%d MiB) leaves room for %d; mkfs.gfs2 would refuse it, so add extents or take fewer journals",
+			g.Journals, gfs2JournalMB, c.Extents, c.Extents*extentMiB, journalsFitting(c.Extents))
 	}
 	if c == nil {
 		v.fail("gfs2", "a gfs2 section needs a clvm section: the file system lives on its logical volume")
@@ -291,90 +259,36 @@ func (v *validator) memberOf(name, field string, list []string, listField string
 	v.fail(field, "%s is not one of %s %s; %s", quote(name), listField, quoteAll(list), why)
 }
 
-// lvNameProblem applies the LV name pattern and LVM's reserved names.
-func lvNameProblem(s string) string {
-	if msg := nameProblem(s, lvmNameRE, lvNameRule); msg != "" {
-		return msg
-	}
-	for _, p := range lvReservedPrefixes {
-		if strings.HasPrefix(s, p) {
-			return fmt.Sprintf("%s starts with %s, which LVM reserves for its own volumes; lvcreate refuses it", quote(s), quote(p))
-		}
-	}
-	for _, p := range lvReservedInfixes {
-		if strings.Contains(s, p) {
-			return fmt.Sprintf("%s contains %s, which LVM reserves for its own volumes; lvcreate refuses it", quote(s), quote(p))
-		}
-	}
-	return ""
-}
+// How mkfs.gfs2 (gfs2-utils 0.1.44, the lab emulates it in lab/gfs2) lays
+// out a file system with its defaults, which the runbooks keep: 4 KiB
+// blocks, resource groups of at most 256 MiB, and journals of 128 MB, each
+// with a 1 MB quota change file. The logical volume is extents x 4 MiB,
+// lvcreate's default extent size (pvdisplay: PE Size 4096 KiB).
+const (
+	extentMiB         = 4
+	gfs2BlockSize     = 4096
+	gfs2RGSizeMB      = 256
+	gfs2JournalMB     = 128
+	gfs2QuotaChangeMB = 1
+)
 
-// mpathProblem checks a multipath map path as multipath names it, without
-// leading zeros, and returns the map's number.
-func mpathProblem(s string) (int, string) {
-	if s == "" {
-		return 0, "is required"
+// journalsFitting is how many journals mkfs.gfs2 puts on a logical volume
+// of extents: it refuses ("not enough space for journals") unless the
+// journals' blocks are fewer than the file system's blocks less one per
+// resource group. The file system starts 64 KiB in, after the superblock,
+// and is as many equal resource groups as it takes for none to exceed
+// 256 MiB; what is left over at the end stays unused.
+func journalsFitting(extents int) int {
+	devBlocks := int64(extents) * extentMiB << 20 / gfs2BlockSize
+	start := int64(128/(gfs2BlockSize/512)) + 1
+	length := devBlocks - start
+	per := int64(gfs2RGSizeMB) << 20 / gfs2BlockSize
+	rgrps := max((length+per-1)/per, 1)
+	fsBlocks := start + rgrps*(length/rgrps)
+	journal := int64(gfs2JournalMB)<<20/gfs2BlockSize + int64(gfs2QuotaChangeMB)<<20/gfs2BlockSize + 2
+	free := fsBlocks - rgrps
+	if free <= 0 {
+		return 0
 	}
-	m := mpathRE.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Sprintf("%s is not a multipath map: /dev/mapper/mpath and a number from 0 to 999 without leading zeros, as in /dev/mapper/mpath0", quote(s))
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n, ""
-}
-
-// lockTableProblem checks a lock table, <cluster>:<fsname>, by mkfs.gfs2's
-// rules and the characters of cman's cluster names; whether the cluster
-// part names the clients' cluster is checked apart.
-func lockTableProblem(s string) string {
-	if s == "" {
-		return "is required"
-	}
-	cluster, fsName, ok := strings.Cut(s, ":")
-	const want = "a lock table: <cluster>:<fsname>, as in client:gfs2"
-	switch {
-	case !ok:
-		return fmt.Sprintf("%s is not %s", quote(s), want)
-	case cluster == "":
-		return fmt.Sprintf("%s has an empty cluster part; want %s", quote(s), want)
-	case !clusterNameRE.MatchString(cluster):
-		return fmt.Sprintf("%s has cluster part %s, which is not a cluster name: letters, digits, '_' and '-' only", quote(s), quote(cluster))
-	case strings.HasPrefix(cluster, "-"):
-		return fmt.Sprintf("%s has cluster part %s, which must not start with '-'", quote(s), quote(cluster))
-	case len(cluster) > maxLockCluster:
-		return fmt.Sprintf("%s has a cluster part of %d characters; mkfs.gfs2 refuses more than %d", quote(s), len(cluster), maxLockCluster)
-	case fsName == "":
-		return fmt.Sprintf("%s has an empty file system part; want %s", quote(s), want)
-	case !lockFSNameRE.MatchString(fsName):
-		return fmt.Sprintf("%s has file system part %s: want letters, digits, '_' and '-', at most 16 characters", quote(s), quote(fsName))
-	}
-	return ""
-}
-
-// mountpointProblem checks a mount point: an absolute path in a plain
-// spelling, so that it compares equal to what mount and /proc/mounts
-// print, and not a directory of the system's own.
-func mountpointProblem(s string) string {
-	switch {
-	case s == "":
-		return "is required"
-	case strings.Contains(s, ".."):
-		return fmt.Sprintf("%s must not contain '..'", quote(s))
-	case s == "/":
-		return `"/" is the root file system; mount the file system on a directory of its own, such as /mnt`
-	case !mountpointRE.MatchString(s):
-		return fmt.Sprintf("%s is not a mount point: '/', then lowercase letters, digits, '/', '_' and '-', at most 64 characters", quote(s))
-	case strings.Contains(s, "//"):
-		return fmt.Sprintf("%s must not contain '//'", quote(s))
-	case strings.HasSuffix(s, "/"):
-		return fmt.Sprintf("%s must not end with '/'", quote(s))
-	case slices.Contains(systemDirs, s):
-		return fmt.Sprintf("%s is a system directory; mounting over it would hide the host's own files", quote(s))
-	}
-	for _, dir := range systemTrees {
-		if strings.HasPrefix(s, dir+"/") {
-			return fmt.Sprintf("%s is under the system directory %s; mounting there would hide the host's own files", quote(s), dir)
-		}
-	}
-	return ""
+	return int((free - 1) / journal)
 }

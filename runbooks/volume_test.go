@@ -270,6 +270,9 @@ func TestParseVolumeErrors(t *testing.T) {
 		// gfs2.journals.
 		{"journals zero", editVolume("  journals: 2\n", "  journals: 0\n"), 105, "gfs2.journals", "must be from 1 to 64, got 0"},
 		{"journals too many", editVolume("  journals: 2\n", "  journals: 65\n"), 105, "gfs2.journals", "must be from 1 to 64, got 65"},
+		{"journals do not fit", editVolume("  journals: 2\n", "  journals: 32\n"), 105, "gfs2.journals", "32 journals do not fit on the logical volume: mkfs.gfs2 makes each 128 MB, and clvm.extents 510 (2040 MiB) leaves room for 15; mkfs.gfs2 would refuse it"},
+		{"one journal too many", editVolume("  journals: 2\n", "  journals: 16\n"), 105, "gfs2.journals", "16 journals do not fit"},
+		{"volume too small for the clients' journals", editVolume("  extents: 510\n", "  extents: 40\n"), 105, "gfs2.journals", "2 journals do not fit on the logical volume: mkfs.gfs2 makes each 128 MB, and clvm.extents 40 (160 MiB) leaves room for 1"},
 		{"fewer journals than clients", editVolume("  journals: 2\n", "  journals: 1\n"), 105, "gfs2.journals", "must be at least 2, one for each of gfs2.clients, got 1: every node that mounts the file system needs a journal of its own"},
 
 		// gfs2.mountpoint.
@@ -537,5 +540,15 @@ func TestGFS2LockTableParts(t *testing.T) {
 		if g.Cluster() != tt.cluster || g.FSName() != tt.fsName {
 			t.Errorf("lock table %q: Cluster() = %q, FSName() = %q; want %q, %q", tt.lockTable, g.Cluster(), g.FSName(), tt.cluster, tt.fsName)
 		}
+	}
+}
+
+// TestJournalsThatFitLoad is the other side of "journals do not fit": 15
+// journals of 128 MB fit on the blog's 510 extents (mkfs.gfs2 takes them),
+// so the loader must too.
+func TestJournalsThatFitLoad(t *testing.T) {
+	doc := editVolume("  journals: 2\n", "  journals: 15\n")
+	if _, err := Parse(src, []byte(doc)); err != nil {
+		t.Errorf("15 journals on 510 extents: %v, want no error", err)
 	}
 }

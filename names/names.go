@@ -1,0 +1,460 @@
+package names
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+var (
+	runbookRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	hostRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+	clusterRE    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	fqdnLabelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+	devPathRE    = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
+	partNumRE    = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+	drbdRE       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+	drbdDeviceRE = regexp.MustCompile(`^/dev/drbd(0|[1-9][0-9]{0,2})$`)
+	drbdRateRE   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
+	exportRE     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
+	lvmRE        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
+	mpathRE      = regexp.MustCompile(`^/dev/mapper/mpath(0|[1-9][0-9]{0,2})$`)
+	lockFSRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
+	mountpointRE = regexp.MustCompile(`^/[a-z0-9/_-]{0,63}$`)
+	moduleRE     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+	moduleOptRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}=[A-Za-z0-9_.,-]{1,30}$`)
+	packageRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$`)
+	fileRE       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+const (
+	// MaxCluster is cman's limit on the length of a cluster name.
+	MaxCluster = 15
+	// MaxLockCluster is mkfs.gfs2's limit on the cluster part of a lock
+	// table; the part must equal a cluster name, whose limit is lower.
+	MaxLockCluster = 16
+	// MaxJournals bounds the journals of a GFS2 file system.
+	MaxJournals = 64
+	// MinPort and MaxPort bound a DRBD port: no privileged port.
+	MinPort, MaxPort = 1024, 65535
+	// MaxUID is the largest GNBD uid.
+	MaxUID = 65535
+)
+
+// word is a rule given by a pattern and the words that explain it.
+type word struct {
+	re   *regexp.Regexp
+	what string
+}
+
+func (w word) check(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is required")
+	case w.re.MatchString(s):
+		return nil
+	case strings.HasPrefix(s, "-"):
+		return fmt.Errorf("%s must not start with '-', a tool would read it as an option; want %s", Quote(s), w.what)
+	default:
+		return fmt.Errorf("%s is not %s", Quote(s), w.what)
+	}
+}
+
+var (
+	runbookWord = word{runbookRE, "a runbook name: lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters"}
+	hostWord    = word{hostRE, "a host name: a lowercase letter, then lowercase letters, digits and '-', at most 63 characters"}
+	drbdWord    = word{drbdRE, "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
+	exportWord  = word{exportRE, "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"}
+	vgWord      = word{lvmRE, "a volume group name: a letter, then letters, digits and '_', at most 32 characters"}
+	lvWord      = word{lvmRE, "a logical volume name: a letter, then letters, digits and '_', at most 32 characters"}
+	moduleWord  = word{moduleRE, "a kernel module name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
+	optionWord  = word{moduleOptRE, "a module option: name=value, as in minor_count=1"}
+	packageWord = word{packageRE, "a package name: a letter or digit, then letters, digits and '.', '_', '+', '-'"}
+	fileWord    = word{fileRE, "a file name: letters, digits, '.', '_' and '-', at most 64 characters"}
+)
+
+// Runbook checks the name of a runbook, which names its workflows.
+func Runbook(s string) error { return runbookWord.check(s) }
+
+// Host checks a host's short name, as a runbook refers to it.
+func Host(s string) error { return hostWord.check(s) }
+
+// Cluster applies cman's rules to a cluster name: at most 15 characters,
+// and the characters cman and the GFS2 lock table accept.
+func Cluster(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is required")
+	case !clusterRE.MatchString(s):
+		return fmt.Errorf("%s is not a cluster name: letters, digits, '_' and '-' only", Quote(s))
+	case strings.HasPrefix(s, "-"):
+		return fmt.Errorf("%s must not start with '-', a tool would read it as an option", Quote(s))
+	case len(s) > MaxCluster:
+		return fmt.Errorf("%s is %d characters long; cman refuses cluster names longer than %d", Quote(s), len(s), MaxCluster)
+	}
+	return nil
+}
+
+// FQDN checks an RFC 1123 host name with at least one dot, in lowercase
+// so that it compares equal to what cman_tool prints.
+func FQDN(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is required")
+	case len(s) > 253:
+		return fmt.Errorf("%s is longer than 253 characters", Quote(s))
+	case strings.ToLower(s) != s:
+		return fmt.Errorf("%s must be lowercase", Quote(s))
+	case !strings.Contains(s, "."):
+		return fmt.Errorf("%s is not fully qualified: it needs a domain, as in storage0a.example.org", Quote(s))
+	case strings.HasSuffix(s, "."):
+		return fmt.Errorf("%s must not end with a dot", Quote(s))
+	}
+	for _, label := range strings.Split(s, ".") {
+		switch {
+		case label == "":
+			return fmt.Errorf("%s has an empty label", Quote(s))
+		case len(label) > 63:
+			return fmt.Errorf("%s has a label longer than 63 characters", Quote(s))
+		case !fqdnLabelRE.MatchString(label):
+			return fmt.Errorf("%s is not a valid FQDN: label %s must hold only a-z, 0-9 and '-', and not start or end with '-'", Quote(s), Quote(label))
+		}
+	}
+	return nil
+}
+
+// Address parses a unicast IP address. It insists on the canonical
+// spelling so that the same address cannot appear twice in two spellings
+// and the text lands unchanged in drbd.conf.
+func Address(s string) (netip.Addr, error) {
+	if s == "" {
+		return netip.Addr{}, errors.New("is required")
+	}
+	addr, err := netip.ParseAddr(s)
+	switch {
+	case err != nil:
+		return addr, fmt.Errorf("%s is not an IPv4 or IPv6 address", Quote(s))
+	case addr.Zone() != "":
+		return addr, fmt.Errorf("%s must not have a zone", Quote(s))
+	case addr.IsUnspecified() || addr.IsMulticast():
+		return addr, fmt.Errorf("%s is not a unicast host address", Quote(s))
+	case addr.String() != s:
+		return addr, fmt.Errorf("%s is not in canonical form; write %s", Quote(s), strconv.Quote(addr.String()))
+	}
+	return addr, nil
+}
+
+// NodeID checks a cman node id, which cluster.conf keeps from 1 to 255.
+func NodeID(n int) error {
+	if n < 1 || n > 255 {
+		return fmt.Errorf("must be from 1 to 255, got %d", n)
+	}
+	return nil
+}
+
+// Votes checks a node's votes, from 1 to 255.
+func Votes(n int) error { return NodeID(n) }
+
+// Device checks a block device path: under /dev, lowercase letters,
+// digits and '/', and no way to climb out of /dev.
+func Device(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is required")
+	case strings.Contains(s, ".."):
+		return fmt.Errorf("%s must not contain '..'", Quote(s))
+	case strings.Contains(s, "//"):
+		return fmt.Errorf("%s must not contain '//'", Quote(s))
+	case strings.HasSuffix(s, "/"):
+		return fmt.Errorf("%s must not end with '/'", Quote(s))
+	case !devPathRE.MatchString(s):
+		return fmt.Errorf("%s is not a device path: /dev/, a lowercase letter, then lowercase letters, digits and '/', at most 36 characters", Quote(s))
+	}
+	return nil
+}
+
+// Disk checks a spare disk: a device path that does not end in a digit,
+// because the kernel names the partitions of such a disk <disk>p<N>.
+func Disk(s string) error {
+	if err := Device(s); err != nil {
+		return err
+	}
+	if last := s[len(s)-1]; last >= '0' && last <= '9' {
+		return fmt.Errorf("%s ends in a digit: the kernel names the partitions of such a disk <disk>p<N>, which this schema does not support; give a whole disk such as /dev/xvdb", Quote(s))
+	}
+	return nil
+}
+
+// PartitionOf is the partition the runbooks make on a spare disk: one
+// primary partition over the whole disk, which parted numbers 1 on an
+// empty label.
+func PartitionOf(disk string) string { return disk + "1" }
+
+// Partition checks the partition a runbook names for a disk that passed
+// Disk: it must be PartitionOf the disk, since that is the one PrepareDisk
+// makes (the agent refused any other number; the loader used to accept
+// one, and the run failed at the disk step).
+func Partition(disk, part string) error {
+	if err := Device(part); err != nil {
+		return err
+	}
+	if part == PartitionOf(disk) {
+		return nil
+	}
+	if num, ok := strings.CutPrefix(part, disk); ok && partNumRE.MatchString(num) {
+		return fmt.Errorf("%s is partition %s of %s; the runbooks make one partition over the whole spare disk, which parted numbers 1: want %s", Quote(part), num, Quote(disk), PartitionOf(disk))
+	}
+	return fmt.Errorf("%s is not a partition of %s: want the disk followed by the partition number, as in %s", Quote(part), Quote(disk), PartitionOf(disk))
+}
+
+// DRBDResource checks a DRBD resource name. "all" fits the pattern but is
+// drbdadm's word for every resource of the host.
+func DRBDResource(s string) error {
+	if err := drbdWord.check(s); err != nil {
+		return err
+	}
+	if s == "all" {
+		return fmt.Errorf("%s is drbdadm's word for every resource of the host; want %s", Quote(s), drbdWord.what)
+	}
+	return nil
+}
+
+// DRBDDevice checks a DRBD device path, spelled as drbdadm creates it (no
+// leading zeros in the minor number), and returns its minor number.
+func DRBDDevice(s string) (minor int, err error) {
+	if s == "" {
+		return -1, errors.New("is required")
+	}
+	m := drbdDeviceRE.FindStringSubmatch(s)
+	if m == nil {
+		return -1, fmt.Errorf("%s is not a DRBD device: /dev/drbd and a minor number from 0 to 999 without leading zeros", Quote(s))
+	}
+	minor, _ = strconv.Atoi(m[1])
+	return minor, nil
+}
+
+// DRBDRate checks a syncer rate as drbd.conf takes it.
+func DRBDRate(s string) error {
+	if !drbdRateRE.MatchString(s) {
+		return fmt.Errorf("%s is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M", Quote(s))
+	}
+	return nil
+}
+
+// DRBDProtocol checks a replication protocol. Both sides of a pair are
+// primary (allow-two-primaries, which the agent always writes), and DRBD
+// allows that only with protocol C.
+func DRBDProtocol(s string) error {
+	if s != "C" {
+		return fmt.Errorf("must be C: both sides are primary (allow-two-primaries), which DRBD allows only with protocol C; got %s", Quote(s))
+	}
+	return nil
+}
+
+// DRBDAddress checks the address of one side of a DRBD pair: Address, in
+// IPv4, since drbd.conf takes "address A.B.C.D:PORT" and DRBD 8.2 has no
+// other family.
+func DRBDAddress(s string) error {
+	addr, err := Address(s)
+	if err != nil {
+		return err
+	}
+	if !addr.Is4() {
+		return fmt.Errorf("%s is not an IPv4 address; DRBD 8.2 connects a pair over IPv4 only", Quote(s))
+	}
+	return nil
+}
+
+// Port checks a DRBD port.
+func Port(n int) error {
+	if n < MinPort || n > MaxPort {
+		return fmt.Errorf("must be from %d to %d, got %d", MinPort, MaxPort, n)
+	}
+	return nil
+}
+
+// Export checks a GNBD export name, which is also the name of its import
+// on the clients (/dev/gnbd/NAME).
+func Export(s string) error { return exportWord.check(s) }
+
+// UID checks a GNBD uid.
+func UID(n int) error {
+	if n < 0 || n > MaxUID {
+		return fmt.Errorf("must be from 0 to %d, got %d", MaxUID, n)
+	}
+	return nil
+}
+
+// VG checks a volume group name.
+func VG(s string) error { return vgWord.check(s) }
+
+// lvReserved are the prefixes and infixes of the names LVM gives its
+// internal volumes (snapshots, pvmove, mirror and RAID legs, thin pool
+// parts); lvcreate refuses an LV name that uses them.
+var (
+	lvReservedPrefixes = []string{"snapshot", "pvmove"}
+	lvReservedInfixes  = []string{"_mlog", "_mimage", "_rimage", "_rmeta", "_tdata", "_tmeta", "_pmspare", "_cdata", "_cmeta", "_corig", "_vorigin"}
+)
+
+// LV checks a logical volume name: the pattern and LVM's reserved names.
+func LV(s string) error {
+	if err := lvWord.check(s); err != nil {
+		return err
+	}
+	for _, p := range lvReservedPrefixes {
+		if strings.HasPrefix(s, p) {
+			return fmt.Errorf("%s starts with %s, which LVM reserves for its own volumes; lvcreate refuses it", Quote(s), Quote(p))
+		}
+	}
+	for _, p := range lvReservedInfixes {
+		if strings.Contains(s, p) {
+			return fmt.Errorf("%s contains %s, which LVM reserves for its own volumes; lvcreate refuses it", Quote(s), Quote(p))
+		}
+	}
+	return nil
+}
+
+// LVPath is the device of a logical volume, /dev/VG/LV.
+func LVPath(vg, lv string) string { return "/dev/" + vg + "/" + lv }
+
+// SplitLVPath checks a logical volume's device and returns its names.
+func SplitLVPath(p string) (vg, lv string, err error) {
+	rest, ok := strings.CutPrefix(p, "/dev/")
+	vg, lv, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 || VG(vg) != nil || LV(lv) != nil {
+		return "", "", fmt.Errorf("%s is not a logical volume: /dev/VG/LV", Quote(p))
+	}
+	return vg, lv, nil
+}
+
+// MultipathDevice is the device of the n-th multipath map: the map of the
+// n-th GNBD uid in ascending order.
+func MultipathDevice(n int) string { return "/dev/mapper/mpath" + strconv.Itoa(n) }
+
+// MultipathMap checks a multipath map's device as multipath names it,
+// without leading zeros (the agent used to accept mpath00, which multipath
+// never creates), and returns the map's number.
+func MultipathMap(s string) (int, error) {
+	if s == "" {
+		return 0, errors.New("is required")
+	}
+	m := mpathRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%s is not a multipath map: /dev/mapper/mpath and a number from 0 to 999 without leading zeros, as in /dev/mapper/mpath0", Quote(s))
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, nil
+}
+
+// LockTable checks a GFS2 lock table, <cluster>:<fsname>, by mkfs.gfs2's
+// rules and the characters of cman's cluster names. Whether the cluster
+// part names the clients' cluster is for the caller.
+func LockTable(s string) error {
+	if s == "" {
+		return errors.New("is required")
+	}
+	cluster, fsName, ok := strings.Cut(s, ":")
+	const want = "a lock table: <cluster>:<fsname>, as in client:gfs2"
+	switch {
+	case !ok:
+		return fmt.Errorf("%s is not %s", Quote(s), want)
+	case cluster == "":
+		return fmt.Errorf("%s has an empty cluster part; want %s", Quote(s), want)
+	case !clusterRE.MatchString(cluster):
+		return fmt.Errorf("%s has cluster part %s, which is not a cluster name: letters, digits, '_' and '-' only", Quote(s), Quote(cluster))
+	case strings.HasPrefix(cluster, "-"):
+		return fmt.Errorf("%s has cluster part %s, which must not start with '-'", Quote(s), Quote(cluster))
+	case len(cluster) > MaxLockCluster:
+		return fmt.Errorf("%s has a cluster part of %d characters; mkfs.gfs2 refuses more than %d", Quote(s), len(cluster), MaxLockCluster)
+	case fsName == "":
+		return fmt.Errorf("%s has an empty file system part; want %s", Quote(s), want)
+	case !lockFSRE.MatchString(fsName):
+		return fmt.Errorf("%s has file system part %s: want letters, digits, '_' and '-', at most 16 characters", Quote(s), Quote(fsName))
+	}
+	return nil
+}
+
+// Journals checks the number of GFS2 journals.
+func Journals(n int) error {
+	if n < 1 || n > MaxJournals {
+		return fmt.Errorf("must be from 1 to %d, got %d", MaxJournals, n)
+	}
+	return nil
+}
+
+// A file system must never be mounted over systemDirs, nor anywhere under
+// systemTrees: the mount would hide the host's own programs,
+// configuration (/etc/cluster/cluster.conf among it) or devices. Under
+// /var, /tmp, /root and the rest a shared file system has its uses.
+var (
+	systemDirs  = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/var"}
+	systemTrees = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr"}
+)
+
+// Mountpoint checks a mount point: an absolute path in a plain spelling,
+// so that it compares equal to what mount and /proc/mounts print (the
+// agent used to accept "/mnt/", which never matches mount's "/mnt" and
+// would be mounted again on every retry), and not a directory of the
+// system's own.
+func Mountpoint(s string) error {
+	switch {
+	case s == "":
+		return errors.New("is required")
+	case strings.Contains(s, ".."):
+		return fmt.Errorf("%s must not contain '..'", Quote(s))
+	case s == "/":
+		return errors.New(`"/" is the root file system; mount the file system on a directory of its own, such as /mnt`)
+	case !mountpointRE.MatchString(s):
+		return fmt.Errorf("%s is not a mount point: '/', then lowercase letters, digits, '/', '_' and '-', at most 64 characters", Quote(s))
+	case strings.Contains(s, "//"):
+		return fmt.Errorf("%s must not contain '//'", Quote(s))
+	case strings.HasSuffix(s, "/"):
+		return fmt.Errorf("%s must not end with '/'", Quote(s))
+	case slices.Contains(systemDirs, s):
+		return fmt.Errorf("%s is a system directory; mounting over it would hide the host's own files", Quote(s))
+	}
+	for _, dir := range systemTrees {
+		if strings.HasPrefix(s, dir+"/") {
+			return fmt.Errorf("%s is under the system directory %s; mounting there would hide the host's own files", Quote(s), dir)
+		}
+	}
+	return nil
+}
+
+// Module checks a kernel module name.
+func Module(s string) error { return moduleWord.check(s) }
+
+// ModuleOption checks one name=value option of modprobe.
+func ModuleOption(s string) error { return optionWord.check(s) }
+
+// Package checks an RPM package name.
+func Package(s string) error { return packageWord.check(s) }
+
+// File checks the name of a file in a directory, such as the file the
+// GFS2 check touches in the mount point.
+func File(s string) error {
+	if err := fileWord.check(s); err != nil {
+		return err
+	}
+	if s == "." || s == ".." {
+		return fmt.Errorf("%s is a directory, not %s", Quote(s), fileWord.what)
+	}
+	return nil
+}
+
+// Quote quotes a value for an error message, cut at 64 characters so that
+// a hostile value cannot flood the log.
+func Quote(s string) string {
+	const max = 64
+	if r := []rune(s); len(r) > max {
+		return strconv.Quote(string(r[:max])) + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// RunbookPattern is the pattern of Runbook, for messages that quote it.
+func RunbookPattern() *regexp.Regexp { return runbookRE }
