@@ -58,13 +58,13 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 	stub(env, rec, activities.ProbeName, activities.ProbeInput{}, activities.ProbeResult{ClusterConf: activities.FileState{Path: activities.ClusterConfPath}})
 	stub(env, rec, activities.EnsurePackagesName, activities.PackagesInput{}, activities.PackagesResult{})
 	stub(env, rec, activities.RemovePackagesName, activities.PackagesInput{}, activities.PackagesResult{})
-	stub(env, rec, activities.CreateClusterConfName, activities.ClusterInput{}, activities.CreateResult{Created: true})
+	stub(env, rec, activities.CreateClusterConfName, activities.ClusterInput{}, activities.Change{Changed: true})
 	stub(env, rec, activities.WriteBootstrapName, activities.NodeInput{}, activities.ConfResult{Version: 1, Changed: true})
 	stub(env, rec, activities.AddNodeName, activities.NodeInput{}, activities.ConfResult{Version: 2, Changed: true})
 	stub(env, rec, activities.RemoveNodeName, activities.NodeInput{}, activities.ConfResult{Version: 3, Changed: true})
-	stub(env, rec, activities.StartCmanName, activities.ClusterInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.StopCmanName, activities.ClusterInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.RestoreFileName, activities.RestoreFileInput{}, activities.RestoreFileResult{Changed: true})
+	stub(env, rec, activities.StartCmanName, activities.ClusterInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.StopCmanName, activities.ClusterInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.RestoreFileName, activities.RestoreFileInput{}, activities.Change{Changed: true})
 	stub(env, rec, activities.MembershipName, activities.MembershipInput{}, activities.MembershipResult{Status: activities.ClusterStatus{ConfigVersion: 2, Quorate: true}})
 	// The data path, on hosts where none of it exists yet.
 	stub(env, rec, activities.ProbeStorageName, activities.StorageProbeInput{}, activities.StorageProbeResult{
@@ -72,40 +72,40 @@ func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *rec
 		DRBDConf:      activities.FileState{Path: activities.DRBDConfPath},
 		MultipathConf: activities.FileState{Path: activities.MultipathConfPath, Exists: true, Content: "blacklist {\n devnode \"*\"\n}\n"},
 	})
-	stub(env, rec, activities.PrepareDiskName, activities.DiskInput{}, activities.DiskResult{Changed: true})
-	stub(env, rec, activities.LoadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.UnloadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.WriteDRBDConfName, activities.DRBDConfInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.PrepareDiskName, activities.DiskInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.LoadModuleName, activities.ModuleInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.UnloadModuleName, activities.ModuleInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.WriteDRBDConfName, activities.DRBDConfInput{}, activities.Change{Changed: true})
 	for _, name := range []string{activities.CreateMetadataName, activities.DRBDUpName, activities.DRBDDownName, activities.DRBDOverwritePeerName, activities.DRBDPrimaryName} {
-		stub(env, rec, name, activities.DRBDInput{}, activities.ServiceResult{Changed: true})
+		stub(env, rec, name, activities.DRBDInput{}, activities.Change{Changed: true})
 	}
 	stub(env, rec, activities.DRBDWaitName, activities.DRBDWaitInput{}, activities.DRBDWaitResult{})
-	stub(env, rec, activities.GNBDServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
-	stub(env, rec, activities.GNBDStopServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
-	stub(env, rec, activities.GNBDExportName, activities.ExportInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.GNBDUnexportName, activities.UnexportInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.GNBDImportName, activities.ImportInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.GNBDUnimportName, activities.UnimportInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.GNBDServeName, activities.ServerInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.GNBDStopServeName, activities.ServerInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.GNBDExportName, activities.ExportInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.GNBDUnexportName, activities.UnexportInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.GNBDImportName, activities.ImportInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.GNBDUnimportName, activities.UnimportInput{}, activities.Change{Changed: true})
 	stub(env, rec, activities.ConfigureMultipathName, activities.MultipathInput{}, activities.MultipathResult{Changed: true})
 	stub(env, rec, activities.MultipathMapsName, activities.MultipathInput{}, activities.MultipathResult{})
-	stub(env, rec, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.ServiceResult{Changed: true})
-	stub(env, rec, activities.StopMultipathName, activities.MultipathInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.Change{Changed: true})
+	stub(env, rec, activities.StopMultipathName, activities.MultipathInput{}, activities.Change{Changed: true})
 	// Part #5, on blank devices.
 	for _, name := range []string{activities.StartServiceName, activities.StopServiceName} {
-		stub(env, rec, name, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
+		stub(env, rec, name, activities.ServiceInput{}, activities.Change{Changed: true})
 	}
-	stub(env, rec, activities.EnableClusterLockingName, activities.LVMLockingInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.EnableClusterLockingName, activities.LVMLockingInput{}, activities.Change{Changed: true})
 	env.OnActivity(activities.SignaturesName, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.SignatureInput) (activities.SignatureResult, error) {
 		rec.note(ctx, activities.SignaturesName)
 		return activities.SignatureResult{Signatures: make([]string, len(in.Devices))}, nil
 	}).Maybe()
-	stub(env, rec, activities.PVCreateName, activities.PVInput{}, activities.ServiceResult{Changed: true})
+	stub(env, rec, activities.PVCreateName, activities.PVInput{}, activities.Change{Changed: true})
 	for _, name := range []string{activities.VGCreateName, activities.LVCreateName, activities.RemoveVolumeName, activities.ExtendVolumeName} {
-		stub(env, rec, name, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
+		stub(env, rec, name, activities.VolumeInput{}, activities.Change{Changed: true})
 	}
 	stub(env, rec, activities.LogicalVolumeName, activities.VolumeInput{}, activities.LVStatus{UUID: "s1RcrS", Status: "available", Extents: 510})
 	for _, name := range []string{activities.MakeFilesystemName, activities.MountFilesystemName, activities.UnmountFilesystemName, activities.GrowFilesystemName} {
-		stub(env, rec, name, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
+		stub(env, rec, name, activities.FilesystemInput{}, activities.Change{Changed: true})
 	}
 	for _, name := range []string{activities.TouchFileName, activities.ListFilesName} {
 		stub(env, rec, name, activities.FileCheckInput{}, activities.FileCheckResult{Files: []string{"ieiri"}})
@@ -174,9 +174,9 @@ func TestNodeJoinRetriesAConfigVersionRace(t *testing.T) {
 
 func TestNodeJoinUndoesInReverseWhenALaterStepFails(t *testing.T) {
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.ServiceResult, error) {
+		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.Change, error) {
 			rec.note(ctx, activities.StartCmanName)
-			return activities.ServiceResult{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
+			return activities.Change{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
 		})
 		env.OnActivity(activities.ProbeName, mock.Anything, mock.Anything).Return(func(ctx context.Context, in activities.ProbeInput) (activities.ProbeResult, error) {
 			rec.note(ctx, activities.ProbeName)
@@ -258,12 +258,12 @@ func TestBadStartRequestsChangeNothing(t *testing.T) {
 
 func TestFormClustersUndoesEveryClusterWhenOneFails(t *testing.T) {
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.ServiceResult, error) {
+		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.Change, error) {
 			rec.note(ctx, activities.StartCmanName)
 			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue("client1.example.org") {
-				return activities.ServiceResult{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
+				return activities.Change{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
 			}
-			return activities.ServiceResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(FormClustersName, FormClustersInput{Ref: storage})
