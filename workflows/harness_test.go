@@ -238,3 +238,40 @@ func checkStages(t *testing.T, calls []string, plan map[string][]staged) {
 		}
 	}
 }
+
+// undoLines renders an undo log as "host activity {json}", the form of a
+// journal entry, so a recorded log and the undos that ran compare equal.
+func undoLines(steps []UndoStep) []string {
+	var out []string
+	for _, s := range steps {
+		out = append(out, s.Host+" "+s.Activity+" "+string(s.Input))
+	}
+	return out
+}
+
+// reversed returns a reversed copy.
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
+}
+
+// watchUndos journals every activity that undoes a data-path or part #5
+// change, with its input.
+func watchUndos(env *testsuite.TestWorkflowEnvironment, rec *recorder, j *journal) {
+	watch(env, rec, j, activities.RemovePackagesName, activities.PackagesInput{}, activities.PackagesResult{})
+	watch(env, rec, j, activities.GNBDStopServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
+	watch(env, rec, j, activities.GNBDUnexportName, activities.UnexportInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.GNBDUnimportName, activities.UnimportInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.UnloadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.RestoreFileName, activities.RestoreFileInput{}, activities.RestoreFileResult{Changed: true})
+	watch(env, rec, j, activities.StopServiceName, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.RemoveVolumeName, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.UnmountFilesystemName, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
+}
+
+// probeReturns makes every storage probe answer p.
+func probeReturns(env *testsuite.TestWorkflowEnvironment, rec *recorder, p activities.StorageProbeResult) {
+	on(env, rec, activities.ProbeStorageName, func(string, activities.StorageProbeInput) (activities.StorageProbeResult, error) { return p, nil })
+}
