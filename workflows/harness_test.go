@@ -117,9 +117,12 @@ func watch[In, Out any](env *testsuite.TestWorkflowEnvironment, rec *recorder, j
 	})
 }
 
-// permanent is a failure no retry fixes, of the given type.
+// permanent is a failure no retry fixes, of one of the types of
+// activities.NonRetryable. It is not marked non-retryable itself: the
+// workflow's retry policy must know the type, so a step that loses the
+// policy is caught.
 func permanent(kind string) error {
-	return temporal.NewNonRetryableApplicationError("permanent failure for the test", kind, nil)
+	return temporal.NewApplicationError("permanent failure for the test", kind)
 }
 
 // notReady is a failure that settles: retried with backoff.
