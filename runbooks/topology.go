@@ -1,6 +1,10 @@
 package runbooks
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
+)
 
 // The queries below answer what a procedure asks of a runbook: which hosts
 // take part in a layer, which pair a cluster runs, what a host exports.
@@ -214,5 +218,5 @@ func (r *Runbook) LVPath() string {
 	if r.CLVM == nil {
 		return ""
 	}
-	return "/dev/" + r.CLVM.VG + "/" + r.CLVM.LV
+	return names.LVPath(r.CLVM.VG, r.CLVM.LV)
 }

@@ -46,9 +46,9 @@ func TestCLVMPreparesEveryClientThenCreatesTheVolumeOnce(t *testing.T) {
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 		probeReturns(env, rec, activities.StorageProbeResult{LVMConf: lvmConf})
 		lvBefore(env, rec, false)
-		watch(env, rec, &pvs, activities.PVCreateName, activities.PVInput{}, activities.ServiceResult{Changed: true})
-		watch(env, rec, &pvs, activities.VGCreateName, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
-		watch(env, rec, &pvs, activities.LVCreateName, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
+		watch(env, rec, &pvs, activities.PVCreateName, activities.PVInput{}, activities.Change{Changed: true})
+		watch(env, rec, &pvs, activities.VGCreateName, activities.VolumeInput{}, activities.Change{Changed: true})
+		watch(env, rec, &pvs, activities.LVCreateName, activities.VolumeInput{}, activities.Change{Changed: true})
 	})
 	env.ExecuteWorkflow(CLVMName, stackIn(""))
 	var res StepResult
@@ -131,8 +131,8 @@ func TestCLVMUndoesOnlyWhatItDid(t *testing.T) {
 			var undos journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 				stubs(env, rec)
-				on(env, rec, activities.LVCreateName, func(string, activities.VolumeInput) (activities.ServiceResult, error) {
-					return activities.ServiceResult{}, permanent(activities.ErrBadInput)
+				on(env, rec, activities.LVCreateName, func(string, activities.VolumeInput) (activities.Change, error) {
+					return activities.Change{}, permanent(activities.ErrBadInput)
 				})
 				watchUndos(env, rec, &undos)
 			})
@@ -163,7 +163,7 @@ func TestCLVMAsksBeforeWipingASignature(t *testing.T) {
 	var pvs journal
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 		ext3OnMpath1(env, rec)
-		watch(env, rec, &pvs, activities.PVCreateName, activities.PVInput{}, activities.ServiceResult{Changed: true})
+		watch(env, rec, &pvs, activities.PVCreateName, activities.PVInput{}, activities.Change{Changed: true})
 	})
 	var waiting []string
 	var before []string
@@ -195,7 +195,7 @@ func TestCLVMAsksBeforeWipingASignature(t *testing.T) {
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "alice", Approved: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
-	if want := []string{client0 + `: /dev/mapper/mpath1 wiped by pvcreate (it carried TYPE="ext3")`}; !slices.Equal(res.Irreversible, want) {
+	if want := []string{client0 + `: /dev/mapper/mpath1 wiped by pvcreate (it carried TYPE="ext3") (approved by alice)`}; !slices.Equal(res.Irreversible, want) {
 		t.Errorf("irreversible:\n got %q\nwant %q", res.Irreversible, want)
 	}
 	if got := count(rec.list(), client0+" VGCreate"); got != 1 {

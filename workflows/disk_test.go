@@ -20,7 +20,7 @@ func TestPrepareDiskPartitionsOnlyASpareDisk(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var j journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-				watch(env, rec, &j, activities.PrepareDiskName, activities.DiskInput{}, activities.DiskResult{Changed: tc.changed})
+				watch(env, rec, &j, activities.PrepareDiskName, activities.DiskInput{}, activities.Change{Changed: tc.changed})
 			})
 			env.ExecuteWorkflow(PrepareDiskName, hostIn("storage0a", ""))
 			var res StepResult
@@ -43,12 +43,12 @@ func TestPrepareDiskPartitionsOnlyASpareDisk(t *testing.T) {
 func TestPrepareDiskRetriesADiskNotReadyYet(t *testing.T) {
 	attempts := 0
 	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.PrepareDiskName, func(string, activities.DiskInput) (activities.DiskResult, error) {
+		on(env, rec, activities.PrepareDiskName, func(string, activities.DiskInput) (activities.Change, error) {
 			attempts++
 			if attempts <= 2 {
-				return activities.DiskResult{}, notReady()
+				return activities.Change{}, notReady()
 			}
-			return activities.DiskResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(PrepareDiskName, hostIn("storage1b", ""))
@@ -67,9 +67,9 @@ func TestPrepareDiskRetriesADiskNotReadyYet(t *testing.T) {
 func TestPrepareDiskStopsAtOnceOnADiskThatIsNotSpare(t *testing.T) {
 	attempts := 0
 	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.PrepareDiskName, func(string, activities.DiskInput) (activities.DiskResult, error) {
+		on(env, rec, activities.PrepareDiskName, func(string, activities.DiskInput) (activities.Change, error) {
 			attempts++
-			return activities.DiskResult{}, permanent(activities.ErrNotSpare)
+			return activities.Change{}, permanent(activities.ErrNotSpare)
 		})
 	})
 	env.ExecuteWorkflow(PrepareDiskName, hostIn("storage0a", ""))

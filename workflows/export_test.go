@@ -42,7 +42,7 @@ func TestGNBDExportUndoesOnlyWhatItDid(t *testing.T) {
 			var exports journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 				probeReturns(env, rec, tc.probe)
-				watch(env, rec, &exports, activities.GNBDExportName, activities.ExportInput{}, activities.ServiceResult{Changed: true})
+				watch(env, rec, &exports, activities.GNBDExportName, activities.ExportInput{}, activities.Change{Changed: true})
 			})
 			env.ExecuteWorkflow(GNBDExportName, hostIn("storage0a", ""))
 			var res StepResult
@@ -63,8 +63,8 @@ func TestGNBDExportUndoesOnlyWhatItDid(t *testing.T) {
 			var undos journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 				probeReturns(env, rec, tc.probe)
-				on(env, rec, activities.GNBDExportName, func(string, activities.ExportInput) (activities.ServiceResult, error) {
-					return activities.ServiceResult{}, permanent(activities.ErrNoDisk)
+				on(env, rec, activities.GNBDExportName, func(string, activities.ExportInput) (activities.Change, error) {
+					return activities.Change{}, permanent(activities.ErrNoDisk)
 				})
 				watchUndos(env, rec, &undos)
 			})
@@ -89,7 +89,7 @@ func TestGNBDExportExportsEachHostUnderItsPairsUID(t *testing.T) {
 		t.Run(host, func(t *testing.T) {
 			var exports journal
 			env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-				watch(env, rec, &exports, activities.GNBDExportName, activities.ExportInput{}, activities.ServiceResult{Changed: true})
+				watch(env, rec, &exports, activities.GNBDExportName, activities.ExportInput{}, activities.Change{Changed: true})
 			})
 			env.ExecuteWorkflow(GNBDExportName, hostIn(host, ""))
 			if err := env.GetWorkflowError(); err != nil {
@@ -105,12 +105,12 @@ func TestGNBDExportExportsEachHostUnderItsPairsUID(t *testing.T) {
 func TestGNBDExportRetriesGNBDServWhileCmanSettles(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.GNBDServeName, func(string, activities.ServerInput) (activities.GNBDServeResult, error) {
+		on(env, rec, activities.GNBDServeName, func(string, activities.ServerInput) (activities.Change, error) {
 			attempts++
 			if attempts <= 2 {
-				return activities.GNBDServeResult{}, notReady()
+				return activities.Change{}, notReady()
 			}
-			return activities.GNBDServeResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(GNBDExportName, hostIn("storage0a", ""))

@@ -34,8 +34,8 @@ func signature(env *testsuite.TestWorkflowEnvironment, rec *recorder, sig string
 func TestGFS2FormatsAfterApprovalThenMountsAndChecks(t *testing.T) {
 	var fs journal
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		watch(env, rec, &fs, activities.MakeFilesystemName, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
-		watch(env, rec, &fs, activities.MountFilesystemName, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
+		watch(env, rec, &fs, activities.MakeFilesystemName, activities.FilesystemInput{}, activities.Change{Changed: true})
+		watch(env, rec, &fs, activities.MountFilesystemName, activities.FilesystemInput{}, activities.Change{Changed: true})
 	})
 	var waiting, before []string
 	env.RegisterDelayedCallback(func() {
@@ -69,7 +69,7 @@ func TestGFS2FormatsAfterApprovalThenMountsAndChecks(t *testing.T) {
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "dana", Approved: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
-	if want := []string{client0 + ": /dev/VG0/LV0 formatted as GFS2 client:gfs2"}; !slices.Equal(res.Irreversible, want) {
+	if want := []string{client0 + ": /dev/VG0/LV0 formatted as GFS2 client:gfs2 (approved by dana)"}; !slices.Equal(res.Irreversible, want) {
 		t.Errorf("irreversible:\n got %q\nwant %q", res.Irreversible, want)
 	}
 	if want := []string{"ieiri created on " + client0 + ", listed on " + client1 + ": [ieiri]"}; !slices.Equal(res.Checks, want) {
@@ -197,9 +197,9 @@ func TestGFS2RejectedMkfsIsUndoneWithoutFormatting(t *testing.T) {
 func TestGFS2StopsAtOnceOnAFailedMkfs(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.MakeFilesystemName, func(string, activities.FilesystemInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.MakeFilesystemName, func(string, activities.FilesystemInput) (activities.Change, error) {
 			attempts++
-			return activities.ServiceResult{}, permanent(activities.ErrNoDisk)
+			return activities.Change{}, permanent(activities.ErrNoDisk)
 		})
 	})
 	env.ExecuteWorkflow(GFS2Name, stackIn(`{"approvals": {"auto": ["mkfs"]}}`))

@@ -263,15 +263,15 @@ func reversed(s []string) []string {
 // change, with its input.
 func watchUndos(env *testsuite.TestWorkflowEnvironment, rec *recorder, j *journal) {
 	watch(env, rec, j, activities.RemovePackagesName, activities.PackagesInput{}, activities.PackagesResult{})
-	watch(env, rec, j, activities.GNBDStopServeName, activities.ServerInput{}, activities.GNBDServeResult{Changed: true})
-	watch(env, rec, j, activities.GNBDUnexportName, activities.UnexportInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.GNBDUnimportName, activities.UnimportInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.UnloadModuleName, activities.ModuleInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.RestoreFileName, activities.RestoreFileInput{}, activities.RestoreFileResult{Changed: true})
-	watch(env, rec, j, activities.StopServiceName, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.RemoveVolumeName, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.UnmountFilesystemName, activities.FilesystemInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.GNBDStopServeName, activities.ServerInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.GNBDUnexportName, activities.UnexportInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.GNBDUnimportName, activities.UnimportInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.UnloadModuleName, activities.ModuleInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.UndoMultipathName, activities.UndoMultipathInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.RestoreFileName, activities.RestoreFileInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.StopServiceName, activities.ServiceInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.RemoveVolumeName, activities.VolumeInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.UnmountFilesystemName, activities.FilesystemInput{}, activities.Change{Changed: true})
 }
 
 // probeReturns makes every storage probe answer p.

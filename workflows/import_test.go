@@ -66,7 +66,7 @@ func TestGNBDImportUndoesOnlyWhatItDid(t *testing.T) {
 			var imports journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 				stubs(env, rec)
-				watch(env, rec, &imports, activities.GNBDImportName, activities.ImportInput{}, activities.ServiceResult{Changed: true})
+				watch(env, rec, &imports, activities.GNBDImportName, activities.ImportInput{}, activities.Change{Changed: true})
 			})
 			env.ExecuteWorkflow(GNBDImportName, hostIn("client0", ""))
 			var res StepResult
@@ -87,11 +87,11 @@ func TestGNBDImportUndoesOnlyWhatItDid(t *testing.T) {
 			var undos journal
 			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 				stubs(env, rec)
-				on(env, rec, activities.GNBDImportName, func(_ string, in activities.ImportInput) (activities.ServiceResult, error) {
+				on(env, rec, activities.GNBDImportName, func(_ string, in activities.ImportInput) (activities.Change, error) {
 					if in.Server == storage1a {
-						return activities.ServiceResult{}, permanent(activities.ErrBadInput)
+						return activities.Change{}, permanent(activities.ErrBadInput)
 					}
-					return activities.ServiceResult{Changed: true}, nil
+					return activities.Change{Changed: true}, nil
 				})
 				watchUndos(env, rec, &undos)
 			})
@@ -111,16 +111,16 @@ func TestGNBDImportRetriesAServerNotReadyYet(t *testing.T) {
 	attempts := 0
 	var servers []string
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.GNBDImportName, func(_ string, in activities.ImportInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.GNBDImportName, func(_ string, in activities.ImportInput) (activities.Change, error) {
 			if in.Server == storage0b {
 				attempts++
 				if attempts <= 2 {
 					// gnbd_serv on storage0b is not up yet.
-					return activities.ServiceResult{}, notReady()
+					return activities.Change{}, notReady()
 				}
 			}
 			servers = append(servers, in.Server)
-			return activities.ServiceResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(GNBDImportName, hostIn("client1", ""))
@@ -142,9 +142,9 @@ func TestGNBDImportRetriesAServerNotReadyYet(t *testing.T) {
 func TestGNBDImportStopsAtOnceOnAMissingModule(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.LoadModuleName, func(string, activities.ModuleInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.LoadModuleName, func(string, activities.ModuleInput) (activities.Change, error) {
 			attempts++
-			return activities.ServiceResult{}, permanent(activities.ErrPackageMissing)
+			return activities.Change{}, permanent(activities.ErrPackageMissing)
 		})
 	})
 	env.ExecuteWorkflow(GNBDImportName, hostIn("client0", ""))

@@ -46,9 +46,9 @@ var shutdownStageNames = []string{
 
 // watchRemovals journals what Shutdown and Teardown take away, by name.
 func watchRemovals(env *testsuite.TestWorkflowEnvironment, rec *recorder, j *journal) {
-	watch(env, rec, j, activities.GNBDUnimportName, activities.UnimportInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.GNBDUnexportName, activities.UnexportInput{}, activities.ServiceResult{Changed: true})
-	watch(env, rec, j, activities.StopServiceName, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
+	watch(env, rec, j, activities.GNBDUnimportName, activities.UnimportInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.GNBDUnexportName, activities.UnexportInput{}, activities.Change{Changed: true})
+	watch(env, rec, j, activities.StopServiceName, activities.ServiceInput{}, activities.Change{Changed: true})
 }
 
 func wantRemovals(t *testing.T, j *journal) {
@@ -129,12 +129,12 @@ func TestShutdownStopsWhereAStageCheckFails(t *testing.T) {
 func TestShutdownStopsAtOnceOnAPermanentError(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.StopMultipathName, func(host string, _ activities.MultipathInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.StopMultipathName, func(host string, _ activities.MultipathInput) (activities.Change, error) {
 			if host == client0 {
 				attempts++
-				return activities.ServiceResult{}, permanent(activities.ErrBadConfig)
+				return activities.Change{}, permanent(activities.ErrBadConfig)
 			}
-			return activities.ServiceResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(ShutdownName, stackIn(""))
@@ -174,8 +174,8 @@ func TestStartupStartsTheStackStageByStageInTheReverseOrder(t *testing.T) {
 	var j journal
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 		mountedProbe(env, rec)
-		watch(env, rec, &j, activities.StartCmanName, activities.ClusterInput{}, activities.ServiceResult{Changed: true})
-		watch(env, rec, &j, activities.StartServiceName, activities.ServiceInput{}, activities.ServiceResult{Changed: true})
+		watch(env, rec, &j, activities.StartCmanName, activities.ClusterInput{}, activities.Change{Changed: true})
+		watch(env, rec, &j, activities.StartServiceName, activities.ServiceInput{}, activities.Change{Changed: true})
 	})
 	env.ExecuteWorkflow(StartupName, stackIn(""))
 	var res LifecycleResult
@@ -238,12 +238,12 @@ func TestStartupStopsAtAFailedStageWithoutUndoing(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 		mountedProbe(env, rec)
-		on(env, rec, activities.DRBDUpName, func(host string, _ activities.DRBDInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.DRBDUpName, func(host string, _ activities.DRBDInput) (activities.Change, error) {
 			if host == storage1b {
 				attempts++
-				return activities.ServiceResult{}, permanent(activities.ErrNoDisk)
+				return activities.Change{}, permanent(activities.ErrNoDisk)
 			}
-			return activities.ServiceResult{Changed: true}, nil
+			return activities.Change{Changed: true}, nil
 		})
 	})
 	env.ExecuteWorkflow(StartupName, stackIn(""))

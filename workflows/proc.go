@@ -36,7 +36,11 @@ func (p *proc) run(ctx workflow.Context, st Step, out any) error {
 		if err != nil {
 			return err
 		}
+		// Who let a destructive step through stays beside what it did.
 		st.Summary += " (approved by " + a.By + ")"
+		if st.Irreversible != "" {
+			st.Irreversible += " (approved by " + a.By + ")"
+		}
 	}
 	if st.Undo != nil {
 		p.undo.push(*st.Undo)

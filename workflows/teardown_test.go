@@ -37,7 +37,7 @@ func TestTeardownRemovesTheVolumeOnlyAfterApproval(t *testing.T) {
 	var j, vol journal
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
 		watchRemovals(env, rec, &j)
-		watch(env, rec, &vol, activities.RemoveVolumeName, activities.VolumeInput{}, activities.ServiceResult{Changed: true})
+		watch(env, rec, &vol, activities.RemoveVolumeName, activities.VolumeInput{}, activities.Change{Changed: true})
 	})
 	var waiting, before []string
 	env.RegisterDelayedCallback(func() { waiting, before = pending(t, env), rec.list() }, time.Hour)
@@ -137,9 +137,9 @@ func TestTeardownWithoutAVolumeNeedsNoApproval(t *testing.T) {
 func TestTeardownStopsAtOnceWhenTheRemovalFails(t *testing.T) {
 	attempts := 0
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		on(env, rec, activities.RemoveVolumeName, func(string, activities.VolumeInput) (activities.ServiceResult, error) {
+		on(env, rec, activities.RemoveVolumeName, func(string, activities.VolumeInput) (activities.Change, error) {
 			attempts++
-			return activities.ServiceResult{}, permanent(activities.ErrBadInput)
+			return activities.Change{}, permanent(activities.ErrBadInput)
 		})
 	})
 	approveAt(env, time.Hour, ApprovalRequest{Step: teardownStep, By: "dana", Approve: true}, new(error))
