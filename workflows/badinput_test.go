@@ -28,6 +28,8 @@ func TestDataPathProceduresRefuseBadRequestsBeforeTouchingAHost(t *testing.T) {
 		"export: no gnbd section":     {GNBDExportName, hostIn("storage0a", noGNBD), activities.ErrBadInput},
 		"import: unknown host":        {GNBDImportName, hostIn("client9", ""), activities.ErrBadInput},
 		"import: no gnbd section":     {GNBDImportName, hostIn("client0", noGNBD), activities.ErrBadInput},
+		"import: not a client":        {GNBDImportName, hostIn("storage0a", ""), activities.ErrBadInput},
+		"multipath: not a client":     {MultipathName, hostIn("storage1b", ""), activities.ErrBadInput},
 		"multipath: unknown host":     {MultipathName, hostIn("client9", ""), activities.ErrBadInput},
 		"multipath: no gnbd section":  {MultipathName, hostIn("client0", noGNBD), activities.ErrBadInput},
 		"clvm: no clvm section":       {CLVMName, stackIn(noCLVM), activities.ErrBadInput},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -50,6 +51,24 @@ func signatures(host string, devices []string) Step {
 	return Step{Host: host, Summary: "blkid " + strings.Join(devices, " "), Activity: activities.SignaturesName,
 		Input: activities.SignatureInput{Devices: devices}, Timeout: Quick}
 }
+
+// signatures reads what each device carries, one answer per device in
+// order; an agent that answers otherwise is not trusted with what follows.
+func (p *proc) signatures(ctx workflow.Context, host string, devices []string) ([]string, error) {
+	var res activities.SignatureResult
+	if err := p.run(ctx, signatures(host, devices), &res); err != nil {
+		return nil, err
+	}
+	if len(res.Signatures) != len(devices) {
+		return nil, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s answered %d signatures for %d devices", host, len(res.Signatures), len(devices)), ErrBadAnswer, nil)
+	}
+	return res.Signatures, nil
+}
+
+// ErrBadAnswer is an agent's answer that does not fit the question: the
+// run stops rather than act on it.
+const ErrBadAnswer = "BadAgentAnswer"
 
 // pvCreate makes a device a physical volume. A device that carries another
 // signature is wiped, which waits for an approval.
@@ -103,13 +122,13 @@ func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 	if before.UUID == "" {
 		p.undo.push(removeVolume(creator, vol))
 	}
-	var sigs activities.SignatureResult
-	if err := p.run(ctx, signatures(creator, c.PVs), &sigs); err != nil {
+	sigs, err := p.signatures(ctx, creator, c.PVs)
+	if err != nil {
 		return p.result(""), p.fail(ctx, err)
 	}
 	steps := make([]Step, 0, len(c.PVs)+2)
 	for i, pv := range c.PVs {
-		steps = append(steps, pvCreate(rb, creator, pv, sigs.Signatures[i], ""))
+		steps = append(steps, pvCreate(rb, creator, pv, sigs[i], ""))
 	}
 	steps = append(steps,
 		Step{Host: creator, Summary: "vgcreate --clustered y " + c.VG + " " + strings.Join(c.PVs, " "), Activity: activities.VGCreateName, Input: vol, Timeout: Command},

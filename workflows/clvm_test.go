@@ -331,3 +331,22 @@ func TestCLVMFailsAndUndoesWhenTheClientsSeeDifferentVolumes(t *testing.T) {
 		t.Errorf("undo:\n got %q\nwant %q", got, want)
 	}
 }
+
+// An agent that answers blkid for fewer devices than asked is not acted
+// on: the run stops, undone, before any pvcreate.
+func TestCLVMRefusesAShortSignatureAnswer(t *testing.T) {
+	var pvs journal
+	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		probeReturns(env, rec, activities.StorageProbeResult{LVMConf: lvmConf})
+		lvBefore(env, rec, false)
+		on(env, rec, activities.SignaturesName, func(string, activities.SignatureInput) (activities.SignatureResult, error) {
+			return activities.SignatureResult{Signatures: []string{""}}, nil
+		})
+		watch(env, rec, &pvs, activities.PVCreateName, activities.PVInput{}, activities.Change{Changed: true})
+	})
+	env.ExecuteWorkflow(CLVMName, stackIn(""))
+	wantErrType(t, env.GetWorkflowError(), ErrBadAnswer)
+	if got := pvs.list(); len(got) > 0 {
+		t.Errorf("pvcreate ran on a short answer: %q", got)
+	}
+}

@@ -91,16 +91,16 @@ func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerR
 func growVolume(ctx workflow.Context, p *proc, rb *runbooks.Runbook) error {
 	creator := rb.FQDN(rb.CLVM.Creator)
 	vol := volumeOf(rb)
-	var sigs activities.SignatureResult
-	if err := p.run(ctx, signatures(creator, vol.PVs), &sigs); err != nil {
+	sigs, err := p.signatures(ctx, creator, vol.PVs)
+	if err != nil {
 		return err
 	}
 	var steps []Step
 	for i, pv := range vol.PVs {
-		if activities.IsPV(sigs.Signatures[i]) {
+		if activities.IsPV(sigs[i]) {
 			continue // one of the volume's PVs already
 		}
-		steps = append(steps, pvCreate(rb, creator, pv, sigs.Signatures[i], creator+": "+pv+" made a physical volume of "+vol.VG))
+		steps = append(steps, pvCreate(rb, creator, pv, sigs[i], creator+": "+pv+" made a physical volume of "+vol.VG))
 	}
 	steps = append(steps, Step{Host: creator, Summary: fmt.Sprintf("vgextend %s, lvextend -l %d %s", vol.VG, vol.Extents, rb.LVPath()),
 		Activity: activities.ExtendVolumeName, Input: vol, Timeout: Slow,

@@ -74,12 +74,12 @@ func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 		}
 	}
 
-	var sigs activities.SignatureResult
-	if err := p.run(ctx, signatures(creator, []string{fs.Device}), &sigs); err != nil {
+	sigs, err := p.signatures(ctx, creator, []string{fs.Device})
+	if err != nil {
 		return p.result(""), p.fail(ctx, err)
 	}
 	var steps []Step
-	if !strings.Contains(sigs.Signatures[0], `TYPE="gfs2"`) {
+	if !strings.Contains(sigs[0], `TYPE="gfs2"`) {
 		steps = append(steps, mkfs(rb, creator, fs))
 	}
 	for i, host := range clients {

@@ -56,9 +56,12 @@ func importSteps(host string, servers []runbooks.ExportServer, probe activities.
 func GNBDImport(ctx workflow.Context, in HostInput) (StepResult, error) {
 	return hostProc{
 		packages: importPackages,
-		refuse: func(rb *runbooks.Runbook, _ runbooks.Host) error {
+		refuse: func(rb *runbooks.Runbook, h runbooks.Host) error {
 			if len(rb.ExportServers()) == 0 {
 				return badRequest("runbook %q has no GNBD exports to import", rb.Name)
+			}
+			if !slices.Contains(rb.Stack().Importers, h.FQDN) {
+				return badRequest("%s is not an import client of runbook %q (gnbd.imports.clients)", h.Name, rb.Name)
 			}
 			return nil
 		},

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"slices"
+
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -42,9 +44,12 @@ func stopMultipath(host string) Step {
 func Multipath(ctx workflow.Context, in HostInput) (StepResult, error) {
 	return hostProc{
 		packages: multipathPackages,
-		refuse: func(rb *runbooks.Runbook, _ runbooks.Host) error {
+		refuse: func(rb *runbooks.Runbook, h runbooks.Host) error {
 			if len(rb.Maps()) == 0 {
 				return badRequest("runbook %q has no GNBD exports to multipath", rb.Name)
+			}
+			if !slices.Contains(rb.Stack().Multipath, h.FQDN) {
+				return badRequest("%s is not a multipath client of runbook %q (multipath.clients)", h.Name, rb.Name)
 			}
 			return nil
 		},
