@@ -51,10 +51,7 @@ func TestCLVMPreparesEveryClientThenCreatesTheVolumeOnce(t *testing.T) {
 		watch(env, rec, &pvs, activities.LVCreateName, activities.VolumeInput{}, activities.Change{Changed: true})
 	})
 	env.ExecuteWorkflow(CLVMName, stackIn(""))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	// Stage 1 on every client at once, stage 2 on the creator, stage 3 the
 	// check on every client in turn.
 	prep := []staged{{1, "ProbeStorage"}, {1, "EnsurePackages"}, {1, "EnableClusterLocking"}, {1, "StartService"}}
@@ -112,10 +109,7 @@ func TestCLVMUndoesOnlyWhatItDid(t *testing.T) {
 		t.Run(name+": done", func(t *testing.T) {
 			env, rec := newEnv(t, stubs)
 			env.ExecuteWorkflow(CLVMName, stackIn(""))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			want := append(slices.Clone(tc.creator), "LogicalVolume")
 			if got := stepsOn(rec.list(), client0); !slices.Equal(got, want) {
 				t.Errorf("client0:\n got %q\nwant %q", got, want)
@@ -175,10 +169,7 @@ func TestCLVMAsksBeforeWipingASignature(t *testing.T) {
 	approveAt(env, 2*time.Hour, ApprovalRequest{Step: pvStep, By: "", Approve: true}, &wrongName)
 	approveAt(env, 3*time.Hour, ApprovalRequest{Step: pvStep, By: "alice", Approve: true}, &ok)
 	env.ExecuteWorkflow(CLVMName, stackIn(""))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if !slices.Equal(waiting, []string{pvStep}) {
 		t.Errorf("pending while waiting = %q, want %q", waiting, pvStep)
 	}
@@ -235,10 +226,7 @@ func TestCLVMRejectedWipeIsUndone(t *testing.T) {
 func TestCLVMWipesWithoutAPersonWhenTheRunAutoApproves(t *testing.T) {
 	env, rec := newEnv(t, ext3OnMpath1)
 	env.ExecuteWorkflow(CLVMName, stackIn(`{"approvals": {"auto": ["pvcreate"]}}`))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "runbook", Approved: true, Auto: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}

@@ -23,10 +23,7 @@ func TestPrepareDiskPartitionsOnlyASpareDisk(t *testing.T) {
 				watch(env, rec, &j, activities.PrepareDiskName, activities.DiskInput{}, activities.Change{Changed: tc.changed})
 			})
 			env.ExecuteWorkflow(PrepareDiskName, hostIn("storage0a", ""))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			if got, want := rec.list(), []string{storage0a + " PrepareDisk"}; !slices.Equal(got, want) {
 				t.Errorf("steps:\n got %q\nwant %q", got, want)
 			}
@@ -52,10 +49,7 @@ func TestPrepareDiskRetriesADiskNotReadyYet(t *testing.T) {
 		})
 	})
 	env.ExecuteWorkflow(PrepareDiskName, hostIn("storage1b", ""))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if attempts != 3 {
 		t.Errorf("PrepareDisk attempts = %d, want 3", attempts)
 	}

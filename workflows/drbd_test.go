@@ -58,10 +58,7 @@ func TestDRBDPairWaitsForApprovalBeforeOverwriting(t *testing.T) {
 	if wrongStep == nil || noName == nil || ok != nil {
 		t.Errorf("validator answers: wrong step %v, no name %v, valid %v", wrongStep, noName, ok)
 	}
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: step0, By: "alice", Approved: true}) {
 		t.Errorf("recorded approvals: %+v", res.Approvals)
 	}
@@ -83,10 +80,7 @@ func TestDRBDPairTakesAnApprovalSignalFromTheWebUI(t *testing.T) {
 		env.SignalWorkflow(ApproveSignal, ApprovalRequest{Step: step0, By: "bob", Approve: true})
 	}, time.Hour)
 	env.ExecuteWorkflow(DRBDPairName, pairInput())
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0].By != "bob" {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
@@ -121,10 +115,7 @@ func TestDRBDPairGoesOnWhenTheRunbookAutoApproves(t *testing.T) {
 	auto := strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)
 	env, _ := newEnv(t, nil)
 	env.ExecuteWorkflow(DRBDPairName, DRBDPairInput{Ref: runbooks.Ref{YAML: auto}, Cluster: "storage0"})
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || !res.Approvals[0].Auto || res.Approvals[0].By != "runbook" {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}

@@ -45,10 +45,7 @@ func TestGNBDExportUndoesOnlyWhatItDid(t *testing.T) {
 				watch(env, rec, &exports, activities.GNBDExportName, activities.ExportInput{}, activities.Change{Changed: true})
 			})
 			env.ExecuteWorkflow(GNBDExportName, hostIn("storage0a", ""))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			if got := stepsOn(rec.list(), storage0a); !slices.Equal(got, tc.steps) || len(rec.list()) != len(got) {
 				t.Errorf("steps:\n got %q\nwant %q on %s only", rec.list(), tc.steps, storage0a)
 			}

@@ -44,10 +44,7 @@ func TestGFS2FormatsAfterApprovalThenMountsAndChecks(t *testing.T) {
 		env.SignalWorkflow(ApproveSignal, ApprovalRequest{Step: mkfsStep, By: "dana", Approve: true})
 	}, time.Hour)
 	env.ExecuteWorkflow(GFS2Name, stackIn(""))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	asked := []string{
 		client0 + " ProbeStorage", client0 + " EnsurePackages",
 		client1 + " ProbeStorage", client1 + " EnsurePackages",
@@ -126,10 +123,7 @@ func TestGFS2UndoesOnlyWhatItDid(t *testing.T) {
 		t.Run(name+": done", func(t *testing.T) {
 			env, rec := newEnv(t, stubs)
 			env.ExecuteWorkflow(GFS2Name, stackIn(auto))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			if got := rec.list(); !slices.Equal(got, tc.steps) {
 				t.Errorf("steps:\n got %q\nwant %q", got, tc.steps)
 			}
@@ -161,10 +155,7 @@ func TestGFS2UndoesOnlyWhatItDid(t *testing.T) {
 func TestGFS2AutoApprovalIsRecorded(t *testing.T) {
 	env, _ := newEnv(t, nil)
 	env.ExecuteWorkflow(GFS2Name, stackIn(`{"approvals": {"auto": ["mkfs"]}}`))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "runbook", Approved: true, Auto: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}

@@ -278,3 +278,13 @@ func watchUndos(env *testsuite.TestWorkflowEnvironment, rec *recorder, j *journa
 func probeReturns(env *testsuite.TestWorkflowEnvironment, rec *recorder, p activities.StorageProbeResult) {
 	on(env, rec, activities.ProbeStorageName, func(string, activities.StorageProbeInput) (activities.StorageProbeResult, error) { return p, nil })
 }
+
+// resultOf is the result of a workflow that must have completed.
+func resultOf[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment) T {
+	t.Helper()
+	var res T
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}

@@ -69,10 +69,7 @@ func TestGNBDImportUndoesOnlyWhatItDid(t *testing.T) {
 				watch(env, rec, &imports, activities.GNBDImportName, activities.ImportInput{}, activities.Change{Changed: true})
 			})
 			env.ExecuteWorkflow(GNBDImportName, hostIn("client0", ""))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			if got := stepsOn(rec.list(), client0); !slices.Equal(got, tc.steps) || len(rec.list()) != len(got) {
 				t.Errorf("steps:\n got %q\nwant %q on %s only", rec.list(), tc.steps, client0)
 			}
@@ -124,10 +121,7 @@ func TestGNBDImportRetriesAServerNotReadyYet(t *testing.T) {
 		})
 	})
 	env.ExecuteWorkflow(GNBDImportName, hostIn("client1", ""))
-	var res StepResult
-	if err := env.GetWorkflowResult(&res); err != nil {
-		t.Fatal(err)
-	}
+	res := resultOf[StepResult](t, env)
 	if attempts != 3 {
 		t.Errorf("imports from storage0b = %d, want 3", attempts)
 	}

@@ -63,10 +63,7 @@ func TestMultipathUndoesOnlyWhatItDid(t *testing.T) {
 				watch(env, rec, &maps, activities.MultipathMapsName, activities.MultipathInput{}, activities.MultipathResult{})
 			})
 			env.ExecuteWorkflow(MultipathName, hostIn("client0", ""))
-			var res StepResult
-			if err := env.GetWorkflowResult(&res); err != nil {
-				t.Fatal(err)
-			}
+			res := resultOf[StepResult](t, env)
 			if got := stepsOn(rec.list(), client0); !slices.Equal(got, tc.steps) || len(rec.list()) != len(got) {
 				t.Errorf("steps:\n got %q\nwant %q on %s only", rec.list(), tc.steps, client0)
 			}
