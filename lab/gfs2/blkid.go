@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 )
@@ -94,13 +95,13 @@ func Blkid(p *host.Proc) int {
 	t := &tool{p: p}
 	format := "full"
 	var only []string
-	opts, operands := getopt(p.Name, p.Args, "c:f:ghlo:s:t:w:v", &t.err)
+	opts, operands := getopt.Parse(p.Name, p.Args, "c:f:ghlo:s:t:w:v", &t.err)
 	for _, op := range opts {
-		switch op.c {
+		switch op.C {
 		case 'o':
-			format = op.arg
+			format = op.Arg
 		case 's':
-			only = append(only, op.arg)
+			only = append(only, op.Arg)
 		case 'v':
 			t.printf("blkid 1.0.0 (12-Feb-2003)\n")
 			return t.finish(nil)
@@ -108,7 +109,7 @@ func Blkid(p *host.Proc) int {
 			fmt.Fprint(&t.err, fmtBlkidUsage)
 			return t.finish(nil)
 		case 't', 'l':
-			fmt.Fprintf(&t.err, fmtNotEmulated+"\n", p.Name, "blkid -"+string(op.c))
+			fmt.Fprintf(&t.err, fmtNotEmulated+"\n", p.Name, "blkid -"+string(op.C))
 			t.finish(nil)
 			return 4
 		case '?':
