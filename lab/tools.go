@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
 	"github.com/tetsuzuki/tetsuzuki/lab/coreutils"
 	"github.com/tetsuzuki/tetsuzuki/lab/disk"
@@ -28,11 +29,11 @@ var tools = map[string]func(*host.Proc) int{
 	"ls":       coreutils.Ls,
 	"touch":    coreutils.Touch,
 	"df":       coreutils.Df,
-	"mount":    coreutils.Mount,
+	"mount":    coreutils.Mount(signatures.Probe),
 	"umount":   coreutils.Umount,
 	"modprobe": coreutils.Modprobe,
 	"lsmod":    coreutils.Lsmod,
-	"blkid":    gfs2.Blkid,
+	"blkid":    signatures.Blkid,
 
 	// LVM2, also in the base system: one binary, /usr/sbin/lvm, that
 	// every command links to. A mounted GFS2 file system holds its LV
@@ -90,6 +91,10 @@ var tools = map[string]func(*host.Proc) int{
 	"mount.gfs2":  gfs2.MountGFS2Cmd,
 	"umount.gfs2": coreutils.Umount,
 }
+
+// signatures are what blkid, and mount without a type, recognize on a
+// device, in libblkid's order: a GFS2 superblock, then an LVM2 PV label.
+var signatures = blockdev.Signatures{gfs2.Superblock, lvm.PVLabel}
 
 // lvmCmd is /usr/sbin/lvm.
 var lvmCmd = lvm.Cmd(gfs2.OpenCount)

@@ -1,9 +1,3 @@
-// Package blockdev stands in for the kernel's block devices on a lab host.
-// A device is a regular file at its path under the host's root (/dev/xvdb,
-// /dev/drbd0, /dev/gnbd0, /dev/mapper/mpath0) holding its size, so that
-// every tool that needs to know whether a device exists, and how big it is,
-// asks the same way: the disk emulation creates partitions, DRBD creates
-// its device on `drbdadm up`, GNBD its imports, multipath its maps.
 package blockdev
 
 import (

@@ -13,7 +13,9 @@
 // mount table (the base system's, configfs while cman runs, then the GFS2
 // mounts), and mounts GFS2 through gfs2-utils' /sbin/mount.gfs2
 // (gfs2.MountHelper) when the package is installed, as mount(8) execs its
-// helper; umount (also umount.gfs2) removes a GFS2 mount.
+// helper; without -t it takes the device's type from what blkid
+// recognizes (package blockdev's Signatures, given by the tool table).
+// umount (also umount.gfs2) removes a GFS2 mount.
 //
 // modprobe loads the modules of Modules through package kmod, only when the
 // package that ships the module is installed (drbd needs kmod-drbd82-xen,

@@ -96,7 +96,14 @@ func procMountsFile(p *host.Proc) (string, bool, error) {
 // Mount is mount(8): without arguments it lists the mount table; with
 // a device and a directory it mounts, GFS2 through /sbin/mount.gfs2 when
 // gfs2-utils provides it; with one of them it looks in /etc/fstab.
-func Mount(p *host.Proc) int {
+//
+// probe tells the type of a device when none is given, as mount asks
+// libblkid (blockdev.Signatures.Probe).
+func Mount(probe func(h host.Host, devPath string) (string, error)) func(*host.Proc) int {
+	return func(p *host.Proc) int { return mount(p, probe) }
+}
+
+func mount(p *host.Proc, probe func(h host.Host, devPath string) (string, error)) int {
 	var fstype string
 	var options []string
 	var operands []string
@@ -174,7 +181,7 @@ func Mount(p *host.Proc) int {
 			fmt.Fprintf(p.Stderr, fmtSpecialMissing+"\n", operands[0])
 			return 32
 		}
-		what, err := gfs2.Probe(h, devPath)
+		what, err := probe(h, devPath)
 		if err != nil {
 			fmt.Fprintf(p.Stderr, fmtLabError+"\n", p.Name, err)
 			return 1

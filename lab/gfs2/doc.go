@@ -1,10 +1,10 @@
 // Package gfs2 emulates GFS2 as CentOS 5.2 has it: gfs2-utils 0.1.44
-// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2), the kernel file system
-// with gfs_controld, and blkid (e2fsprogs), which tells a GFS2 file system
-// from an LVM PV. The generic tools that see file systems (mount, umount,
-// umount.gfs2, ls, touch, df, /proc/mounts and /etc/mtab) are in package
-// coreutils and ask this package for what is mounted (State.MountsOf,
-// State.At, Touch, MountHelper, Unmount).
+// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2) and the kernel file system
+// with gfs_controld. blkid (package blockdev) reads a file system's
+// superblock through Superblock. The generic tools that see file systems
+// (mount, umount, umount.gfs2, ls, touch, df, /proc/mounts and /etc/mtab)
+// are in package coreutils and ask this package for what is mounted
+// (State.MountsOf, State.At, Touch, MountHelper, Unmount).
 //
 // # What is shared and what is local
 //
@@ -37,10 +37,6 @@
 //     device has not grown by one; gfs2_jadd adds journals from the free
 //     space.
 //
-// blkid prints e2fsprogs 1.39's layout (every NAME="value" followed by a
-// space) with libblkid's type name for a PV, LVM2_member, which the
-// project's runbooks expect; e2fsprogs of 2008 says "lvm2pv" where it
-// recognizes one.
-//
-// All the text the tools print is in messages.go.
+// The tools' options are parsed by package getopt. All the text they
+// print is in messages.go.
 package gfs2

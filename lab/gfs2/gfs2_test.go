@@ -1,9 +1,6 @@
 package gfs2
 
 import (
-	"bytes"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
@@ -51,21 +48,5 @@ func TestLockTable(t *testing.T) {
 	}
 	if tl.testLocking("lock_foo", "a:b"); tl.err.String() != "mkfs.gfs2: lockproto error: lock_foo unknown\n" {
 		t.Errorf("an unknown protocol: %q", tl.err.String())
-	}
-}
-
-func TestGetopt(t *testing.T) {
-	var stderr bytes.Buffer
-	opts, _ := getopt("mkfs.gfs2", []string{"-O", "-j2", "-t", "client:gfs2", "/dev/VG0/LV0", "-z"}, "-b:c:DhJ:j:Op:qr:t:u:VX", &stderr)
-	var got []string
-	for _, o := range opts {
-		got = append(got, fmt.Sprintf("%d:%s", o.c, o.arg))
-	}
-	want := []string{"79:", "106:2", "116:client:gfs2", "1:/dev/VG0/LV0", "63:"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("options %q, want %q", got, want)
-	}
-	if stderr.String() != "mkfs.gfs2: invalid option -- z\n" {
-		t.Errorf("stderr %q", stderr.String())
 	}
 }

@@ -1,9 +1,8 @@
 package gfs2
 
 // What gfs2-utils 0.1.44 (mkfs.gfs2, gfs2_grow and gfs2_jadd, one binary
-// told apart by its name; mount.gfs2) and e2fsprogs 1.39's blkid print,
-// each in one place. gfs2-utils' die() prefixes
-// argv[0]. The few messages the lab adds say "lab".
+// told apart by its name; mount.gfs2) prints, each in one place.
+// gfs2-utils' die() prefixes argv[0]. The few messages the lab adds say "lab".
 const (
 	fmtLabError    = "%s: lab: %v"
 	fmtNotEmulated = "%s: lab: %s is not emulated in the lab"
@@ -119,8 +118,4 @@ const (
 	fmtLockprotoError = "error mounting lockproto %s"
 	fmtMountError     = "error mounting %s on %s: %s"
 	fmtAlreadyMounted = "%s already mounted or %s busy"
-
-	// blkid of e2fsprogs 1.39: every tag is followed by a space.
-	fmtBlkidTag   = "%s=\"%s\" "
-	fmtBlkidUsage = "usage:\tblkid [-c <file>] [-ghl] [-o format] [-s <tag>] [-t <token>]\n    [-w <file>] [dev ...]\n"
 )

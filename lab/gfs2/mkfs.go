@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"strconv"
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 )
@@ -47,63 +47,6 @@ func (t *tool) finish(err error) int {
 		fmt.Fprintf(t.p.Stderr, fmtLabError+"\n", t.p.Name, err)
 		return 1
 	}
-}
-
-// getopt parses short options as glibc 2.5's getopt does; with a leading
-// "-" in spec operands come back in place as option 1. Errors are
-// reported by glibc's words and come back as '?'.
-func getopt(argv0 string, args []string, spec string, stderr io.Writer) (opts []option, operands []string) {
-	inOrder := strings.HasPrefix(spec, "-")
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			for _, o := range args[i+1:] {
-				if inOrder {
-					opts = append(opts, option{c: 1, arg: o})
-				} else {
-					operands = append(operands, o)
-				}
-			}
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
-			if inOrder {
-				opts = append(opts, option{c: 1, arg: a})
-			} else {
-				operands = append(operands, a)
-			}
-			continue
-		}
-		for j := 1; j < len(a); j++ {
-			c := a[j]
-			k := strings.IndexByte(spec, c)
-			if k < 0 || c == ':' || c == '-' {
-				fmt.Fprintf(stderr, "%s: invalid option -- %c\n", argv0, c)
-				opts = append(opts, option{c: '?'})
-				continue
-			}
-			if strings.HasPrefix(spec[k+1:], ":") {
-				switch {
-				case j+1 < len(a):
-					opts = append(opts, option{c: c, arg: a[j+1:]})
-				case i+1 < len(args):
-					i++
-					opts = append(opts, option{c: c, arg: args[i]})
-				default:
-					fmt.Fprintf(stderr, "%s: option requires an argument -- %c\n", argv0, c)
-					opts = append(opts, option{c: '?'})
-				}
-				break
-			}
-			opts = append(opts, option{c: c})
-		}
-	}
-	return opts, operands
-}
-
-type option struct {
-	c   byte
-	arg string
 }
 
 // atoi is C's atoi: leading digits, 0 without them.
@@ -196,32 +139,36 @@ func gb(blocks int64, bsize int) float64 {
 func mkfs(p *host.Proc) int {
 	t := &tool{p: p}
 	o := mkfsOpts{bsize: BlockSize, jsize: 128, rgsize: 256, journals: 1, qcsize: 1, utsize: 1, lockproto: "lock_dlm"}
-	opts, _ := getopt(p.Name, p.Args, "-b:c:DhJ:j:Op:qr:t:u:VX", &t.err)
+	opts, operands := getopt.Parse(p.Name, p.Args, "-b:c:DhJ:j:Op:qr:t:u:VX", &t.err)
+	// The lab takes what follows "--" as it takes operands in place.
+	for _, o := range operands {
+		opts = append(opts, getopt.Option{C: 1, Arg: o})
+	}
 	for _, op := range opts {
-		switch op.c {
+		switch op.C {
 		case 'b':
-			o.bsize = atoi(op.arg)
+			o.bsize = atoi(op.Arg)
 		case 'c':
-			o.qcsize = atoi(op.arg)
+			o.qcsize = atoi(op.Arg)
 		case 'h':
 			t.printf(fmtMkfsUsage, p.Name)
 			return t.finish(nil)
 		case 'J':
-			o.jsize = atoi(op.arg)
+			o.jsize = atoi(op.Arg)
 		case 'j':
-			o.journals = atoi(op.arg)
+			o.journals = atoi(op.Arg)
 		case 'O':
 			o.override = true
 		case 'p':
-			o.lockproto = op.arg
+			o.lockproto = op.Arg
 		case 'q':
 			o.quiet = true
 		case 'r':
-			o.rgsize = atoi(op.arg)
+			o.rgsize = atoi(op.Arg)
 		case 't':
-			o.locktable = op.arg
+			o.locktable = op.Arg
 		case 'u':
-			o.utsize = atoi(op.arg)
+			o.utsize = atoi(op.Arg)
 		case 'V':
 			t.printf(fmtVersion, "gfs2_mkfs")
 			return t.finish(nil)
@@ -231,13 +178,13 @@ func mkfs(p *host.Proc) int {
 			fmt.Fprintln(&t.err, msgUseH)
 			return t.finish(errDied)
 		case 1:
-			if op.arg == "gfs2" {
+			if op.Arg == "gfs2" {
 				continue
 			}
 			if o.device != "" {
 				return t.finish(t.die(msgTwoDevices))
 			}
-			o.device = op.arg
+			o.device = op.Arg
 		}
 	}
 	if o.device == "" {
@@ -387,9 +334,9 @@ func (t *tool) mountedAt(s *State, arg string) (HostMount, error) {
 func grow(p *host.Proc) int {
 	t := &tool{p: p}
 	test, quiet := false, false
-	opts, operands := getopt(p.Name, p.Args, "VD:hqTv", &t.err)
+	opts, operands := getopt.Parse(p.Name, p.Args, "VD:hqTv", &t.err)
 	for _, op := range opts {
-		switch op.c {
+		switch op.C {
 		case 'V':
 			t.printf(fmtVersion, p.Name)
 			return t.finish(nil)
@@ -457,18 +404,18 @@ func grow(p *host.Proc) int {
 func jadd(p *host.Proc) int {
 	t := &tool{p: p}
 	journals, jsize, qcsize, quiet := 1, 128, 1, false
-	opts, operands := getopt(p.Name, p.Args, "c:DhJ:j:qu:VX", &t.err)
+	opts, operands := getopt.Parse(p.Name, p.Args, "c:DhJ:j:qu:VX", &t.err)
 	for _, op := range opts {
-		switch op.c {
+		switch op.C {
 		case 'c':
-			qcsize = atoi(op.arg)
+			qcsize = atoi(op.Arg)
 		case 'h':
 			t.printf(fmtJaddUsage, p.Name)
 			return t.finish(nil)
 		case 'J':
-			jsize = atoi(op.arg)
+			jsize = atoi(op.Arg)
 		case 'j':
-			journals = atoi(op.arg)
+			journals = atoi(op.Arg)
 		case 'q':
 			quiet = true
 		case 'V':

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 )
@@ -32,11 +33,11 @@ func parseMountOpts(list string, o *mountOpts) {
 func MountGFS2Cmd(p *host.Proc) int {
 	t := &tool{p: p}
 	var o mountOpts
-	opts, operands := getopt(p.Name, p.Args, "hno:vV", &t.err)
+	opts, operands := getopt.Parse(p.Name, p.Args, "hno:vV", &t.err)
 	for _, op := range opts {
-		switch op.c {
+		switch op.C {
 		case 'o':
-			parseMountOpts(op.arg, &o)
+			parseMountOpts(op.Arg, &o)
 		case '?':
 			return t.finish(errDied)
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
@@ -146,6 +147,24 @@ const stateFile = "gfs2.json"
 // Load reads the GFS2 state without the lab's lock (the file is replaced
 // atomically), so it may be called while holding the lock.
 func Load(lab string) (*State, error) { return state.Load[State](lab, stateFile) }
+
+// Superblock is the GFS2 superblock on the device at devPath, as blkid
+// reads it (a blockdev.Signature): the lock table as LABEL, since 0.1.44
+// writes no UUID, and TYPE gfs2; nil when no file system was made there.
+func Superblock(h host.Host, devPath string) ([]blockdev.Tag, error) {
+	id, ok, err := lvm.Identify(h, devPath)
+	if err != nil || !ok || id == "" {
+		return nil, err
+	}
+	s, err := Load(h.Lab)
+	if err != nil {
+		return nil, err
+	}
+	if fs := s.FS[id]; fs != nil {
+		return []blockdev.Tag{{Name: "LABEL", Value: fs.LockTable}, {Name: "TYPE", Value: "gfs2"}}, nil
+	}
+	return nil, nil
+}
 
 // change runs fn on the shared state under the lab's lock and saves it; an
 // error from fn leaves the state as it was.

@@ -33,5 +33,6 @@
 //     own. A device is open while a device-mapper device holds it (see
 //     Holders), and then cannot be removed.
 //
-// All the text the tools print is in messages.go.
+// The tools' options are parsed by package getopt. All the text they
+// print is in messages.go.
 package gnbd

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 )
@@ -40,7 +41,7 @@ func ExportCmd(p *host.Proc) int {
 		return status
 	}
 	t := &tool{p: p, prog: progExport}
-	opts, operands := getopt(p.Name, p.Args, "acd:e:hlLOoqrRt:u:U::vV", p.Stderr)
+	opts, operands := getopt.Parse(p.Name, p.Args, "acd:e:hlLOoqrRt:u:U::vV", p.Stderr)
 	var (
 		action                              int
 		cached, force, readonly             bool
@@ -51,7 +52,7 @@ func ExportCmd(p *host.Proc) int {
 	setAction := t.oneAction(&action, exportFlags)
 	for _, o := range opts {
 		ok := true
-		switch o.c {
+		switch o.C {
 		case '?':
 			fmt.Fprintln(p.Stderr, msgUseH)
 			return 1
@@ -60,10 +61,10 @@ func ExportCmd(p *host.Proc) int {
 		case 'c':
 			cached = true
 		case 'd':
-			device, haveDevice = o.arg, true
+			device, haveDevice = o.Arg, true
 		case 'e':
 			ok = setAction(exportAction)
-			name = o.arg
+			name = o.Arg
 		case 'h':
 			fmt.Fprint(p.Stdout, msgExportUsage)
 			return 0
@@ -82,14 +83,14 @@ func ExportCmd(p *host.Proc) int {
 		case 'R':
 			ok = setAction(removeAllAction)
 		case 't':
-			n, valid := scanUint(o.arg)
+			n, valid := scanUint(o.Arg)
 			if !valid || uint32(n) == 0 {
-				t.printe(fmtBadTimeout, o.arg)
+				t.printe(fmtBadTimeout, o.Arg)
 				return 1
 			}
 			timeout = int(uint32(n))
 		case 'u':
-			uid, haveUID = o.arg, true
+			uid, haveUID = o.Arg, true
 		case 'U':
 			haveUIDProgram = true
 		case 'V':

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -152,35 +151,6 @@ func TestImportListIsTheBlogs(t *testing.T) {
 		if !strings.Contains(got, "      State : "+tc.state+"\n") {
 			t.Errorf("open %v, connected %v:\n%s", tc.open, tc.connected, got)
 		}
-	}
-}
-
-func TestGetopt(t *testing.T) {
-	var errs bytes.Buffer
-	for _, tc := range []struct {
-		args     []string
-		want     string
-		operands []string
-	}{
-		{[]string{"-d", "/dev/drbd0", "-e", "gnbd0a", "-u0"}, "d=/dev/drbd0 e=gnbd0a u=0", nil},
-		{[]string{"-d/dev/drbd0", "-egnbd0a", "-u", "0"}, "d=/dev/drbd0 e=gnbd0a u=0", nil},
-		{[]string{"gnbd0a", "-r", "gnbd0b"}, "r=", []string{"gnbd0a", "gnbd0b"}},
-		{[]string{"-lq", "--", "-r"}, "l= q=", []string{"-r"}},
-		{[]string{"-U", "-Ucmd"}, "U= U=cmd", nil},
-		{[]string{"-x", "-t"}, "?= ?=", nil},
-	} {
-		errs.Reset()
-		opts, operands := getopt("/sbin/gnbd_export", tc.args, "acd:e:hlLOoqrRt:u:U::vV", &errs)
-		var got []string
-		for _, o := range opts {
-			got = append(got, fmt.Sprintf("%c=%s", o.c, o.arg))
-		}
-		if strings.Join(got, " ") != tc.want || !slices.Equal(operands, tc.operands) {
-			t.Errorf("%v: got %v %v, want %s %v", tc.args, got, operands, tc.want, tc.operands)
-		}
-	}
-	if errs.String() != "/sbin/gnbd_export: invalid option -- x\n/sbin/gnbd_export: option requires an argument -- t\n" {
-		t.Errorf("getopt's complaints: %q", errs.String())
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
@@ -52,7 +53,7 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 		return status
 	}
 	t := &tool{p: p, prog: progImport}
-	opts, operands := getopt(p.Name, p.Args, "ac:e:hi:lnOp:qRrs:t:U:u:Vv", p.Stderr)
+	opts, operands := getopt.Parse(p.Name, p.Args, "ac:e:hi:lnOp:qRrs:t:U:u:Vv", p.Stderr)
 	var (
 		action                      int
 		server, fenceServer, device string
@@ -62,7 +63,7 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 	setAction := t.oneAction(&action, importFlags)
 	for _, o := range opts {
 		ok := true
-		switch o.c {
+		switch o.C {
 		case '?':
 			fmt.Fprintln(p.Stderr, msgUseH)
 			return 1
@@ -70,16 +71,16 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 			ok = setAction(validateImportsAction)
 		case 'c':
 			ok = setAction(listBannedAction)
-			server = o.arg
+			server = o.Arg
 		case 'e':
 			ok = setAction(listExportedAction)
-			server = o.arg
+			server = o.Arg
 		case 'h':
 			fmt.Fprint(p.Stdout, msgImportUsage)
 			return 0
 		case 'i':
 			ok = setAction(importAction)
-			server = o.arg
+			server = o.Arg
 		case 'l':
 			ok = setAction(listImportsAction)
 		case 'n':
@@ -87,9 +88,9 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 		case 'O':
 			override = true
 		case 'p':
-			n, valid := scanUint(o.arg)
+			n, valid := scanUint(o.Arg)
 			if !valid {
-				t.printe(fmtImportBadPort, o.arg)
+				t.printe(fmtImportBadPort, o.Arg)
 				return 1
 			}
 			port = int(uint16(n))
@@ -105,15 +106,15 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 			ok = setAction(removeImportAction)
 		case 's':
 			ok = setAction(fenceAction)
-			server = o.arg
+			server = o.Arg
 		case 't':
-			fenceServer = o.arg
+			fenceServer = o.Arg
 		case 'U':
 			ok = setAction(uidAction)
-			device = o.arg
+			device = o.Arg
 		case 'u':
 			ok = setAction(unfenceAction)
-			server = o.arg
+			server = o.Arg
 		case 'V':
 			fmt.Fprintf(p.Stdout, fmtVersion, p.Name)
 			return 0

@@ -6,7 +6,8 @@ package gnbd
 //
 // The tools print their messages with a fixed program name, not argv[0]:
 // printm is "NAME: message" on stdout, printe "NAME: ERROR message" on
-// stderr. glibc's getopt prefixes its own complaints with argv[0].
+// stderr. glibc's getopt (package getopt) prefixes its own complaints
+// with argv[0].
 const (
 	progServ    = "gnbd_serv"
 	progExport  = "gnbd_export"
@@ -14,16 +15,14 @@ const (
 	progRecvd   = "gnbd_recvd"
 	progMonitor = "gnbd_monitor"
 
-	fmtNotEmulated   = "%s: lab: %s is not emulated in the lab"
-	fmtLabError      = "%s: lab: %v"
-	fmtInvalidOption = "%s: invalid option -- %c"              // glibc 2.5 getopt, argv[0]
-	fmtRequiresArg   = "%s: option requires an argument -- %c" // glibc 2.5 getopt, argv[0]
-	fmtPrintm        = "%s: "                                  // program name
-	fmtPrinte        = "%s: ERROR "                            // program name
-	msgUseH          = "Please use '-h' for usage."
-	msgUseHLower     = "please use '-h' for usage."
-	msgSeeMan        = "Please see man page for details."
-	fmtVersion       = "%s 1.1.5 (built Jun 26 2008 09:37:12)\nCopyright (C) Red Hat, Inc.  2004  All rights reserved.\n" // argv[0] (gnbd_serv: its name)
+	fmtNotEmulated = "%s: lab: %s is not emulated in the lab"
+	fmtLabError    = "%s: lab: %v"
+	fmtPrintm      = "%s: "       // program name
+	fmtPrinte      = "%s: ERROR " // program name
+	msgUseH        = "Please use '-h' for usage."
+	msgUseHLower   = "please use '-h' for usage."
+	msgSeeMan      = "Please see man page for details."
+	fmtVersion     = "%s 1.1.5 (built Jun 26 2008 09:37:12)\nCopyright (C) Red Hat, Inc.  2004  All rights reserved.\n" // argv[0] (gnbd_serv: its name)
 
 	// strerror(3) of the errors the tools report.
 	errConnRefused = "Connection refused"

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/cman"
+	"github.com/tetsuzuki/tetsuzuki/lab/getopt"
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
@@ -30,10 +31,10 @@ func ServCmd(p *host.Proc) int {
 		return status
 	}
 	t := &tool{p: p, prog: progServ}
-	opts, _ := getopt(p.Name, p.Args, "hkKnp:qvV", p.Stderr)
+	opts, _ := getopt.Parse(p.Name, p.Args, "hkKnp:qvV", p.Stderr)
 	kill, clustered, port, verbose := 0, true, DefaultPort, false
 	for _, o := range opts {
-		switch o.c {
+		switch o.C {
 		case '?':
 			fmt.Fprintln(p.Stderr, msgUseH)
 			return 1
@@ -47,9 +48,9 @@ func ServCmd(p *host.Proc) int {
 		case 'n':
 			clustered = false
 		case 'p':
-			n, ok := scanUint(o.arg)
+			n, ok := scanUint(o.Arg)
 			if !ok {
-				t.printe(fmtServBadPort, o.arg)
+				t.printe(fmtServBadPort, o.Arg)
 				return 1
 			}
 			port = int(uint16(n))

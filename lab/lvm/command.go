@@ -228,6 +228,64 @@ func (c *cmd) locked() (status int, ok bool) {
 	return exitOK, true
 }
 
+// hasOperands tells whether the command line names anything to act on,
+// printing need, LVM's complaint, when it does not (exit
+// EINVALID_CMD_LINE).
+func (c *cmd) hasOperands(need string) bool {
+	if len(c.a.operands) == 0 {
+		c.error(need)
+		return false
+	}
+	return true
+}
+
+// eachOperand is the loop of the commands that act on their operands one
+// by one: it takes the command's lock and runs one on every operand in
+// turn, exiting with the worst status of theirs. An error one returns is
+// the lab's and ends the command.
+func (c *cmd) eachOperand(one func(arg string) (int, error)) int {
+	if status, ok := c.locked(); !ok {
+		return status
+	}
+	status := exitOK
+	for _, arg := range c.a.operands {
+		st, err := one(arg)
+		if err != nil {
+			return c.labError(err)
+		}
+		status = max(status, st)
+	}
+	return status
+}
+
+// changeView runs fn on the shared state, as this host sees it, under the
+// lab's lock; an error from fn leaves the state as it was.
+func (c *cmd) changeView(fn func(s *State, v view) error) error {
+	return change(c.p.Host.Lab, func(s *State) error {
+		v, err := c.view(s)
+		if err != nil {
+			return err
+		}
+		return fn(s, v)
+	})
+}
+
+// reported is the error of a step that prints its own failures: err, or
+// errReported when the step failed.
+func reported(ok bool, err error) error {
+	if err == nil && !ok {
+		return errReported
+	}
+	return err
+}
+
+// invalidArg is LVM's complaint about an option's argument.
+func (c *cmd) invalidArg(arg string) int {
+	c.error(fmtInvalidArg, arg)
+	c.error(msgParseError)
+	return exitInvalidCmd
+}
+
 func (c *cmd) initLocking() (ok bool, err error) {
 	conf, err := readConf(c.p.Host)
 	if err != nil {

@@ -54,6 +54,29 @@ func Resolve(h host.Host, p string) string {
 	return p
 }
 
+// pvType is blkid's TYPE for an LVM2 PV. The project's runbooks look for
+// libblkid's "LVM2_member"; e2fsprogs 1.39's own probe, if CentOS 5.2's
+// has one, may call it "lvm2pv" (see package blockdev).
+const pvType = "LVM2_member"
+
+// PVLabel is the LVM2 label on the device at devPath, as blkid reads it
+// (a blockdev.Signature): the PV's UUID and its TYPE; nil when the device
+// is no PV.
+func PVLabel(h host.Host, devPath string) ([]blockdev.Tag, error) {
+	id, ok, err := Identify(h, devPath)
+	if err != nil || !ok || id == "" {
+		return nil, err
+	}
+	s, err := Load(h.Lab)
+	if err != nil {
+		return nil, err
+	}
+	if l := s.Labels[id]; l != nil {
+		return []blockdev.Tag{{Name: "UUID", Value: l.UUID}, {Name: "TYPE", Value: pvType}}, nil
+	}
+	return nil, nil
+}
+
 // Identify returns what a block device of a host is, the key under which
 // whatever is written on it is kept, so that every host that reaches the
 // same storage finds the same data:

@@ -38,6 +38,8 @@
 //   - pvcreate refuses a PV of a volume group without -ff, and a device
 //     something holds open (a multipath path, a PV under an active LV).
 //
+// blkid (package blockdev) reads a PV's label through PVLabel.
+//
 // The display formats are 2.02.32's: sizes in "MB"/"GB" meaning MiB/GiB,
 // "PE Size (KByte) 4096" in pvdisplay and "4.00 MB" in vgdisplay, ids in
 // LVM's 6-4-4-4-4-4-6 form. All the text is in messages.go and display.go.

@@ -82,8 +82,7 @@ func (c *cmd) extentsWanted(vg *VG, current int) (n int, sign byte, ok bool) {
 	case c.a.has("extents"):
 		e, good := parseExtents(c.a.str("extents"))
 		if !good {
-			c.error(fmtInvalidArg, c.a.str("extents"))
-			c.error(msgParseError)
+			c.invalidArg(c.a.str("extents"))
 			return 0, 0, false
 		}
 		n := int(e.n)
@@ -97,8 +96,7 @@ func (c *cmd) extentsWanted(vg *VG, current int) (n int, sign byte, ok bool) {
 	case c.a.has("size"):
 		sz, good := parseSize(c.a.str("size"))
 		if !good {
-			c.error(fmtInvalidArg, c.a.str("size"))
-			c.error(msgParseError)
+			c.invalidArg(c.a.str("size"))
 			return 0, 0, false
 		}
 		n := int((sz.n + vg.ExtentSize - 1) / vg.ExtentSize)
@@ -114,8 +112,7 @@ func (c *cmd) extentsWanted(vg *VG, current int) (n int, sign byte, ok bool) {
 // lvcreate creates a linear LV and activates it: on every node running
 // clvmd for a clustered VG.
 func lvcreate(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedVGName)
+	if !c.hasOperands(msgNeedVGName) {
 		return exitInvalidCmd
 	}
 	if !c.a.has("extents") && !c.a.has("size") {
@@ -137,11 +134,7 @@ func lvcreate(c *cmd) int {
 	if status, ok := c.locked(); !ok {
 		return status
 	}
-	err := change(c.p.Host.Lab, func(s *State) error {
-		v, err := c.view(s)
-		if err != nil {
-			return err
-		}
+	err := c.changeView(func(s *State, v view) error {
 		vg := c.readVG(v, name)
 		if vg == nil {
 			return errReported
@@ -221,8 +214,7 @@ func (c *cmd) lvTarget(v view, arg string) (*VG, *LV) {
 // lvextend grows an LV and refreshes its device wherever it is active.
 // The file system on it is grown separately (gfs2_grow).
 func lvextend(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedLVPath)
+	if !c.hasOperands(msgNeedLVPath) {
 		return exitInvalidCmd
 	}
 	if !c.a.has("extents") && !c.a.has("size") {
@@ -236,11 +228,7 @@ func lvextend(c *cmd) int {
 	if status, ok := c.locked(); !ok {
 		return status
 	}
-	err := change(c.p.Host.Lab, func(s *State) error {
-		v, err := c.view(s)
-		if err != nil {
-			return err
-		}
+	err := c.changeView(func(s *State, v view) error {
 		vg, lv := c.lvTarget(v, c.a.operands[0])
 		if lv == nil {
 			return errReported
@@ -289,26 +277,15 @@ func lvchange(c *cmd) int {
 		c.error(msgNeedOneOf)
 		return exitInvalidCmd
 	}
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedLVPaths)
+	if !c.hasOperands(msgNeedLVPaths) {
 		return exitInvalidCmd
 	}
 	on, local, ok := activation(c.a.str("available"))
 	if !ok {
-		c.error(fmtInvalidArg, c.a.str("available"))
-		c.error(msgParseError)
-		return exitInvalidCmd
+		return c.invalidArg(c.a.str("available"))
 	}
-	if status, ok := c.locked(); !ok {
-		return status
-	}
-	status := exitOK
-	for _, arg := range c.a.operands {
-		err := change(c.p.Host.Lab, func(s *State) error {
-			v, err := c.view(s)
-			if err != nil {
-				return err
-			}
+	return c.eachOperand(func(arg string) (int, error) {
+		err := c.changeView(func(s *State, v view) error {
 			vg, lv := c.lvTarget(v, arg)
 			if lv == nil {
 				return errReported
@@ -317,76 +294,45 @@ func lvchange(c *cmd) int {
 			if err != nil {
 				return err
 			}
-			ok, err := c.setActive(s, vg, lv, on, hosts)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errReported
-			}
-			return nil
+			return reported(c.setActive(s, vg, lv, on, hosts))
 		})
-		status = max(status, c.status(err))
-	}
-	return status
+		return c.status(err), nil
+	})
 }
 
 // lvremove removes LVs, asking first for an active one unless -f.
 func lvremove(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedLVPaths)
+	if !c.hasOperands(msgNeedLVPaths) {
 		return exitInvalidCmd
 	}
-	if status, ok := c.locked(); !ok {
-		return status
-	}
-	status := exitOK
-	for _, arg := range c.a.operands {
+	return c.eachOperand(func(arg string) (int, error) {
 		if !c.a.has("force") {
-			s, err := Load(c.p.Host.Lab)
+			v, err := c.loadView()
 			if err != nil {
-				return c.labError(err)
-			}
-			v, err := c.view(s)
-			if err != nil {
-				return c.labError(err)
+				return 0, err
 			}
 			vg, lv := c.lvTarget(v, arg)
 			if lv == nil {
-				status = exitFailed
-				continue
+				return exitFailed, nil
 			}
-			inf, err := c.info(c.p.Host, s, vg, lv)
+			inf, err := c.info(c.p.Host, v.s, vg, lv)
 			if err != nil {
-				return c.labError(err)
+				return 0, err
 			}
 			if inf.Active && inf.Open == 0 && !c.ask(fmt.Sprintf(fmtReallyRemoveLV, lv.Name)) {
 				c.print(fmtLVNotRemoved, lv.Name)
-				status = exitFailed
-				continue
+				return exitFailed, nil
 			}
 		}
-		err := change(c.p.Host.Lab, func(s *State) error {
-			v, err := c.view(s)
-			if err != nil {
-				return err
-			}
+		err := c.changeView(func(s *State, v view) error {
 			vg, lv := c.lvTarget(v, arg)
 			if lv == nil {
 				return errReported
 			}
-			ok, err := c.removeLV(s, vg, lv)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errReported
-			}
-			return nil
+			return reported(c.removeLV(s, vg, lv))
 		})
-		status = max(status, c.status(err))
-	}
-	return status
+		return c.status(err), nil
+	})
 }
 
 // lvsOf lists the LVs lvdisplay, lvs and lvscan show: those named (by
@@ -462,11 +408,8 @@ func lvdisplay(c *cmd) int {
 	if c.a.has("columns") {
 		return report(c, lvsReport)
 	}
-	v, status, err := c.readOnlyView()
-	if err != nil {
-		return c.labError(err)
-	}
-	if status != exitOK {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
 	}
 	rows, status, err := c.lvsOf(v)
@@ -482,11 +425,8 @@ func lvdisplay(c *cmd) int {
 // lvscan lists the LVs, active or not, with their sizes.
 func lvscan(c *cmd) int {
 	c.a.operands = nil
-	v, status, err := c.readOnlyView()
-	if err != nil {
-		return c.labError(err)
-	}
-	if status != exitOK {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
 	}
 	rows, status, err := c.lvsOf(v)
@@ -503,19 +443,27 @@ func lvscan(c *cmd) int {
 	return status
 }
 
-// readOnlyView sets up locking and reads the state and the host's scan.
-func (c *cmd) readOnlyView() (view, int, error) {
-	if ok, err := c.initLocking(); err != nil {
-		return view{}, 0, err
-	} else if !ok {
-		return view{}, exitFailed, nil
+// readOnlyView sets up locking and reads the state and the host's scan;
+// when it cannot, it has said why and status is the exit status.
+func (c *cmd) readOnlyView() (v view, status int, ok bool) {
+	if status, ok := c.locked(); !ok {
+		return view{}, status, false
 	}
+	v, err := c.loadView()
+	if err != nil {
+		return view{}, c.labError(err), false
+	}
+	return v, exitOK, true
+}
+
+// loadView reads the shared state, as this host sees it, without the
+// lab's lock.
+func (c *cmd) loadView() (view, error) {
 	s, err := Load(c.p.Host.Lab)
 	if err != nil {
-		return view{}, 0, err
+		return view{}, err
 	}
-	v, err := c.view(s)
-	return v, exitOK, err
+	return c.view(s)
 }
 
 // report is pvs, vgs and lvs (and lvdisplay -C).
@@ -525,9 +473,7 @@ func report(c *cmd, kind reportKind) int {
 	if c.a.has("units") {
 		u := c.a.str("units")
 		if !validUnits(u) {
-			c.error(fmtInvalidArg, u)
-			c.error(msgParseError)
-			return exitInvalidCmd
+			return c.invalidArg(u)
 		}
 		o.units = units{typ: u[0], suffix: true}
 	}
@@ -539,14 +485,18 @@ func report(c *cmd, kind reportKind) int {
 		c.error(fmtNoSuchField, bad)
 		return exitFailed
 	}
-	v, status, err := c.readOnlyView()
-	if err != nil {
-		return c.labError(err)
-	}
-	if status != exitOK {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
 	}
 	var rows [][]string
+	row := func(field func(name string) string) {
+		var r []string
+		for _, f := range fs {
+			r = append(r, field(f.name))
+		}
+		rows = append(rows, r)
+	}
 	switch kind {
 	case pvsReport:
 		views, st, err := c.pvViews(v, c.a.operands)
@@ -555,11 +505,7 @@ func report(c *cmd, kind reportKind) int {
 		}
 		status = st
 		for _, pv := range views {
-			var r []string
-			for _, f := range fs {
-				r = append(r, pvField(f.name, pv, o.units))
-			}
-			rows = append(rows, r)
+			row(func(name string) string { return pvField(name, pv, o.units) })
 		}
 	case vgsReport:
 		names, ok := c.vgNames(v)
@@ -573,11 +519,7 @@ func report(c *cmd, kind reportKind) int {
 				status = exitFailed
 				continue
 			}
-			var r []string
-			for _, f := range fs {
-				r = append(r, vgField(f.name, vg, o.units))
-			}
-			rows = append(rows, r)
+			row(func(name string) string { return vgField(name, vg, o.units) })
 		}
 	case lvsReport:
 		lvRows, st, err := c.lvsOf(v)
@@ -586,11 +528,7 @@ func report(c *cmd, kind reportKind) int {
 		}
 		status = st
 		for _, lr := range lvRows {
-			var r []string
-			for _, f := range fs {
-				r = append(r, lvField(f.name, lr, o.units))
-			}
-			rows = append(rows, r)
+			row(func(name string) string { return lvField(name, lr, o.units) })
 		}
 	}
 	if len(rows) > 0 {

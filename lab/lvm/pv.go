@@ -43,34 +43,30 @@ func (c *cmd) device(arg string) (pvTarget, bool, error) {
 // pvcreate initializes devices as PVs. A device that is a PV of a volume
 // group is refused without -ff, and with it only after a confirmation
 // (or -y); a device something holds open is refused.
-func pvcreate(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedPVs)
+func pvcreate(c *cmd) int { return c.eachDevice(c.pvcreateOne) }
+
+// eachDevice is the loop of pvcreate and pvremove: every operand must be
+// a device LVM reads, on which one acts, given the state as it was read
+// without the lab's lock.
+func (c *cmd) eachDevice(one func(t pvTarget, s *State) (int, error)) int {
+	if !c.hasOperands(msgNeedPVs) {
 		return exitInvalidCmd
 	}
-	if status, ok := c.locked(); !ok {
-		return status
-	}
-	status := exitOK
-	for _, arg := range c.a.operands {
-		st, err := c.pvcreateOne(arg)
-		if err != nil {
-			return c.labError(err)
+	return c.eachOperand(func(arg string) (int, error) {
+		t, ok, err := c.device(arg)
+		if err != nil || !ok {
+			return exitFailed, err
 		}
-		status = max(status, st)
-	}
-	return status
+		s, err := Load(c.p.Host.Lab)
+		if err != nil {
+			return 0, err
+		}
+		return one(t, s)
+	})
 }
 
-func (c *cmd) pvcreateOne(arg string) (int, error) {
-	t, ok, err := c.device(arg)
-	if err != nil || !ok {
-		return exitFailed, err
-	}
-	s, err := Load(c.p.Host.Lab)
-	if err != nil {
-		return 0, err
-	}
+func (c *cmd) pvcreateOne(t pvTarget, s *State) (int, error) {
+	arg := t.arg
 	if l := s.Labels[t.id]; l != nil {
 		if vg := s.vgOfPV(l.UUID); vg != nil {
 			if c.a.count("force") < 2 {
@@ -121,60 +117,38 @@ func (c *cmd) pvcreateOne(arg string) (int, error) {
 
 // pvremove wipes PV labels; a PV of a volume group needs -ff and a
 // confirmation (or -y).
-func pvremove(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedPVs)
-		return exitInvalidCmd
+func pvremove(c *cmd) int { return c.eachDevice(c.pvremoveOne) }
+
+func (c *cmd) pvremoveOne(t pvTarget, s *State) (int, error) {
+	arg := t.arg
+	l := s.Labels[t.id]
+	if l == nil {
+		if c.a.has("force") {
+			return exitOK, nil
+		}
+		c.error(fmtPVNotFound, arg)
+		return exitFailed, nil
 	}
-	if status, ok := c.locked(); !ok {
-		return status
+	if vg := s.vgOfPV(l.UUID); vg != nil {
+		if c.a.count("force") < 2 {
+			c.error(fmtPVRemoveInVG, arg, vg.Name)
+			return exitFailed, nil
+		}
+		if !c.a.has("yes") && !c.ask(fmt.Sprintf(fmtReallyWipe, arg, vg.Name)) {
+			c.print(fmtPVRemoveAborted, arg)
+			return exitFailed, nil
+		}
+		c.error(fmtWipingPV, arg, vg.Name)
 	}
-	status := exitOK
-	for _, arg := range c.a.operands {
-		t, ok, err := c.device(arg)
-		if err != nil {
-			return c.labError(err)
-		}
-		if !ok {
-			status = exitFailed
-			continue
-		}
-		s, err := Load(c.p.Host.Lab)
-		if err != nil {
-			return c.labError(err)
-		}
-		l := s.Labels[t.id]
-		if l == nil {
-			if c.a.has("force") {
-				continue
-			}
-			c.error(fmtPVNotFound, arg)
-			status = exitFailed
-			continue
-		}
-		if vg := s.vgOfPV(l.UUID); vg != nil {
-			if c.a.count("force") < 2 {
-				c.error(fmtPVRemoveInVG, arg, vg.Name)
-				status = exitFailed
-				continue
-			}
-			if !c.a.has("yes") && !c.ask(fmt.Sprintf(fmtReallyWipe, arg, vg.Name)) {
-				c.print(fmtPVRemoveAborted, arg)
-				status = exitFailed
-				continue
-			}
-			c.error(fmtWipingPV, arg, vg.Name)
-		}
-		err = change(c.p.Host.Lab, func(s *State) error {
-			delete(s.Labels, t.id)
-			return nil
-		})
-		if err != nil {
-			return c.labError(err)
-		}
-		c.print(fmtLabelsWiped, arg)
+	err := change(c.p.Host.Lab, func(s *State) error {
+		delete(s.Labels, t.id)
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
-	return status
+	c.print(fmtLabelsWiped, arg)
+	return exitOK, nil
 }
 
 // pvViews are the PVs the host sees (or those named), each with its VG
@@ -235,16 +209,9 @@ func (c *cmd) pvViews(v view, names []string) ([]pvView, int, error) {
 
 // pvdisplay prints the PVs' display blocks.
 func pvdisplay(c *cmd) int {
-	if status, ok := c.locked(); !ok {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
-	}
-	s, err := Load(c.p.Host.Lab)
-	if err != nil {
-		return c.labError(err)
-	}
-	v, err := c.view(s)
-	if err != nil {
-		return c.labError(err)
 	}
 	views, status, err := c.pvViews(v, c.a.operands)
 	if err != nil {

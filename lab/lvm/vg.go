@@ -57,15 +57,25 @@ func (c *cmd) addPVs(v view, vgName string, args []string) ([]PVMD, bool, error)
 	return pvs, ok, nil
 }
 
+// hasVGAndPVs tells whether the command line names a VG and PVs, as
+// vgcreate and vgextend need, printing needVG or that PVs are needed when
+// it does not.
+func (c *cmd) hasVGAndPVs(needVG string) bool {
+	switch len(c.a.operands) {
+	case 0:
+		c.error(needVG)
+		return false
+	case 1:
+		c.error(msgNeedPVNames)
+		return false
+	}
+	return true
+}
+
 // vgcreate creates a volume group. It is clustered with -c y, or by
 // default when clustered locking is in use.
 func vgcreate(c *cmd) int {
-	switch len(c.a.operands) {
-	case 0:
-		c.error(msgNeedVGAndPVs)
-		return exitInvalidCmd
-	case 1:
-		c.error(msgNeedPVNames)
+	if !c.hasVGAndPVs(msgNeedVGAndPVs) {
 		return exitInvalidCmd
 	}
 	if status, ok := c.locked(); !ok {
@@ -75,9 +85,7 @@ func vgcreate(c *cmd) int {
 	if c.a.has("clustered") {
 		v, ok := yesNo(c.a.str("clustered"))
 		if !ok {
-			c.error(fmtInvalidArg, c.a.str("clustered"))
-			c.error(msgParseError)
-			return exitInvalidCmd
+			return c.invalidArg(c.a.str("clustered"))
 		}
 		clustered = v
 	}
@@ -85,9 +93,7 @@ func vgcreate(c *cmd) int {
 	if c.a.has("extentsize") {
 		sz, ok := parseSize(c.a.str("extentsize"))
 		if !ok || sz.sign != 0 || sz.n <= 0 {
-			c.error(fmtInvalidArg, c.a.str("extentsize"))
-			c.error(msgParseError)
-			return exitInvalidCmd
+			return c.invalidArg(c.a.str("extentsize"))
 		}
 		extent = sz.n
 	}
@@ -96,11 +102,7 @@ func vgcreate(c *cmd) int {
 		c.error(fmtBadVGName, name)
 		return exitInvalidCmd
 	}
-	err := change(c.p.Host.Lab, func(s *State) error {
-		v, err := c.view(s)
-		if err != nil {
-			return err
-		}
+	err := c.changeView(func(s *State, v view) error {
 		if vg := s.VG(name); vg != nil && v.visible(vg) {
 			c.error(fmtVGExists, name)
 			return errReported
@@ -136,23 +138,14 @@ func vgcreate(c *cmd) int {
 
 // vgextend adds PVs to a volume group.
 func vgextend(c *cmd) int {
-	switch len(c.a.operands) {
-	case 0:
-		c.error(msgNeedVGNameExt)
-		return exitInvalidCmd
-	case 1:
-		c.error(msgNeedPVNames)
+	if !c.hasVGAndPVs(msgNeedVGNameExt) {
 		return exitInvalidCmd
 	}
 	if status, ok := c.locked(); !ok {
 		return status
 	}
 	name := vgName(c.a.operands[0])
-	err := change(c.p.Host.Lab, func(s *State) error {
-		v, err := c.view(s)
-		if err != nil {
-			return err
-		}
+	err := c.changeView(func(s *State, v view) error {
 		vg := c.readVG(v, name)
 		if vg == nil {
 			return errReported
@@ -208,21 +201,12 @@ func (c *cmd) removeLV(s *State, vg *VG, lv *LV) (bool, error) {
 // vgremove removes volume groups; one that still has LVs needs -f, which
 // removes them first.
 func vgremove(c *cmd) int {
-	if len(c.a.operands) == 0 {
-		c.error(msgNeedVGName)
+	if !c.hasOperands(msgNeedVGName) {
 		return exitInvalidCmd
 	}
-	if status, ok := c.locked(); !ok {
-		return status
-	}
-	status := exitOK
-	for _, arg := range c.a.operands {
+	return c.eachOperand(func(arg string) (int, error) {
 		name := vgName(arg)
-		err := change(c.p.Host.Lab, func(s *State) error {
-			v, err := c.view(s)
-			if err != nil {
-				return err
-			}
+		err := c.changeView(func(s *State, v view) error {
 			vg := c.readVG(v, name)
 			if vg == nil {
 				return errReported
@@ -233,21 +217,16 @@ func vgremove(c *cmd) int {
 			}
 			for len(vg.LVs) > 0 {
 				lv := vg.LVs[0]
-				ok, err := c.removeLV(s, vg, &lv)
-				if err != nil {
+				if err := reported(c.removeLV(s, vg, &lv)); err != nil {
 					return err
-				}
-				if !ok {
-					return errReported
 				}
 			}
 			s.VGs = slices.DeleteFunc(s.VGs, func(x *VG) bool { return x == vg })
 			c.print(fmtVGRemoved, name)
 			return nil
 		})
-		status = max(status, c.status(err))
-	}
-	return status
+		return c.status(err), nil
+	})
 }
 
 // vgchange -a activates or deactivates every LV of volume groups (on the
@@ -263,29 +242,21 @@ func vgchange(c *cmd) int {
 		var ok bool
 		on, local, ok = activation(c.a.str("available"))
 		if !ok {
-			c.error(fmtInvalidArg, c.a.str("available"))
-			c.error(msgParseError)
-			return exitInvalidCmd
+			return c.invalidArg(c.a.str("available"))
 		}
 	}
 	var clustered bool
 	if c.a.has("clustered") {
 		var ok bool
 		if clustered, ok = yesNo(c.a.str("clustered")); !ok {
-			c.error(fmtInvalidArg, c.a.str("clustered"))
-			c.error(msgParseError)
-			return exitInvalidCmd
+			return c.invalidArg(c.a.str("clustered"))
 		}
 	}
 	if status, ok := c.locked(); !ok {
 		return status
 	}
 	status := exitOK
-	err := change(c.p.Host.Lab, func(s *State) error {
-		v, err := c.view(s)
-		if err != nil {
-			return err
-		}
+	err := c.changeView(func(s *State, v view) error {
 		names, ok := c.vgNames(v)
 		if !ok {
 			return nil
@@ -364,22 +335,14 @@ func (c *cmd) vgAvailable(s *State, vg *VG, on, local bool) (int, error) {
 
 // vgdisplay prints the VGs' display blocks.
 func vgdisplay(c *cmd) int {
-	if status, ok := c.locked(); !ok {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
-	}
-	s, err := Load(c.p.Host.Lab)
-	if err != nil {
-		return c.labError(err)
-	}
-	v, err := c.view(s)
-	if err != nil {
-		return c.labError(err)
 	}
 	names, ok := c.vgNames(v)
 	if !ok {
 		return exitOK
 	}
-	status := exitOK
 	for _, name := range names {
 		vg := c.readVG(v, name)
 		if vg == nil {
@@ -388,7 +351,7 @@ func vgdisplay(c *cmd) int {
 		}
 		open := 0
 		for i := range vg.LVs {
-			inf, err := c.info(c.p.Host, s, vg, &vg.LVs[i])
+			inf, err := c.info(c.p.Host, v.s, vg, &vg.LVs[i])
 			if err != nil {
 				return c.labError(err)
 			}
@@ -403,16 +366,9 @@ func vgdisplay(c *cmd) int {
 
 // vgscan lists the volume groups the host's disks carry.
 func vgscan(c *cmd) int {
-	if status, ok := c.locked(); !ok {
+	v, status, ok := c.readOnlyView()
+	if !ok {
 		return status
-	}
-	s, err := Load(c.p.Host.Lab)
-	if err != nil {
-		return c.labError(err)
-	}
-	v, err := c.view(s)
-	if err != nil {
-		return c.labError(err)
 	}
 	c.print(msgScanning)
 	vgs := v.visibleVGs()
