@@ -14,6 +14,7 @@ import (
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -45,6 +46,9 @@ type fakeClient struct {
 	approvals map[string]workflows.ApprovalsState
 	// updateErr refuses every Update, as a workflow's validator would.
 	updateErr error
+	// existing is the run ID of a run that already has the started ID:
+	// a start is refused as the server refuses it, and GetWorkflow finds it.
+	existing string
 
 	mu      sync.Mutex
 	started []started
@@ -64,7 +68,14 @@ func (f *fakeClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflo
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.started = append(f.started, started{opts, workflow, args})
+	if f.existing != "" {
+		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("workflow execution already started", "", f.existing)
+	}
 	return &fakeRun{id: opts.ID, runID: "run-1", result: f.result, err: f.runErr}, nil
+}
+
+func (f *fakeClient) GetWorkflow(_ context.Context, id, runID string) client.WorkflowRun {
+	return &fakeRun{id: id, runID: runID, result: f.result, err: f.runErr}
 }
 
 func (f *fakeClient) GetWorkflowHistory(_ context.Context, id, _ string, _ bool, _ enums.HistoryEventFilterType) client.HistoryEventIterator {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -69,15 +70,22 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        *id,
 		TaskQueue: workflows.OrchestratorQueue,
-		// A second start of the same ID while one runs is refused: one
-		// procedure on one thing at a time.
+		// An ID names one run, ever: a start request given again, while
+		// its run goes on or after it ended, follows that run instead of
+		// building again (and asking again for its approvals).
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		StaticSummary:            proc.name + " on " + r.ref.Runbook,
 	}, proc.workflow, input)
+	verb := "started"
+	var exists *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &exists) {
+		run, err, verb = c.GetWorkflow(ctx, *id, exists.RunId), nil, "already started, following"
+	}
 	if err != nil {
 		return fmt.Errorf("start %s: %w", proc.workflow, err)
 	}
-	fmt.Fprintf(out, "started %s\n  workflow ID: %s\n  Web UI:      %s\n", proc.workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
+	fmt.Fprintf(out, "%s %s\n  workflow ID: %s\n  Web UI:      %s\n", verb, proc.workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
 	if *detach {
 		return nil
 	}

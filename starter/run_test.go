@@ -212,6 +212,34 @@ func TestRunFollowsToTheEnd(t *testing.T) {
 	}
 }
 
+// A start request given again with the ID of a run that exists, running
+// or ended, follows that run and starts nothing: the server refuses the
+// duplicate, and the starter reads the run the ID names.
+func TestRunGivenAgainFollowsTheExistingRun(t *testing.T) {
+	f := &fakeClient{
+		histories: map[string][]*history.HistoryEvent{"the-run": {
+			closedEvent(enums.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED),
+		}},
+		result:   map[string]any{"runbook": "scalable-storage"},
+		existing: "run-0",
+	}
+	h := newHarness(f)
+	if err := h.m.Run(context.Background(), []string{"run", "--runbook", "scalable-storage", "--procedure", "storage-build", "--id", "the-run", "--ui", "http://ui"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.started) != 1 {
+		t.Fatalf("%d start requests, want 1", len(f.started))
+	}
+	opts := f.started[0].opts
+	if opts.WorkflowIDReusePolicy != enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE || opts.WorkflowIDConflictPolicy != enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL {
+		t.Errorf("start policies: reuse %v, conflict %v; a second start of an ID must be refused by the server", opts.WorkflowIDReusePolicy, opts.WorkflowIDConflictPolicy)
+	}
+	want := "already started, following StorageBuild\n  workflow ID: the-run\n  Web UI:      http://ui/namespaces/default/workflows/the-run/run-0/history\n"
+	if got := h.out.String(); !strings.HasPrefix(got, want) || !strings.Contains(got, "completed StorageBuild") {
+		t.Errorf("output:\n%s\nwant it to start with:\n%s\nand end with the run's result", got, want)
+	}
+}
+
 // TestRunPrintsFormedClusters checks FormClusters' result, printed the
 // way cman_tool nodes prints a cluster.
 func TestRunPrintsFormedClusters(t *testing.T) {
