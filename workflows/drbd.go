@@ -122,13 +122,18 @@ func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
 	if err != nil {
 		return p.result(""), p.fail(ctx, err)
 	}
-	err = p.runAll(ctx,
-		drbdWait(from, spec, "connected"),
-		overwritePeer(from, peer, spec, overwriteStep(in.Cluster, spec.Name), rb.AutoApproved(runbooks.ApproveDRBDOverwrite)),
+	steps := []Step{drbdWait(from, spec, "connected")}
+	// The initial sync is asked for, and overwrites the peer, only on a
+	// pair that never had one: a pair whose sides were both UpToDate
+	// before this run (a build run again) has nothing to overwrite.
+	if !(inSync(probes) && since(ctx, overwriteOnlyNew)) {
+		steps = append(steps, overwritePeer(from, peer, spec, overwriteStep(in.Cluster, spec.Name), rb.AutoApproved(runbooks.ApproveDRBDOverwrite)))
+	}
+	err = p.runAll(ctx, append(steps,
 		drbdWait(from, spec, "synced"),
 		drbdPrimary(peer, spec),
 		drbdWait(from, spec, "primary"),
-		drbdWait(peer, spec, "primary"))
+		drbdWait(peer, spec, "primary"))...)
 	if err != nil {
 		return p.result(""), p.fail(ctx, err)
 	}
@@ -145,6 +150,16 @@ func drbdSide(ctx workflow.Context, p *proc, spec activities.DRBDResource, n act
 		writeDRBDConf(n.Host, spec, probe.DRBDConf),
 		createMetadata(n.Host, spec, n.Disk),
 		drbdUp(n.Host, spec, wasUp(probe)))
+}
+
+// inSync reports whether both sides were UpToDate before the run.
+func inSync(probes []activities.StorageProbeResult) bool {
+	for _, p := range probes {
+		if len(p.DRBD) == 0 || p.DRBD[0].Disk != "UpToDate" || p.DRBD[0].PeerDisk != "UpToDate" {
+			return false
+		}
+	}
+	return true
 }
 
 // wasUp reports whether the probed resource was up before the run.

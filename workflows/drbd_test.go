@@ -120,3 +120,26 @@ func TestDRBDPairGoesOnWhenTheRunbookAutoApproves(t *testing.T) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 }
+
+// A pair already in sync (a build run again) asks for no approval and
+// overwrites nothing; it still checks that both sides are primary.
+func TestDRBDPairInSyncAsksNothing(t *testing.T) {
+	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		probeReturns(env, rec, activities.StorageProbeResult{
+			Modules: []string{"drbd"},
+			DRBD:    []activities.DRBDStatus{{Connection: "Connected", Role: "Primary", PeerRole: "Primary", Disk: "UpToDate", PeerDisk: "UpToDate"}},
+		})
+	})
+	env.ExecuteWorkflow(DRBDPairName, pairInput())
+	res := resultOf[StepResult](t, env)
+	if len(res.Approvals) > 0 {
+		t.Errorf("approvals on a pair in sync: %+v", res.Approvals)
+	}
+	calls := rec.list()
+	if slices.Contains(calls, "storage0a.example.org DRBDOverwritePeer") || slices.Contains(calls, "storage0b.example.org DRBDOverwritePeer") {
+		t.Errorf("overwrote a pair in sync: %q", calls)
+	}
+	if !slices.Contains(calls, "storage0b.example.org DRBDPrimary") {
+		t.Errorf("did not make sure of the peer's role: %q", calls)
+	}
+}

@@ -11,6 +11,9 @@ const (
 	// surveyReported: a build whose hosts cannot be read after it is done
 	// completes with the survey's error in its result, instead of failing.
 	surveyReported = "survey-failure-reported"
+	// overwriteOnlyNew: DRBDPair asks for the overwrite approval, and
+	// overwrites, only when the pair was not already in sync.
+	overwriteOnlyNew = "drbd-overwrite-only-new"
 )
 
 // since reports whether this run takes the change: new runs do, runs that
