@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -129,6 +130,18 @@ func TestBadStartRequestsChangeNothing(t *testing.T) {
 		if !errors.As(err, &appErr) || (appErr.Type() != activities.ErrBadInput && appErr.Type() != activities.ErrInvalidRunbook) {
 			t.Errorf("input %+v: error %v, want a bad input", in, err)
 		}
+	}
+	// A typo in a field name ("cluster" for FormClusters' "clusters") must
+	// not widen the run to every cluster: it is refused, naming the field.
+	typo := json.RawMessage(`{"runbook": "scalable-storage", "cluster": "storage0"}`)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "bad-typo", TaskQueue: workflows.OrchestratorQueue}, workflows.FormClustersName, typo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run.Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrBadInput || !strings.Contains(err.Error(), `unknown field "cluster"`) {
+		t.Errorf("FormClusters with a typo: %v, want BadInput naming the field", err)
 	}
 	if d := diff(before, l.snapshot()); len(d) > 0 {
 		t.Errorf("bad requests changed hosts: %v", d)

@@ -1,6 +1,9 @@
 package runbooks
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Ref names the runbook a run works on: a name in the orchestrator's
 // catalog (what a person types in the Web UI's Start Workflow form), or the
@@ -29,4 +32,27 @@ type Ref struct {
 type Loaded struct {
 	Runbook *Runbook `json:"runbook"`
 	Ref     Ref      `json:"ref"`
+}
+
+// Limits of a Ref, so that a start request cannot grow a run's history past
+// what the server takes: every child's input and the loaded runbook carry
+// the YAML and the overrides again.
+const (
+	MaxYAML      = 256 << 10
+	MaxOverrides = 64 << 10
+	MaxSource    = 256
+)
+
+// Check refuses a reference whose parts exceed their limits, naming the
+// field; what the parts say is checked when the runbook loads.
+func (r Ref) Check() error {
+	switch {
+	case len(r.YAML) > MaxYAML:
+		return fmt.Errorf("runbook_yaml: %d bytes, at most %d", len(r.YAML), MaxYAML)
+	case len(r.Overrides) > MaxOverrides:
+		return fmt.Errorf("overrides: %d bytes, at most %d", len(r.Overrides), MaxOverrides)
+	case len(r.Source) > MaxSource:
+		return fmt.Errorf("source: %d bytes, at most %d", len(r.Source), MaxSource)
+	}
+	return nil
 }

@@ -30,6 +30,7 @@ const (
 //
 //	{"step": "drbd-overwrite:storage0/r0", "by": "alice", "approve": true}
 type ApprovalRequest struct {
+	decoding
 	Step    string `json:"step"`
 	By      string `json:"by"`
 	Approve bool   `json:"approve"`
@@ -77,6 +78,9 @@ func newGate(ctx workflow.Context) (*gate, error) {
 		for {
 			var req ApprovalRequest
 			signals.Receive(ctx, &req)
+			if req.problem != nil && !since(ctx, strictInputs) {
+				req.problem = nil // a run from before approvals were checked strictly
+			}
 			if err := g.validate(req); err != nil {
 				workflow.GetLogger(ctx).Warn("approval signal refused", "error", err)
 				continue
@@ -88,6 +92,9 @@ func newGate(ctx workflow.Context) (*gate, error) {
 }
 
 func (g *gate) validate(req ApprovalRequest) error {
+	if req.problem != nil {
+		return req.problem
+	}
 	if !slices.Contains(g.state.Pending, req.Step) {
 		return fmt.Errorf("no step %q is waiting for approval (waiting: %v)", req.Step, g.state.Pending)
 	}

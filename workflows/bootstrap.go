@@ -13,6 +13,7 @@ import (
 //	{"runbook": "scalable-storage", "cluster": "storage0"}
 type ClusterBootstrapInput struct {
 	runbooks.Ref
+	decoding
 	Cluster string `json:"cluster"`
 }
 
@@ -31,7 +32,7 @@ type ClusterBootstrapResult struct {
 // what it did; run again on a formed cluster it changes nothing.
 func ClusterBootstrap(ctx workflow.Context, in ClusterBootstrapInput) (ClusterBootstrapResult, error) {
 	res := ClusterBootstrapResult{Cluster: in.Cluster}
-	_, cluster, members, err := loadCluster(ctx, in.Ref, in.Cluster)
+	_, cluster, members, err := loadCluster(ctx, in.Ref, in.decoding, in.Cluster)
 	if err != nil {
 		return res, err
 	}

@@ -30,7 +30,7 @@ type StorageBuildResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StorageBuildResult{}, err
 	}

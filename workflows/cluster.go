@@ -38,8 +38,8 @@ func resolveCluster(rb *runbooks.Runbook, name string) (runbooks.Cluster, []memb
 }
 
 // loadCluster loads the run's runbook and resolves one of its clusters.
-func loadCluster(ctx workflow.Context, ref runbooks.Ref, name string) (*runbooks.Runbook, runbooks.Cluster, []member, error) {
-	loaded, err := loadRunbook(ctx, ref)
+func loadCluster(ctx workflow.Context, ref runbooks.Ref, req decoding, name string) (*runbooks.Runbook, runbooks.Cluster, []member, error) {
+	loaded, err := loadRunbook(ctx, ref, req)
 	if err != nil {
 		return nil, runbooks.Cluster{}, nil, err
 	}

@@ -16,6 +16,7 @@ import (
 //	{"runbook": "scalable-storage"}
 type RunbookInput struct {
 	runbooks.Ref
+	decoding
 }
 
 // The steps of part #5's volume, declared once: CLVM, ExpandCapacity,
@@ -92,7 +93,7 @@ func removeVolume(host string, vol activities.VolumeInput) UndoStep {
 // approval), the clustered volume group and the logical volume; then check
 // that every client sees the same logical volume.
 func CLVM(ctx workflow.Context, in RunbookInput) (StepResult, error) {
-	loaded, g, err := gated(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StepResult{}, err
 	}

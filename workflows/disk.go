@@ -12,6 +12,7 @@ import (
 //	{"runbook": "scalable-storage", "host": "storage0a"}
 type HostInput struct {
 	runbooks.Ref
+	decoding
 	Host string `json:"host"`
 }
 
@@ -48,7 +49,7 @@ func prepareDisk(host string, d runbooks.Disk) Step {
 // label and one lvm partition. Writing a partition table is not undone (the
 // disk was spare, and the run says so in its result).
 func PrepareDisk(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StepResult{}, err
 	}

@@ -14,6 +14,7 @@ import (
 //	{"runbook": "scalable-storage", "cluster": "storage0"}
 type DRBDPairInput struct {
 	runbooks.Ref
+	decoding
 	Cluster  string `json:"cluster"`
 	Resource string `json:"resource,omitempty"`
 }
@@ -93,7 +94,7 @@ func drbdPrimary(host string, spec activities.DRBDResource) Step {
 // touching the data, and undoes the rest; metadata once written stays, and
 // the result says so.
 func DRBDPair(ctx workflow.Context, in DRBDPairInput) (StepResult, error) {
-	loaded, g, err := gated(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StepResult{}, err
 	}

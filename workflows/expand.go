@@ -17,6 +17,7 @@ import (
 //	{"runbook": "scalable-storage-expand", "clusters": ["storage2"]}
 type ExpandCapacityInput struct {
 	runbooks.Ref
+	decoding
 	Clusters []string `json:"clusters"`
 }
 
@@ -30,7 +31,7 @@ type ExpandCapacityInput struct {
 // for an approval before pvcreate wipes it. If a step before the volume
 // fails, the new pair is undone; the volume's growth is not (it is named).
 func ExpandCapacity(ctx workflow.Context, in ExpandCapacityInput) (StorageLayerResult, error) {
-	loaded, g, err := gated(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StorageLayerResult{}, err
 	}

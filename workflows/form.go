@@ -16,6 +16,7 @@ import (
 //	{"runbook": "scalable-storage"}
 type FormClustersInput struct {
 	runbooks.Ref
+	decoding
 	Clusters []string `json:"clusters,omitempty"`
 }
 
@@ -42,7 +43,7 @@ type ClusterResult struct {
 // was brought in is taken out again, in reverse, on every cluster: the run
 // leaves the hosts as it found them.
 func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return FormClustersResult{}, err
 	}

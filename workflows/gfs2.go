@@ -51,7 +51,7 @@ func unmount(host string, fs activities.FilesystemInput) Step {
 // then; mount on every client; and the check of part #5: a file created on
 // one client is listed on the others.
 func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
-	loaded, g, err := gated(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StepResult{}, err
 	}

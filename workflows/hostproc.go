@@ -21,7 +21,7 @@ type hostProc struct {
 }
 
 func (hp hostProc) run(ctx workflow.Context, in HostInput) (StepResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StepResult{}, err
 	}

@@ -15,6 +15,7 @@ import (
 //	{"runbook": "scalable-storage", "cluster": "storage0", "node": "storage0b"}
 type NodeJoinInput struct {
 	runbooks.Ref
+	decoding
 	Cluster string `json:"cluster"`
 	Node    string `json:"node"`
 	Via     string `json:"via,omitempty"`
@@ -39,7 +40,7 @@ type NodeJoinResult struct {
 // cman on the new node.
 func NodeJoin(ctx workflow.Context, in NodeJoinInput) (NodeJoinResult, error) {
 	res := NodeJoinResult{Cluster: in.Cluster, Node: in.Node}
-	rb, cluster, members, err := loadCluster(ctx, in.Ref, in.Cluster)
+	rb, cluster, members, err := loadCluster(ctx, in.Ref, in.decoding, in.Cluster)
 	if err != nil {
 		return res, err
 	}

@@ -14,6 +14,7 @@ import (
 //	{"runbook": "scalable-storage"}
 type StorageLayerInput struct {
 	runbooks.Ref
+	decoding
 }
 
 // StorageLayerResult lists what the run approved and what it did that no
@@ -36,7 +37,7 @@ type StorageLayerResult struct {
 //
 // If any step fails, every finished step is undone, the last first.
 func StorageLayer(ctx workflow.Context, in StorageLayerInput) (StorageLayerResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StorageLayerResult{}, err
 	}

@@ -15,7 +15,7 @@ import (
 // stack is left stopped down to the stage that failed, which is safe, and
 // Startup brings it back. In the Web UI: {"runbook": "scalable-storage"}
 func Shutdown(ctx workflow.Context, in RunbookInput) (LifecycleResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return LifecycleResult{}, err
 	}
@@ -61,7 +61,7 @@ func shutdownStages(rb *runbooks.Runbook) []stage {
 // its layer, which find done what is done, and is checked before the next.
 // In the Web UI: {"runbook": "scalable-storage"}
 func Startup(ctx workflow.Context, in RunbookInput) (LifecycleResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref)
+	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return LifecycleResult{}, err
 	}

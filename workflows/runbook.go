@@ -14,10 +14,14 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
-// loadRunbook resolves the run's runbook as a local activity: it only reads
+// loadRunbook refuses a start request that did not decode cleanly, then
+// resolves the run's runbook as a local activity: it only reads
 // the orchestrator's catalog, and its result is recorded for replay, so a
 // replayed run never reads the catalog again.
-func loadRunbook(ctx workflow.Context, ref runbooks.Ref) (runbooks.Loaded, error) {
+func loadRunbook(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
+	if err := refuseBadInput(ctx, req); err != nil {
+		return runbooks.Loaded{}, err
+	}
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy:         commandRetry,
@@ -61,11 +65,11 @@ func badRequest(format string, args ...any) error {
 // gated opens a procedure with destructive steps: its approval gate first,
 // so that an approval sent as soon as the run starts is not lost, then its
 // runbook.
-func gated(ctx workflow.Context, ref runbooks.Ref) (runbooks.Loaded, *gate, error) {
+func gated(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, *gate, error) {
 	g, err := newGate(ctx)
 	if err != nil {
 		return runbooks.Loaded{}, nil, err
 	}
-	loaded, err := loadRunbook(ctx, ref)
+	loaded, err := loadRunbook(ctx, ref, req)
 	return loaded, g, err
 }

@@ -26,7 +26,7 @@ type TeardownResult struct {
 // of Shutdown. DRBD and GNBD are stopped, not wiped: their disks keep
 // their data and metadata. In the Web UI: {"runbook": "scalable-storage"}
 func Teardown(ctx workflow.Context, in RunbookInput) (TeardownResult, error) {
-	loaded, g, err := gated(ctx, in.Ref)
+	loaded, g, err := gated(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return TeardownResult{}, err
 	}

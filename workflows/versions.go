@@ -14,6 +14,9 @@ const (
 	// overwriteOnlyNew: DRBDPair asks for the overwrite approval, and
 	// overwrites, only when the pair was not already in sync.
 	overwriteOnlyNew = "drbd-overwrite-only-new"
+	// strictInputs: an input with an unknown field, a wrong type, a
+	// duplicate or an oversized part fails as BadInput before anything.
+	strictInputs = "strict-inputs"
 )
 
 // since reports whether this run takes the change: new runs do, runs that
