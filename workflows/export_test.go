@@ -2,8 +2,11 @@ package workflows
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -143,5 +146,35 @@ func TestGNBDExportStopsAtOnceOnAMissingPackage(t *testing.T) {
 	// yum may have half-installed: the removal is pushed for what was missing.
 	if got, want := undos.list(), []string{storage0a + ` RemovePackages {"packages":["gnbd"]}`}; !slices.Equal(got, want) {
 		t.Errorf("undo:\n got %q\nwant %q", got, want)
+	}
+}
+
+// An undo whose host's agent does not take it (a pickup timeout) marks the
+// host gone: its other undos are reported pending at once instead of each
+// waiting out the pickup bound, and the run says a person is needed.
+func TestUndoReportsAGoneHostsUndosPending(t *testing.T) {
+	var tried journal
+	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		probeReturns(env, rec, activities.StorageProbeResult{})
+		on(env, rec, activities.GNBDExportName, func(string, activities.ExportInput) (activities.Change, error) {
+			return activities.Change{}, permanent(activities.ErrNoDisk)
+		})
+		on(env, rec, activities.GNBDUnexportName, func(host string, _ activities.UnexportInput) (activities.Change, error) {
+			tried.mu.Lock()
+			tried.entries = append(tried.entries, "GNBDUnexport")
+			tried.mu.Unlock()
+			return activities.Change{}, temporal.NewTimeoutError(enums.TIMEOUT_TYPE_SCHEDULE_TO_START, nil)
+		})
+		watch(env, rec, &tried, activities.GNBDStopServeName, activities.ServerInput{}, activities.Change{Changed: true})
+		watch(env, rec, &tried, activities.RemovePackagesName, activities.PackagesInput{}, activities.PackagesResult{})
+	})
+	env.ExecuteWorkflow(GNBDExportName, hostIn("storage0a", ""))
+	err := env.GetWorkflowError()
+	wantErrType(t, err, ErrUndoFailed)
+	if got := tried.list(); !slices.Equal(got, []string{"GNBDUnexport"}) {
+		t.Errorf("undos tried on a host whose agent is gone: %q, want only the first", got)
+	}
+	if err != nil && strings.Count(err.Error(), "pending, its agent is gone") != 2 {
+		t.Errorf("error %q does not report the two remaining undos as pending", err)
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+
+	"go.temporal.io/api/enums/v1"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -99,19 +102,39 @@ func (u *undoLog) nodes() []NodeChange {
 
 // run undoes everything in reverse on a disconnected context, so that a
 // cancelled run still cleans up. It runs every undo even when one fails,
-// and returns the cause as undoFailed does.
+// but for a host whose agent did not take one: that host's other undos are
+// reported pending at once, for a person, instead of each waiting out the
+// pickup bound. It returns the cause as undoFailed does.
 func (u *undoLog) run(ctx workflow.Context, cause error) error {
 	ctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	var errs []error
+	var gone []string // hosts whose agent did not take an undo
 	for i := len(u.entries) - 1; i >= 0; i-- {
 		for _, s := range u.entries[i].steps() {
-			if err := s.exec(ctx).Get(ctx, nil); err != nil {
-				errs = append(errs, fmt.Errorf("%s on %s: %w", s.Summary, s.Host, err))
+			if slices.Contains(gone, s.Host) && since(ctx, undoSkipsGoneHosts) {
+				errs = append(errs, fmt.Errorf("%s on %s: pending, its agent is gone", s.Summary, s.Host))
+				continue
+			}
+			err := s.exec(ctx).Get(ctx, nil)
+			if err == nil {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("%s on %s: %w", s.Summary, s.Host, err))
+			if notPickedUp(err) {
+				gone = append(gone, s.Host)
 			}
 		}
 	}
 	return undoFailed(cause, errs)
+}
+
+// notPickedUp reports a step that no agent of its host took within the
+// pickup bound: the host's agent is gone, and its other undos would each
+// wait out the same bound.
+func notPickedUp(err error) bool {
+	var timeout *temporal.TimeoutError
+	return errors.As(err, &timeout) && timeout.TimeoutType() == enums.TIMEOUT_TYPE_SCHEDULE_TO_START
 }
 
 func (e undo) steps() []Step {

@@ -17,6 +17,9 @@ const (
 	// strictInputs: an input with an unknown field, a wrong type, a
 	// duplicate or an oversized part fails as BadInput before anything.
 	strictInputs = "strict-inputs"
+	// undoSkipsGoneHosts: an undo that finds a host's agent gone reports
+	// that host's other undos as pending instead of trying each.
+	undoSkipsGoneHosts = "undo-skips-gone-hosts"
 )
 
 // since reports whether this run takes the change: new runs do, runs that
