@@ -10,18 +10,18 @@ import (
 
 func TestLoadAppliesOverrides(t *testing.T) {
 	var c Catalog
-	got, err := c.Load(Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(`{"approvals": {"auto": ["drbd-overwrite", "mkfs"]}, "gfs2": {"journals": 6}}`)})
+	got, err := c.Load(Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(`{"gfs2": {"journals": 6}}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.Runbook.AutoApproved("mkfs") || got.Runbook.GFS2.Journals != 6 || got.Runbook.GFS2.LockTable != "client:gfs2" {
+	if got.Runbook.GFS2.Journals != 6 || got.Runbook.GFS2.LockTable != "client:gfs2" {
 		t.Errorf("patched runbook: approvals %v, gfs2 %+v", got.Runbook.Approvals, got.Runbook.GFS2)
 	}
 	if string(got.Ref.Overrides) == "" || got.Ref.YAML == "" {
 		t.Error("the pinned reference lost the overrides or the YAML: children would build another runbook")
 	}
 	plain, err := c.Load(Ref{Runbook: "scalable-storage"})
-	if err != nil || plain.Runbook.AutoApproved("mkfs") {
+	if err != nil || plain.Runbook.GFS2.Journals == 6 {
 		t.Errorf("overrides leaked into the catalog: %v", err)
 	}
 }
@@ -73,5 +73,34 @@ func TestCatalogDirWinsOverBuiltin(t *testing.T) {
 	}
 	if !strings.HasPrefix(got.Runbook.Description, "site copy.") || got.Ref.Source != dir+"/scalable-storage.yaml" {
 		t.Errorf("loaded %q from %s, want the site's copy", got.Runbook.Description, got.Ref.Source)
+	}
+}
+
+// A start request may let fewer destructive steps through than its
+// runbook, never more: the approvals cannot be switched off by whoever can
+// start a run.
+func TestOverridesNarrowApprovalsNeverWiden(t *testing.T) {
+	var c Catalog
+	_, data, err := Open("scalable-storage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lenient := strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite, mkfs]", 1)
+	for name, tc := range map[string]struct {
+		ref  Ref
+		want error
+	}{
+		"widen the shipped runbook": {Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(`{"approvals": {"auto": ["mkfs"]}}`)}, ErrWidened},
+		"widen a lenient file":      {Ref{YAML: lenient, Overrides: json.RawMessage(`{"approvals": {"auto": ["drbd-overwrite", "pvcreate"]}}`)}, ErrWidened},
+		"narrow a lenient file":     {Ref{YAML: lenient, Overrides: json.RawMessage(`{"approvals": {"auto": ["mkfs"]}}`)}, nil},
+		"remove every auto":         {Ref{YAML: lenient, Overrides: json.RawMessage(`{"approvals": null}`)}, nil},
+	} {
+		got, err := c.Load(tc.ref)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		}
+		if tc.want == nil && err == nil && got.Runbook.AutoApproved("drbd-overwrite") {
+			t.Errorf("%s: still lets drbd-overwrite through: %v", name, got.Runbook.Approvals)
+		}
 	}
 }

@@ -3,12 +3,15 @@ package runbooks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
 // Override applies a JSON merge patch (RFC 7396) to the runbook's JSON form
 // and validates the result like a loaded file; unknown fields are refused,
-// as in a file. The runbook itself is not changed.
+// as in a file, and so is a patch that lets a destructive step through
+// that the runbook does not (ErrWidened). The runbook itself is not
+// changed.
 func (r *Runbook) Override(patch json.RawMessage) (*Runbook, error) {
 	var p any
 	if err := json.Unmarshal(patch, &p); err != nil {
@@ -38,8 +41,18 @@ func (r *Runbook) Override(patch json.RawMessage) (*Runbook, error) {
 	if err := out.Validate(); err != nil {
 		return nil, err
 	}
+	for _, step := range out.Approvals.Auto {
+		if !r.AutoApproved(step) {
+			return nil, fmt.Errorf("%w: approvals.auto: %q is not let through by the runbook itself", ErrWidened, step)
+		}
+	}
 	return &out, nil
 }
+
+// ErrWidened is overrides that let through a destructive step the runbook
+// does not: a start request may narrow approvals.auto, never widen it, so
+// whoever can start a run cannot switch the approvals off.
+var ErrWidened = errors.New("overrides may not widen approvals")
 
 // mergePatch is RFC 7396: objects merge key by key, null removes a key,
 // anything else replaces.

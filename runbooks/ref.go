@@ -13,11 +13,12 @@ import (
 //
 // Overrides changes the runbook for this run only, as a JSON merge patch
 // (RFC 7396) of its JSON form, so a person starting a run from the Web UI
-// can, say, let the DRBD overwrite through without editing a file:
+// can, say, take more GFS2 journals without editing a file:
 //
-//	{"runbook": "scalable-storage", "overrides": {"approvals": {"auto": ["drbd-overwrite"]}}}
+//	{"runbook": "scalable-storage", "overrides": {"gfs2": {"journals": 6}}}
 //
-// The patched runbook is validated like a loaded one. Every workflow input
+// The patched runbook is validated like a loaded one, and may narrow the
+// runbook's approvals.auto but never widen it. Every workflow input
 // embeds a Ref, so its JSON field names are protocol.
 type Ref struct {
 	Runbook   string          `json:"runbook,omitempty"`

@@ -225,7 +225,7 @@ func TestCLVMRejectedWipeIsUndone(t *testing.T) {
 
 func TestCLVMWipesWithoutAPersonWhenTheRunAutoApproves(t *testing.T) {
 	env, rec := newEnv(t, ext3OnMpath1)
-	env.ExecuteWorkflow(CLVMName, stackIn(`{"approvals": {"auto": ["pvcreate"]}}`))
+	env.ExecuteWorkflow(CLVMName, stackAuto("pvcreate"))
 	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "runbook", Approved: true, Auto: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)

@@ -26,8 +26,7 @@ func TestExpandCapacityAsksBeforeWipingASignatureOnTheNewMap(t *testing.T) {
 		wiped = slices.Contains(rec.list(), "client0.example.org PVCreate")
 		env.SignalWorkflow(ApproveSignal, ApprovalRequest{Step: "pvcreate:/dev/mapper/mpath2", By: "erin", Approve: true})
 	}, time.Hour)
-	auto := `{"approvals": {"auto": ["drbd-overwrite"]}}`
-	env.ExecuteWorkflow(ExpandName, ExpandCapacityInput{Ref: runbooks.Ref{Runbook: "scalable-storage-expand", Overrides: []byte(auto)}, Clusters: []string{"storage2"}})
+	env.ExecuteWorkflow(ExpandName, ExpandCapacityInput{Ref: runbooks.Ref{YAML: autoYAML("scalable-storage-expand", "drbd-overwrite")}, Clusters: []string{"storage2"}})
 	var res StorageLayerResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)

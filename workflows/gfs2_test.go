@@ -119,10 +119,9 @@ func TestGFS2UndoesOnlyWhatItDid(t *testing.T) {
 			gfs2Probes(env, rec, tc.probes)
 			signature(env, rec, tc.sig)
 		}
-		auto := `{"approvals": {"auto": ["mkfs"]}}`
 		t.Run(name+": done", func(t *testing.T) {
 			env, rec := newEnv(t, stubs)
-			env.ExecuteWorkflow(GFS2Name, stackIn(auto))
+			env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 			res := resultOf[StepResult](t, env)
 			if got := rec.list(); !slices.Equal(got, tc.steps) {
 				t.Errorf("steps:\n got %q\nwant %q", got, tc.steps)
@@ -140,7 +139,7 @@ func TestGFS2UndoesOnlyWhatItDid(t *testing.T) {
 				})
 				watchUndos(env, rec, &undos)
 			})
-			env.ExecuteWorkflow(GFS2Name, stackIn(auto))
+			env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 			wantErrType(t, env.GetWorkflowError(), activities.ErrBadInput)
 			if got, want := undos.list(), reversed(tc.undo); !slices.Equal(got, want) {
 				t.Errorf("undo:\n got %q\nwant %q", got, want)
@@ -154,7 +153,7 @@ func TestGFS2UndoesOnlyWhatItDid(t *testing.T) {
 
 func TestGFS2AutoApprovalIsRecorded(t *testing.T) {
 	env, _ := newEnv(t, nil)
-	env.ExecuteWorkflow(GFS2Name, stackIn(`{"approvals": {"auto": ["mkfs"]}}`))
+	env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 	res := resultOf[StepResult](t, env)
 	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "runbook", Approved: true, Auto: true}) {
 		t.Errorf("approvals: %+v", res.Approvals)
@@ -193,7 +192,7 @@ func TestGFS2StopsAtOnceOnAFailedMkfs(t *testing.T) {
 			return activities.Change{}, permanent(activities.ErrNoDisk)
 		})
 	})
-	env.ExecuteWorkflow(GFS2Name, stackIn(`{"approvals": {"auto": ["mkfs"]}}`))
+	env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 	wantErrType(t, env.GetWorkflowError(), activities.ErrNoDisk)
 	if attempts != 1 {
 		t.Errorf("MakeFilesystem attempts = %d, want 1", attempts)
@@ -214,7 +213,7 @@ func TestGFS2WaitsForTheFileOnTheOtherClient(t *testing.T) {
 			return activities.FileCheckResult{Files: []string{"ieiri"}}, nil
 		})
 	})
-	env.ExecuteWorkflow(GFS2Name, stackIn(`{"approvals": {"auto": ["mkfs"]}}`))
+	env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // The hosts of the blog's runbook, as the recorder names them.
@@ -68,6 +69,21 @@ func hostIn(host, overrides string) HostInput {
 	r := blog(overrides)
 	r.Host = host
 	return inputOf[HostInput](r)
+}
+
+// autoYAML is a shipped runbook whose file lets the given destructive
+// steps through: only a runbook file may, overrides never widen it.
+func autoYAML(name string, steps ...string) string {
+	_, data, err := runbooks.Open(name)
+	if err != nil {
+		panic(err)
+	}
+	return strings.Replace(string(data), "  auto: []", "  auto: ["+strings.Join(steps, ", ")+"]", 1)
+}
+
+// stackAuto is stackIn on the blog's runbook with steps let through.
+func stackAuto(steps ...string) RunbookInput {
+	return inputOf[RunbookInput](request{YAML: autoYAML("scalable-storage", steps...)})
 }
 
 // stackIn is the input of a procedure over the whole runbook (CLVM, GFS2,

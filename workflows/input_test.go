@@ -19,14 +19,15 @@ func TestStartRequestsAreDecodedStrictly(t *testing.T) {
 	for name, tc := range map[string]struct {
 		workflow, input, want string
 	}{
-		"a typo widens nothing":    {FormClustersName, `{"runbook": "scalable-storage", "cluster": "storage0"}`, `unknown field "cluster"`},
-		"a string for a list":      {FormClustersName, `{"runbook": "scalable-storage", "clusters": "storage0"}`, "clusters: a string where an array of strings belongs"},
-		"a cluster named twice":    {FormClustersName, `{"runbook": "scalable-storage", "clusters": ["storage0", "storage1", "storage0"]}`, `clusters: "storage0" named twice`},
-		"a number for a name":      {NodeJoinName, `{"runbook": "scalable-storage", "cluster": "storage0", "node": 2}`, "node: a number where a string belongs"},
-		"an unknown host field":    {PrepareDiskName, `{"runbook": "scalable-storage", "host": "storage0a", "force": true}`, `unknown field "force"`},
-		"overrides past the bound": {StorageBuildName, `{"runbook": "scalable-storage", "overrides": {"description": ` + big + `}}`, "overrides: "},
-		"not an object":            {ShutdownName, `["scalable-storage"]`, "the input: an array where an object belongs"},
-		"expand twice the same":    {ExpandName, `{"runbook": "scalable-storage-expand", "clusters": ["storage2", "storage2"]}`, "named twice"},
+		"a typo widens nothing":     {FormClustersName, `{"runbook": "scalable-storage", "cluster": "storage0"}`, `unknown field "cluster"`},
+		"a string for a list":       {FormClustersName, `{"runbook": "scalable-storage", "clusters": "storage0"}`, "clusters: a string where an array of strings belongs"},
+		"a cluster named twice":     {FormClustersName, `{"runbook": "scalable-storage", "clusters": ["storage0", "storage1", "storage0"]}`, `clusters: "storage0" named twice`},
+		"a number for a name":       {NodeJoinName, `{"runbook": "scalable-storage", "cluster": "storage0", "node": 2}`, "node: a number where a string belongs"},
+		"an unknown host field":     {PrepareDiskName, `{"runbook": "scalable-storage", "host": "storage0a", "force": true}`, `unknown field "force"`},
+		"overrides past the bound":  {StorageBuildName, `{"runbook": "scalable-storage", "overrides": {"description": ` + big + `}}`, "overrides: "},
+		"overrides widen approvals": {GFS2Name, `{"runbook": "scalable-storage", "overrides": {"approvals": {"auto": ["mkfs"]}}}`, `approvals.auto: "mkfs" is not let through by the runbook`},
+		"not an object":             {ShutdownName, `["scalable-storage"]`, "the input: an array where an object belongs"},
+		"expand twice the same":     {ExpandName, `{"runbook": "scalable-storage-expand", "clusters": ["storage2", "storage2"]}`, "named twice"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env, rec := newEnv(t, nil)

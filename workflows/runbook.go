@@ -42,6 +42,9 @@ type Loader struct {
 // field.
 func (l *Loader) LoadRunbook(_ context.Context, ref runbooks.Ref) (runbooks.Loaded, error) {
 	loaded, err := l.Catalog.Load(ref)
+	if errors.Is(err, runbooks.ErrWidened) {
+		return loaded, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrBadInput, nil)
+	}
 	if errors.Is(err, runbooks.ErrInvalid) {
 		return loaded, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrInvalidRunbook, nil)
 	}

@@ -104,7 +104,7 @@ func TestTeardownWaitsEvenWhenTheRunAutoApprovesEverything(t *testing.T) {
 		waiting, removed = pending(t, env), slices.Contains(rec.list(), client0+" RemoveVolume")
 		env.SignalWorkflow(ApproveSignal, ApprovalRequest{Step: teardownStep, By: "carol", Approve: true})
 	}, time.Hour)
-	env.ExecuteWorkflow(TeardownName, stackIn(`{"approvals": {"auto": ["drbd-overwrite", "pvcreate", "mkfs"]}}`))
+	env.ExecuteWorkflow(TeardownName, stackAuto("drbd-overwrite", "pvcreate", "mkfs"))
 	var res TeardownResult
 	if err := env.GetWorkflowResult(&res); err != nil {
 		t.Fatal(err)
