@@ -27,7 +27,8 @@ func (h *hostList) Set(v string) error { *h = append(*h, v); return nil }
 // runUp creates the lab hosts of a runbook and runs the agent of every one
 // (or of those named with --host) in this process until interrupted. Each
 // agent is the production agent with the host's lab directory as its root:
-// the lab's tools are what it finds there.
+// the lab's tools are what it finds there. Started while the server is
+// down, it waits for the server, as the worker binary does.
 func runUp(args []string) error {
 	fs := flag.NewFlagSet("lab up", flag.ContinueOnError)
 	var conn connect.Options
@@ -58,8 +59,13 @@ func runUp(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, closeClient, err := connect.Dial(ctx, conn)
+	// The agents wait for a server that is down, as on a real host.
+	c, closeClient, err := connect.DialRetry(ctx, conn, connect.Retry{})
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "lab up:", err)
+			return nil
+		}
 		return err
 	}
 	defer closeClient()

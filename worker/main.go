@@ -3,6 +3,9 @@
 //
 //	worker -role orchestrator [-runbooks DIR]
 //	worker -role agent -host storage0a.example.org [-root /]
+//
+// Either role started while the server cannot be reached waits for it,
+// saying so on stderr, and stops cleanly on SIGINT or SIGTERM meanwhile.
 package main
 
 import (
@@ -45,8 +48,15 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, closeClient, err := connect.Dial(ctx, conn)
+	// Started before the server (a host booting, a server restarting),
+	// the worker waits for it; once connected, the SDK's pollers ride out
+	// the server going away on their own, retrying until it is back.
+	c, closeClient, err := connect.DialRetry(ctx, conn, connect.Retry{})
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(os.Stderr, "worker:", err)
+			return nil
+		}
 		return err
 	}
 	defer closeClient()
