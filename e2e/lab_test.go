@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,12 +124,20 @@ func (l *lab) snapshot() map[string]string {
 				return nil
 			}
 		}
+		// The lab writes its state files atomically, through a temporary
+		// file beside them; one caught mid-write is not host state.
+		if base := d.Name(); strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp") {
+			return nil
+		}
 		if d.Type()&os.ModeSymlink != 0 {
 			target, _ := os.Readlink(p)
 			files[rel] = "-> " + target
 			return nil
 		}
 		data, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // renamed away since the walk listed it
+		}
 		files[rel] = string(data)
 		return err
 	})
