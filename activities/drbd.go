@@ -60,7 +60,7 @@ func (r DRBDResource) check() error {
 		if err := broken(
 			rule{what + "host", names.FQDN(n.Host)},
 			rule{what + "address of " + n.Host, names.DRBDAddress(n.Address)},
-			rule{what + "disk of " + n.Host, names.Device(n.Disk)},
+			rule{what + "disk of " + n.Host, names.DRBDDisk(n.Disk)},
 		); err != nil {
 			return err
 		}
