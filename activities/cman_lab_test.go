@@ -227,8 +227,13 @@ func TestPermanentErrorsAreTyped(t *testing.T) {
 	c := newCluster(t, "a")
 	ctx := context.Background()
 	h := c.hosts["a"]
-	if _, err := h.EnsurePackages(ctx, PackagesInput{Packages: []string{"no-such-package"}}); errType(err) != ErrPackageMissing {
-		t.Errorf("unknown package: %v, want %s", err, ErrPackageMissing)
+	// yum 3.2 exits 0 for a package no repository carries.
+	bare := hostWith(t, map[string]string{
+		"rpm": `[ "$1" = -qa ] && exit 0; echo "package $2 is not installed"; exit 1`,
+		"yum": `echo "No package gnbd available."; echo "Nothing to do"`,
+	})
+	if _, err := bare.EnsurePackages(ctx, PackagesInput{Packages: []string{"gnbd"}}); errType(err) != ErrPackageMissing {
+		t.Errorf("a package no repository carries: %v, want %s", err, ErrPackageMissing)
 	}
 	for _, p := range []string{"-rf", "cman;reboot", "../x", ""} {
 		if _, err := h.EnsurePackages(ctx, PackagesInput{Packages: []string{p}}); errType(err) != ErrBadInput {

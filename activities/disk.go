@@ -26,6 +26,9 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 	if err := names.Partition(in.Device, in.Partition); err != nil {
 		return Change{}, badInput("partition", err)
 	}
+	if err := h.checkDiskNode("disk", in.Device); err != nil {
+		return Change{}, err
+	}
 	print := func() (string, bool, error) {
 		out, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "print")
 		text := out.Stdout + out.Stderr
@@ -44,6 +47,11 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 	}
 	if labelled && table.Partitions > 0 {
 		return Change{}, permanent(ErrNotSpare, "%s: %s already has partitions; the runbook needs a spare disk:\n%s", h.FQDN, in.Device, text)
+	}
+	// About to write a label: not on a disk that holds a mounted file
+	// system, such as one formatted whole without a partition table.
+	if err := h.notMounted(ctx, "disk", in.Device); err != nil {
+		return Change{}, err
 	}
 	if !labelled || !table.GPT {
 		// No label, or an empty one of another type: nothing to lose.

@@ -8,4 +8,11 @@
 // every file is read and written under the agent's root directory (/ in
 // production, a lab host's directory in rehearsals), so the same code runs
 // against real hosts and emulated ones.
+//
+// Before anything runs, an input is checked twice: against the name rules
+// of package names, which the runbook loader applies too (a refusal is
+// BadInput), and against the agent's own policy in policy.go: only the
+// config files, packages, kernel modules, services, devices and mount
+// points the procedures use (a refusal is Forbidden). Both are permanent
+// and touch nothing.
 package activities

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (r DRBDResource) check() error {
 		if err := broken(
 			rule{what + "host", names.FQDN(n.Host)},
 			rule{what + "address of " + n.Host, names.DRBDAddress(n.Address)},
-			rule{what + "disk of " + n.Host, names.Device(n.Disk)},
+			rule{what + "disk of " + n.Host, names.DRBDDisk(n.Disk)},
 		); err != nil {
 			return err
 		}
@@ -143,6 +144,9 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error)
 	if err := in.Resource.check(); err != nil {
 		return Change{}, err
 	}
+	if !slices.ContainsFunc(in.Resource.Nodes, func(n DRBDNode) bool { return n.Host == h.FQDN }) {
+		return Change{}, permanent(ErrBadInput, "drbd resource %s: %s is not one of its hosts", names.Quote(in.Resource.Name), h.FQDN)
+	}
 	s, err := h.drbdState(ctx, in.Resource)
 	if err != nil || s.up() {
 		return Change{}, err
@@ -156,6 +160,12 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error)
 		}
 		if disk, err := h.readState(n.Disk); err != nil || !disk.Exists {
 			return Change{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
+		}
+		if err := h.checkDiskNode("drbd disk", n.Disk); err != nil {
+			return Change{}, err
+		}
+		if err := h.notMounted(ctx, "drbd disk", n.Disk); err != nil {
+			return Change{}, err
 		}
 	}
 	return h.act(ctx, 5*time.Minute, "drbdadm", "create-md", in.Resource.Name)

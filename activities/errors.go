@@ -41,11 +41,19 @@ const (
 	ErrRejected = "Rejected"
 	// ErrInvalidRunbook is a runbook that does not load.
 	ErrInvalidRunbook = "InvalidRunbook"
+	// ErrForbidden is a well-formed request that the agent's own policy
+	// refuses (policy.go): a file, mode, package, module, service, device
+	// or directory outside what the procedures manage. It is told apart
+	// from ErrBadInput, a value that breaks a name rule, because it is
+	// what a rogue or mistaken client sends rather than a typo in a
+	// runbook, and worth an operator's look. Permanent: no retry makes
+	// the request allowed.
+	ErrForbidden = "Forbidden"
 )
 
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
-var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk}
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk, ErrForbidden}
 
 // badInput is a request that breaks a rule of package names, the rules
 // the runbook loader applies too; what names the part of the request.

@@ -46,6 +46,9 @@ func (h *Host) readState(p string) (FileState, error) {
 // never a torn one, and a crash leaves one of the two. The previous content
 // is kept beside it with BackupSuffix.
 func (h *Host) writeFile(p string, data []byte, mode fs.FileMode) error {
+	if err := checkWrite(p, mode); err != nil {
+		return err
+	}
 	real, err := h.file(p)
 	if err != nil {
 		return err
@@ -101,8 +104,12 @@ type RestoreFileInput struct {
 
 // RestoreFile is the undo of any config edit: it writes back the recorded
 // content, or removes the file when it did not exist before. It is
-// idempotent: a file that already matches is left alone.
+// idempotent: a file that already matches is left alone. Only the config
+// files the procedures manage are restored, with a plain mode (policy.go).
 func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (Change, error) {
+	if err := checkWrite(in.State.Path, fs.FileMode(in.State.Mode)); err != nil {
+		return Change{}, err
+	}
 	cur, err := h.readState(in.State.Path)
 	if err != nil {
 		return Change{}, err

@@ -106,6 +106,9 @@ func (h *Host) TouchFile(ctx context.Context, in FileCheckInput) (FileCheckResul
 	if err := broken(rule{"mountpoint", names.Mountpoint(in.Mountpoint)}, rule{"file", names.File(in.Name)}); err != nil {
 		return FileCheckResult{}, err
 	}
+	if err := h.inGFS2(ctx, in.Mountpoint); err != nil {
+		return FileCheckResult{}, err
+	}
 	if _, err := h.run(ctx, time.Minute, "touch", in.Mountpoint+"/"+in.Name); err != nil {
 		return FileCheckResult{}, err
 	}
@@ -122,6 +125,9 @@ func (h *Host) ListFiles(ctx context.Context, in FileCheckInput) (FileCheckResul
 	}
 	if err := names.Mountpoint(in.Mountpoint); err != nil {
 		return FileCheckResult{}, badInput("mountpoint", err)
+	}
+	if err := h.inGFS2(ctx, in.Mountpoint); err != nil {
+		return FileCheckResult{}, err
 	}
 	out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)
 	if err != nil {

@@ -67,9 +67,12 @@ type ExportInput struct {
 	UID    int    `json:"uid"`
 }
 
+// check refuses an export of anything but a DRBD device: the runbooks
+// export only what a DRBD pair mirrors, never a disk of the host itself.
 func (in ExportInput) check() error {
+	_, deviceErr := names.DRBDDevice(in.Device)
 	return broken(
-		rule{"export device", names.Device(in.Device)},
+		rule{"export device", deviceErr},
 		rule{"export name", names.Export(in.Name)},
 		rule{"export uid", names.UID(in.UID)},
 	)

@@ -70,7 +70,7 @@ func TestGNBDExportIsIdempotent(t *testing.T) {
 	// The name is taken: clients may use it, so no retry may change it.
 	for _, in := range []ExportInput{
 		{Device: "/dev/drbd0", Name: "gnbd0a", UID: 1},
-		{Device: "/dev/xvdb", Name: "gnbd0a", UID: 0},
+		{Device: "/dev/drbd1", Name: "gnbd0a", UID: 0},
 	} {
 		if _, err := h.GNBDExport(ctx, in); errType(err) != ErrBadConfig || !isPermanent(err) {
 			t.Errorf("GNBDExport(%+v) over gnbd0a: %v, want a permanent %s", in, err, ErrBadConfig)
@@ -117,6 +117,14 @@ func TestGNBDExportRefusesBadInput(t *testing.T) {
 	for _, in := range []ExportInput{
 		{Device: "/dev/drbd0;reboot", Name: "gnbd0b", UID: 0},
 		{Device: "drbd0", Name: "gnbd0b", UID: 0},
+		// Only a DRBD device is exported: never a disk of the host, a
+		// partition, a map or a character device.
+		{Device: "/dev/xvda", Name: "gnbd0b", UID: 0},
+		{Device: "/dev/xvdb1", Name: "gnbd0b", UID: 0},
+		{Device: "/dev/sda", Name: "gnbd0b", UID: 0},
+		{Device: "/dev/mem", Name: "gnbd0b", UID: 0},
+		{Device: "/dev/mapper/mpath0", Name: "gnbd0b", UID: 0},
+		{Device: "/dev/drbd00", Name: "gnbd0b", UID: 0},
 		{Device: "/dev/drbd0", Name: "gnbd0b;reboot", UID: 0},
 		{Device: "/dev/drbd0", Name: "-R", UID: 0},
 		{Device: "/dev/drbd0", Name: "gnbd/0b", UID: 0},

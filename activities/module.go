@@ -24,6 +24,9 @@ func (h *Host) LoadModule(ctx context.Context, in ModuleInput) (Change, error) {
 			return Change{}, badInput("module "+in.Name, err)
 		}
 	}
+	if err := checkModule(in.Name, in.Options); err != nil {
+		return Change{}, err
+	}
 	loaded, err := h.moduleLoaded(in.Name)
 	if err != nil || loaded {
 		return Change{}, err
@@ -48,6 +51,9 @@ func (h *Host) moduleLoaded(name string) (bool, error) {
 func (h *Host) UnloadModule(ctx context.Context, in ModuleInput) (Change, error) {
 	if err := names.Module(in.Name); err != nil {
 		return Change{}, badInput("module", err)
+	}
+	if err := checkModule(in.Name, nil); err != nil {
+		return Change{}, err
 	}
 	loaded, err := h.moduleLoaded(in.Name)
 	if err != nil || !loaded {

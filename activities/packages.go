@@ -26,6 +26,9 @@ type PackagesResult struct {
 // available. Nothing to do"), so only rpm -q afterwards can tell a real
 // install from nothing: a package still missing then is a permanent error.
 func (h *Host) EnsurePackages(ctx context.Context, in PackagesInput) (PackagesResult, error) {
+	if err := checkInstall(in.Packages); err != nil {
+		return PackagesResult{}, err
+	}
 	missing, err := h.missingPackages(ctx, in.Packages)
 	if err != nil || len(missing) == 0 {
 		return PackagesResult{}, err
@@ -86,6 +89,9 @@ func rpmName(nvr string) string {
 // RemovePackages is the undo of EnsurePackages: it removes the packages
 // that are installed and leaves alone those that are not.
 func (h *Host) RemovePackages(ctx context.Context, in PackagesInput) (PackagesResult, error) {
+	if err := checkRemove(in.Packages); err != nil {
+		return PackagesResult{}, err
+	}
 	missing, err := h.missingPackages(ctx, in.Packages)
 	if err != nil {
 		return PackagesResult{}, err

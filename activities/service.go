@@ -2,13 +2,8 @@ package activities
 
 import (
 	"context"
-	"slices"
 	"time"
 )
-
-// services are the init scripts the runbooks start and stop; a name
-// outside them never reaches a path.
-var services = []string{"cman", "clvmd", "multipathd"}
 
 // ServiceInput names an init script of /etc/init.d.
 type ServiceInput struct {
@@ -27,8 +22,8 @@ func (h *Host) StopService(ctx context.Context, in ServiceInput) (Change, error)
 }
 
 func (h *Host) setService(ctx context.Context, name string, start bool) (Change, error) {
-	if !slices.Contains(services, name) {
-		return Change{}, permanent(ErrBadInput, "service %q: the runbooks manage %v", name, services)
+	if err := checkService(name); err != nil {
+		return Change{}, err
 	}
 	running, err := h.serviceRunning(ctx, name)
 	if err != nil || running == start {

@@ -60,10 +60,20 @@ func TestServiceRefusesWhatTheRunbooksDoNotManage(t *testing.T) {
 	t.Parallel()
 	c := newCluster(t, "client0")
 	h := c.hosts["client0"]
-	for _, name := range []string{"sshd", "../../bin/sh", "clvmd;reboot", ""} {
+	for _, name := range []string{"../../bin/sh", "clvmd;reboot", "", "-x"} {
 		if _, err := h.StartService(context.Background(), ServiceInput{Name: name}); errType(err) != ErrBadInput || !isPermanent(err) {
 			t.Errorf("start %q: %v, want a permanent %s", name, err, ErrBadInput)
 		}
+	}
+	for _, name := range []string{"sshd", "network", "iptables", "drbd", "gnbd_serv"} {
+		for verb, call := range map[string]func(context.Context, ServiceInput) (Change, error){"start": h.StartService, "stop": h.StopService} {
+			if _, err := call(context.Background(), ServiceInput{Name: name}); errType(err) != ErrForbidden || !isPermanent(err) {
+				t.Errorf("%s %q: %v, want a permanent %s", verb, name, err, ErrForbidden)
+			}
+		}
+	}
+	if cmds := c.ran(t, "client0"); len(cmds) > 0 {
+		t.Errorf("refused calls ran %q, want nothing", cmds)
 	}
 	// Stopping a service that is not installed is nothing to do.
 	if r, err := h.StopService(context.Background(), ServiceInput{Name: "clvmd"}); err != nil || r.Changed {
@@ -206,6 +216,12 @@ func TestGFS2RefusesBadInput(t *testing.T) {
 		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 0, Mountpoint: "/mnt"},
 		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/etc"},
 		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/mnt/"},
+		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/var/gfs2"},
+		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/tmp"},
+		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/root/x"},
+		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/usr"},
+		{Device: "/dev/VG0/LV0", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/"},
+		{Device: "/dev/xvda1", LockTable: "client:gfs2", Journals: 2, Mountpoint: "/mnt"},
 	} {
 		for name, err := range map[string]error{
 			"mkfs":  errOf(h.MakeFilesystem(ctx, in)),

@@ -16,6 +16,8 @@ var (
 	clusterRE    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	fqdnLabelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
 	devPathRE    = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
+	diskRE       = regexp.MustCompile(`^/dev/(sd|hd|vd|xvd)[a-z]{1,2}$`)
+	serviceRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,30}$`)
 	partNumRE    = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
 	drbdRE       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
 	drbdDeviceRE = regexp.MustCompile(`^/dev/drbd(0|[1-9][0-9]{0,2})$`)
@@ -74,6 +76,7 @@ var (
 	moduleWord  = word{moduleRE, "a kernel module name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
 	optionWord  = word{moduleOptRE, "a module option: name=value, as in minor_count=1"}
 	packageWord = word{packageRE, "a package name: a letter or digit, then letters, digits and '.', '_', '+', '-'"}
+	serviceWord = word{serviceRE, "a service name: a lowercase letter, then lowercase letters, digits, '_' and '-', at most 31 characters"}
 	fileWord    = word{fileRE, "a file name: letters, digits, '.', '_' and '-', at most 64 characters"}
 )
 
@@ -127,9 +130,15 @@ func FQDN(s string) error {
 	return nil
 }
 
-// Address parses a unicast IP address. It insists on the canonical
+// Address parses the IPv4 address of a host. It insists on the canonical
 // spelling so that the same address cannot appear twice in two spellings
 // and the text lands unchanged in drbd.conf.
+//
+// IPv6 is refused: DRBD 8.2 takes an IPv6 peer only as "address ipv6
+// [ADDR]:PORT", which the drbd.conf renderer does not write, so a runbook
+// with one would load and then fail on the hosts. Loopback, unspecified
+// ("this network", 0.0.0.0/8), broadcast, multicast and reserved (240/4)
+// addresses are refused too: no peer reaches a host there.
 func Address(s string) (netip.Addr, error) {
 	if s == "" {
 		return netip.Addr{}, errors.New("is required")
@@ -137,13 +146,23 @@ func Address(s string) (netip.Addr, error) {
 	addr, err := netip.ParseAddr(s)
 	switch {
 	case err != nil:
-		return addr, fmt.Errorf("%s is not an IPv4 or IPv6 address", Quote(s))
+		return addr, fmt.Errorf("%s is not an IPv4 address", Quote(s))
 	case addr.Zone() != "":
-		return addr, fmt.Errorf("%s must not have a zone", Quote(s))
-	case addr.IsUnspecified() || addr.IsMulticast():
-		return addr, fmt.Errorf("%s is not a unicast host address", Quote(s))
+		return addr, fmt.Errorf("%s is an IPv6 address with a zone; want the host's IPv4 address", Quote(s))
+	case !addr.Is4():
+		return addr, fmt.Errorf("%s is an IPv6 address; DRBD 8.2 needs \"ipv6 [addr]:port\" for one, which tetsuzuki does not write: give the host's IPv4 address", Quote(s))
 	case addr.String() != s:
 		return addr, fmt.Errorf("%s is not in canonical form; write %s", Quote(s), strconv.Quote(addr.String()))
+	case addr.IsLoopback():
+		return addr, fmt.Errorf("%s is a loopback address (127.0.0.0/8); want an address its peers reach the host at", Quote(s))
+	case addr.As4()[0] == 0:
+		return addr, fmt.Errorf("%s is an unspecified address (0.0.0.0/8); want an address its peers reach the host at", Quote(s))
+	case addr == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		return addr, fmt.Errorf("%s is the broadcast address; want a host's own address", Quote(s))
+	case addr.IsMulticast():
+		return addr, fmt.Errorf("%s is a multicast address (224.0.0.0/4); want a host's own address", Quote(s))
+	case addr.As4()[0] >= 240:
+		return addr, fmt.Errorf("%s is a reserved address (240.0.0.0/4); want a host's own address", Quote(s))
 	}
 	return addr, nil
 }
@@ -177,14 +196,20 @@ func Device(s string) error {
 	return nil
 }
 
-// Disk checks a spare disk: a device path that does not end in a digit,
-// because the kernel names the partitions of such a disk <disk>p<N>.
+// Disk checks a spare disk: a whole disk of the kinds a spare disk is
+// (/dev/sdX, /dev/hdX, /dev/vdX, /dev/xvdX, one or two letters), never a
+// partition, a character device such as /dev/mem, /dev/kmem or /dev/port,
+// nor any other node of /dev. Disks whose name ends in a digit are not
+// supported: the kernel names their partitions <disk>p<N>.
 func Disk(s string) error {
 	if err := Device(s); err != nil {
 		return err
 	}
 	if last := s[len(s)-1]; last >= '0' && last <= '9' {
 		return fmt.Errorf("%s ends in a digit: the kernel names the partitions of such a disk <disk>p<N>, which this schema does not support; give a whole disk such as /dev/xvdb", Quote(s))
+	}
+	if !diskRE.MatchString(s) {
+		return fmt.Errorf("%s is not a spare disk: want a whole disk /dev/sdX, /dev/hdX, /dev/vdX or /dev/xvdX, as in /dev/xvdb", Quote(s))
 	}
 	return nil
 }
@@ -209,6 +234,20 @@ func Partition(disk, part string) error {
 		return fmt.Errorf("%s is partition %s of %s; the runbooks make one partition over the whole spare disk, which parted numbers 1: want %s", Quote(part), num, Quote(disk), PartitionOf(disk))
 	}
 	return fmt.Errorf("%s is not a partition of %s: want the disk followed by the partition number, as in %s", Quote(part), Quote(disk), PartitionOf(disk))
+}
+
+// DRBDDisk checks the disk of one side of a DRBD pair: the partition the
+// runbooks make on a spare disk, PartitionOf a Disk, since that is the
+// only device a runbook gives DRBD (disks[].partition).
+func DRBDDisk(s string) error {
+	if err := Device(s); err != nil {
+		return err
+	}
+	disk, ok := strings.CutSuffix(s, "1")
+	if !ok || Disk(disk) != nil {
+		return fmt.Errorf("%s is not the partition of a spare disk: want partition 1 of a whole disk, as in /dev/xvdb1", Quote(s))
+	}
+	return nil
 }
 
 // DRBDResource checks a DRBD resource name. "all" fits the pattern but is
@@ -255,18 +294,11 @@ func DRBDProtocol(s string) error {
 	return nil
 }
 
-// DRBDAddress checks the address of one side of a DRBD pair: Address, in
-// IPv4, since drbd.conf takes "address A.B.C.D:PORT" and DRBD 8.2 has no
-// other family.
+// DRBDAddress checks the address of one side of a DRBD pair, which
+// drbd.conf takes as "address A.B.C.D:PORT": Address.
 func DRBDAddress(s string) error {
-	addr, err := Address(s)
-	if err != nil {
-		return err
-	}
-	if !addr.Is4() {
-		return fmt.Errorf("%s is not an IPv4 address; DRBD 8.2 connects a pair over IPv4 only", Quote(s))
-	}
-	return nil
+	_, err := Address(s)
+	return err
 }
 
 // Port checks a DRBD port.
@@ -386,20 +418,24 @@ func Journals(n int) error {
 	return nil
 }
 
-// A file system must never be mounted over systemDirs, nor anywhere under
-// systemTrees: the mount would hide the host's own programs,
-// configuration (/etc/cluster/cluster.conf among it) or devices. Under
-// /var, /tmp, /root and the rest a shared file system has its uses.
-var (
-	systemDirs  = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/root", "/sbin", "/sys", "/tmp", "/usr", "/var"}
-	systemTrees = []string{"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr"}
-)
+// MountDir is the directory under which a shared file system may always
+// be mounted, as the blog does (/mnt).
+const MountDir = "/mnt"
+
+// systemDirs are the top-level directories of the host's own (the FHS's
+// and CentOS 5's): a file system is never mounted over one nor anywhere
+// under one, since the mount would hide the host's programs, its
+// configuration (/etc/cluster/cluster.conf among it), its devices, its
+// users' files or what its services keep (/var, /srv, /tmp).
+var systemDirs = []string{"bin", "boot", "dev", "etc", "home", "lib", "lib64", "media", "misc", "net", "opt", "proc", "root", "sbin", "selinux", "srv", "sys", "tmp", "usr", "var"}
 
 // Mountpoint checks a mount point: an absolute path in a plain spelling,
 // so that it compares equal to what mount and /proc/mounts print (the
 // agent used to accept "/mnt/", which never matches mount's "/mnt" and
-// would be mounted again on every retry), and not a directory of the
-// system's own.
+// would be mounted again on every retry), and a directory dedicated to
+// the shared file system: /mnt or a directory under it, or a top-level
+// directory of its own such as /gfs2 (or under one), never / nor a
+// system directory or anything under one.
 func Mountpoint(s string) error {
 	switch {
 	case s == "":
@@ -414,13 +450,13 @@ func Mountpoint(s string) error {
 		return fmt.Errorf("%s must not contain '//'", Quote(s))
 	case strings.HasSuffix(s, "/"):
 		return fmt.Errorf("%s must not end with '/'", Quote(s))
-	case slices.Contains(systemDirs, s):
-		return fmt.Errorf("%s is a system directory; mounting over it would hide the host's own files", Quote(s))
 	}
-	for _, dir := range systemTrees {
-		if strings.HasPrefix(s, dir+"/") {
-			return fmt.Errorf("%s is under the system directory %s; mounting there would hide the host's own files", Quote(s), dir)
+	top, _, under := strings.Cut(s[1:], "/")
+	if slices.Contains(systemDirs, top) {
+		if !under {
+			return fmt.Errorf("%s is a system directory; mounting over it would hide the host's own files: mount on %s, under it, or on a directory of its own such as /gfs2", Quote(s), MountDir)
 		}
+		return fmt.Errorf("%s is under the system directory /%s; mounting there would hide the host's own files: mount on %s, under it, or on a directory of its own such as /gfs2", Quote(s), top, MountDir)
 	}
 	return nil
 }
@@ -433,6 +469,10 @@ func ModuleOption(s string) error { return optionWord.check(s) }
 
 // Package checks an RPM package name.
 func Package(s string) error { return packageWord.check(s) }
+
+// Service checks the name of an init script of /etc/init.d, which the
+// agent puts on a path.
+func Service(s string) error { return serviceWord.check(s) }
 
 // File checks the name of a file in a directory, such as the file the
 // GFS2 check touches in the mount point.

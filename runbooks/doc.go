@@ -13,7 +13,9 @@
 //	hosts:                        # required, at least one
 //	  - name: storage0a           # required, [a-z][a-z0-9-]{0,62}, unique
 //	    fqdn: storage0a.example.org  # required, lowercase RFC 1123 name with a dot, unique
-//	    address: 192.168.10.20    # required, IPv4 or IPv6 in canonical form, no zone, unique
+//	    address: 192.168.10.20    # required, IPv4 in canonical form, unique; not IPv6 (DRBD 8.2
+//	                              # needs "ipv6 [addr]:port", not written), loopback 127/8,
+//	                              # 0/8, broadcast, multicast or reserved 240/4
 //	clusters:                     # optional
 //	  - name: storage0            # required, [A-Za-z0-9_-]{1,15} not starting with '-', unique
 //	    two_node: false           # optional; true only with exactly two nodes
@@ -27,8 +29,8 @@
 //
 //	disks:                        # the spare disk of a storage host (part #2a)
 //	  - host: storage0a           # required, a host above, one disk per host
-//	    device: /dev/xvdb         # required, the whole disk: /dev/[a-z][a-z0-9/]{0,30}, no "..", "//"
-//	                              # or trailing '/', not ending in a digit
+//	    device: /dev/xvdb         # required, the whole disk: /dev/sdX, /dev/hdX, /dev/vdX or
+//	                              # /dev/xvdX (X one or two letters); never /dev/mem and the like
 //	    partition: /dev/xvdb1     # required, the device and a partition number; the runbook labels
 //	                              # the disk gpt and creates this one primary partition, lvm flag on
 //	drbd:                         # DRBD mirror pairs, both sides primary (part #2b)
@@ -75,7 +77,8 @@
 //	                              # (lock_dlm mounts only there), fsname [A-Za-z0-9_-]{1,16}
 //	  journals: 4                 # required, 1..64 and at least one per client
 //	  mountpoint: /mnt            # required, /[a-z0-9/_-]{0,63}, no "..", "//" or trailing '/',
-//	                              # not "/" and not a system directory such as /etc or /var
+//	                              # /mnt, under /mnt, or a directory of its own such as /gfs2;
+//	                              # not "/", a system directory (/etc, /var, /tmp...) or under one
 //	  clients: [client0, client1] # optional, clvm clients that mount, default every clvm client
 //	  creator: client0            # optional, one of clients, default clvm.creator: where
 //	                              # mkfs.gfs2 runs
