@@ -6,7 +6,7 @@ BIN     := .bin
 TEMPORAL := $(BIN)/temporal
 CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/starter
 
-.PHONY: demo test build lint clean replay-record FORCE
+.PHONY: demo test build bench lint clean replay-record FORCE
 
 ## demo: start the dev server and Web UI, the orchestrator and the lab, form the clusters
 demo: build
@@ -20,6 +20,10 @@ test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 build: $(TEMPORAL) $(CMDS)
+
+## bench: what the payload codec adds per payload (encode and decode)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./connect/
 
 ## webui-deps: what the Web UI test drives the UI with: Debian's Chromium, and
 ## playwright-core from e2e/webui/package-lock.json (it downloads no browser)

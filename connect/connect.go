@@ -27,6 +27,8 @@ type Options struct {
 	TLSKey     string
 	TLSCA      string
 	ServerName string
+	// CodecKeyFile turns the payload codec on (codec.go); empty is off.
+	CodecKeyFile string
 	// Quiet drops the SDK's info logs, for the CLI's tidy output.
 	Quiet bool
 }
@@ -40,6 +42,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TLSKey, "tls-key", os.Getenv("TEMPORAL_TLS_KEY"), "client key for mTLS ($TEMPORAL_TLS_KEY)")
 	fs.StringVar(&o.TLSCA, "tls-ca", os.Getenv("TEMPORAL_TLS_CA"), "CA that signed the server's certificate ($TEMPORAL_TLS_CA)")
 	fs.StringVar(&o.ServerName, "tls-server-name", os.Getenv("TEMPORAL_TLS_SERVER_NAME"), "server name to verify ($TEMPORAL_TLS_SERVER_NAME)")
+	fs.StringVar(&o.CodecKeyFile, "codec-key-file", os.Getenv(KeyFileEnv), "payload encryption keys, one per line in hex, the first encrypts; empty is no encryption ($"+KeyFileEnv+")")
 }
 
 func env(name, def string) string {
@@ -60,6 +63,10 @@ func Dial(ctx context.Context, o Options) (client.Client, func(), error) {
 	opts := client.Options{HostPort: o.Address, Namespace: o.Namespace, Logger: logger(o.Quiet)}
 	if tracer != nil {
 		opts.Interceptors = []interceptor.ClientInterceptor{tracer}
+	}
+	if opts.DataConverter, opts.FailureConverter, err = o.Converters(); err != nil {
+		shutdown()
+		return nil, nil, err
 	}
 	if opts.ConnectionOptions.TLS, err = o.tls(); err != nil {
 		shutdown()

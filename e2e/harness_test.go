@@ -22,13 +22,20 @@ import (
 
 // namespaces are created with the server, one per test that needs
 // isolation from the others' host queues.
-var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage", "build", "webui", "expand"}
+var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage", "build", "webui", "expand", "codec"}
 
 var (
 	bin        string // directory of the binaries built from this checkout
 	serverAddr string
 	uiAddr     string // the dev server's Web UI, as http://host:port
 	repo       string
+	// Every test runs with the payload codec on, as the demo does: the
+	// binaries get the key file in their environment, the clients of this
+	// process in connect.Options, and the Web UI decodes through a
+	// `starter codec-server` at codecAddr.
+	codecKey  string
+	codec     *connect.Codec
+	codecAddr string // http://host:port
 )
 
 func TestMain(m *testing.M) {
@@ -51,12 +58,22 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
+	if err := newCodecKey(tmp); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
 	stop, err := startServer(tmp)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
 	defer stop()
+	stopCodec, err := startCodecServer(tmp)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer stopCodec()
 	return m.Run()
 }
 
@@ -97,9 +114,15 @@ func startServer(tmp string) (func(), error) {
 	for uiPort == port {
 		uiPort = freePort()
 	}
+	codecPort := freePort()
+	for codecPort == port || codecPort == uiPort {
+		codecPort = freePort()
+	}
 	serverAddr = fmt.Sprintf("127.0.0.1:%d", port)
 	uiAddr = fmt.Sprintf("http://127.0.0.1:%d", uiPort)
-	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--ui-port", fmt.Sprint(uiPort), "--log-level", "error"}
+	codecAddr = fmt.Sprintf("http://127.0.0.1:%d", codecPort)
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--ui-port", fmt.Sprint(uiPort), "--log-level", "error",
+		"--ui-codec-endpoint", codecAddr}
 	for _, ns := range namespaces {
 		args = append(args, "--namespace", ns)
 	}
@@ -150,6 +173,44 @@ func startServer(tmp string) (func(), error) {
 	return stop, nil
 }
 
+// newCodecKey writes the tests' codec key, as make demo does with
+// `starter keygen`.
+func newCodecKey(tmp string) error {
+	codecKey = filepath.Join(tmp, "codec.key")
+	cmd := exec.Command(filepath.Join(bin, "starter"), "keygen", "--out", codecKey)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("starter keygen: %v\n%s", err, out)
+	}
+	var err error
+	codec, err = connect.LoadCodec(codecKey)
+	return err
+}
+
+// startCodecServer runs `starter codec-server` for the Web UI at
+// codecAddr; the browser test waits until it answers.
+func startCodecServer(tmp string) (func(), error) {
+	cmd := exec.Command(filepath.Join(bin, "starter"), "codec-server",
+		"--listen", strings.TrimPrefix(codecAddr, "http://"), "--key-file", codecKey, "--allow-origin", uiAddr)
+	logf, err := os.Create(filepath.Join(tmp, "codec-server.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	return func() { _ = cmd.Process.Kill(); <-exited }, nil
+}
+
+// env is the environment of the project's binaries in tests: the dev
+// server, and the codec's key.
+func env() []string {
+	return append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr, connect.KeyFileEnv+"="+codecKey)
+}
+
 // quiet drops the SDK's logs in tests.
 type quiet struct{}
 
@@ -160,7 +221,7 @@ func (quiet) Error(string, ...any) {}
 
 func dial(t *testing.T, ns string) client.Client {
 	t.Helper()
-	c, closeClient, err := connect.Dial(context.Background(), connect.Options{Address: serverAddr, Namespace: ns, Quiet: true})
+	c, closeClient, err := connect.Dial(context.Background(), connect.Options{Address: serverAddr, Namespace: ns, Quiet: true, CodecKeyFile: codecKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +248,7 @@ type proc struct {
 func start(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(bin, name), args...)
-	cmd.Env = append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr)
+	cmd.Env = env()
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -216,7 +277,7 @@ func runBin(t *testing.T, name string, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
-	cmd.Env = append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr)
+	cmd.Env = env()
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

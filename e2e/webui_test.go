@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -11,7 +12,9 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
 
+	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -21,8 +24,15 @@ const chromium = "/usr/bin/chromium"
 // TestWebUIStartsARunbook starts a runbook the way the README tells an
 // operator without the CLI to: in the dev server's Web UI, from the Start
 // Workflow form, here in headless Chromium driven by e2e/webui/start-run.mjs.
-// The browser waits until the UI shows the run Completed; the client and
-// the hosts' own tools then confirm that it did and what it changed.
+// The browser waits until the UI shows the run Completed, and its input and
+// result decoded; the client and the hosts' own tools then confirm that it
+// did and what it changed.
+//
+// The payload codec is on (see the harness): the UI encrypts the input it
+// starts the run with and decrypts what it shows through the codec server
+// (`starter codec-server`, the dev server's --ui-codec-endpoint). The
+// server's copy of the input is checked to be ciphertext, so the clear text
+// the browser saw can only have come through the codec endpoint.
 func TestWebUIStartsARunbook(t *testing.T) {
 	script := filepath.Join(repo, "e2e", "webui", "start-run.mjs")
 	// Fail, never skip: a browser test that skips where the browser is
@@ -49,6 +59,16 @@ func TestWebUIStartsARunbook(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
+	eventually(t, time.Minute, "the codec server at "+codecAddr, func() bool {
+		req, _ := http.NewRequest(http.MethodOptions, codecAddr+"/decode", nil)
+		req.Header.Set("Origin", uiAddr)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusNoContent
+	})
 
 	// The screenshot of a failure is kept for a person to look at; a
 	// passing run leaves nothing behind.
@@ -71,7 +91,9 @@ func TestWebUIStartsARunbook(t *testing.T) {
 		"--ui", uiAddr, "--namespace", "webui",
 		"--workflow-type", workflows.FormClustersName, "--task-queue", workflows.OrchestratorQueue,
 		"--workflow-id", id, "--input", `{"runbook": "lab-three-node"}`,
-		"--out", out, "--timeout", "180")
+		"--out", out, "--timeout", "180",
+		// The input as the UI shows it decoded, and a field of the result.
+		"--expect", `"runbook": "lab-three-node"`, "--expect", `"config_version": 3`)
 	// Chromium runs in node's process group, so a timeout ends it too.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -95,4 +117,14 @@ func TestWebUIStartsARunbook(t *testing.T) {
 		t.Errorf("%s is a %s run %s, want a %s run completed", id, typ, s, workflows.FormClustersName)
 	}
 	checkFormed(t, l, "trio", []string{"node1.example.org", "node2.example.org", "node3.example.org"}, 3)
+
+	for _, h := range rawHistories(t, "webui", id) {
+		if bytes.Contains(dump(t, h), []byte("lab-three-node")) {
+			t.Errorf("the server's history of %s holds the runbook's name in clear", h.Events[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowId())
+		}
+	}
+	input := rawHistories(t, "webui", id)[0].Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput().GetPayloads()
+	if len(input) != 1 || string(input[0].GetMetadata()[converter.MetadataEncoding]) != connect.EncryptedEncoding {
+		t.Errorf("the input the Web UI started the run with is %v, want one payload encrypted through the codec endpoint", input)
+	}
 }

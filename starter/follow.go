@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/failure/v1"
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/converter"
 
@@ -21,6 +22,31 @@ type printer struct {
 	w  io.Writer
 	// now stamps each line; nil means time.Now.
 	now func() time.Time
+	// dc reads the memos, summaries and failure messages of histories:
+	// the client's, so they decrypt with its codec; nil means the SDK's
+	// default.
+	dc converter.DataConverter
+}
+
+func (p *printer) converter() converter.DataConverter {
+	if p.dc == nil {
+		return converter.GetDefaultDataConverter()
+	}
+	return p.dc
+}
+
+// message is a failure's message, decoded when the failure converter
+// encoded it (with the codec on, the server stores only "Encoded failure").
+func (p *printer) message(f *failure.Failure) string {
+	if f.GetEncodedAttributes() != nil {
+		var attrs struct {
+			Message string `json:"message"`
+		}
+		if p.converter().FromPayload(f.GetEncodedAttributes(), &attrs) == nil {
+			return attrs.Message
+		}
+	}
+	return f.GetMessage()
 }
 
 func (p *printer) line(format string, args ...any) {
@@ -50,7 +76,7 @@ func follow(ctx context.Context, c Client, p *printer, id, runID, label string) 
 		}
 		switch ev.EventType {
 		case enums.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-			s := summary(ev)
+			s := p.summary(ev)
 			if s == "" {
 				s = ev.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName()
 			}
@@ -61,15 +87,15 @@ func follow(ctx context.Context, c Client, p *printer, id, runID, label string) 
 			p.line("%s  ok  %s", label, scheduled[a.ScheduledEventId])
 		case enums.EVENT_TYPE_ACTIVITY_TASK_FAILED:
 			a := ev.GetActivityTaskFailedEventAttributes()
-			p.line("%s  !!  %s: %s", label, scheduled[a.ScheduledEventId], a.GetFailure().GetMessage())
+			p.line("%s  !!  %s: %s", label, scheduled[a.ScheduledEventId], p.message(a.GetFailure()))
 		case enums.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
 			a := ev.GetActivityTaskTimedOutEventAttributes()
-			p.line("%s  !!  %s: timed out (%s)", label, scheduled[a.ScheduledEventId], a.GetFailure().GetMessage())
+			p.line("%s  !!  %s: timed out (%s)", label, scheduled[a.ScheduledEventId], p.message(a.GetFailure()))
 		case enums.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
 			// A run waiting for a person says so in its memo.
 			var step string
 			if memo := ev.GetWorkflowPropertiesModifiedEventAttributes().GetUpsertedMemo().GetFields()[workflows.AwaitingMemo]; memo != nil {
-				_ = converter.GetDefaultDataConverter().FromPayload(memo, &step)
+				_ = p.converter().FromPayload(memo, &step)
 			}
 			if step != "" {
 				p.line("%s  ??  waiting for approval of %s: starter approve --workflow-id %s --step %s --by NAME [--reject]", label, step, id, step)
@@ -97,10 +123,10 @@ func follow(ctx context.Context, c Client, p *printer, id, runID, label string) 
 }
 
 // summary reads the one-line summary a workflow gave a step.
-func summary(ev *history.HistoryEvent) string {
+func (p *printer) summary(ev *history.HistoryEvent) string {
 	var s string
-	if p := ev.GetUserMetadata().GetSummary(); p != nil {
-		_ = converter.GetDefaultDataConverter().FromPayload(p, &s)
+	if sum := ev.GetUserMetadata().GetSummary(); sum != nil {
+		_ = p.converter().FromPayload(sum, &s)
 	}
 	return s
 }

@@ -30,6 +30,8 @@ commands:
   run         start a procedure on a runbook and follow it to the end
   approve     approve (or --reject) a destructive step a run waits for
   procedures  list the procedures run can start
+  codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
+  keygen      write a new payload codec key (--out FILE)
 
 run "starter run -h" for its flags`
 
@@ -92,6 +94,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, args[1:])
 	case "approve":
 		return m.approve(ctx, args[1:])
+	case "codec-server":
+		return m.codecServer(ctx, args[1:])
+	case "keygen":
+		return m.keygen(args[1:])
 	case "procedures":
 		for _, p := range procedures {
 			fmt.Fprintf(m.Out, "%-18s %s\n", p.name, p.help)

@@ -90,7 +90,13 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return nil
 	}
 
-	p := &printer{w: out, now: m.Now}
+	// The progress reads memos and summaries as the workers wrote them:
+	// through the codec, when it is on.
+	dc, _, err := conn.Converters()
+	if err != nil {
+		return err
+	}
+	p := &printer{w: out, now: m.Now, dc: dc}
 	followErr := make(chan error, 1)
 	fctx, stopFollow := context.WithCancel(ctx)
 	go func() { followErr <- follow(fctx, c, p, run.GetID(), run.GetRunID(), "") }()

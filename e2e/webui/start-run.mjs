@@ -6,7 +6,12 @@
 //
 //   node start-run.mjs --ui http://127.0.0.1:8233 --namespace default \
 //     --workflow-type FormClusters --task-queue runbooks --workflow-id ID \
-//     --input '{"runbook": "lab-three-node"}' --out DIR [--timeout 120]
+//     --input '{"runbook": "lab-three-node"}' --out DIR [--timeout 120] \
+//     [--expect TEXT]...
+//
+// Each --expect is text the run's page must show once the run completed:
+// its decoded input or result, when the payloads are encrypted and the UI
+// decodes them through its codec endpoint.
 //
 // Every flag can also be given as WEBUI_<FLAG> in the environment, such as
 // WEBUI_WORKFLOW_ID. The selectors are the Web UI 2.42's labels and roles,
@@ -19,12 +24,15 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const flags = ['ui', 'namespace', 'workflow-type', 'task-queue', 'workflow-id', 'input', 'out', 'timeout'];
-const { values } = parseArgs({ options: Object.fromEntries(flags.map((f) => [f, { type: 'string' }])) });
+const { values } = parseArgs({
+  options: { ...Object.fromEntries(flags.map((f) => [f, { type: 'string' }])), expect: { type: 'string', multiple: true } },
+});
 const opt = {};
 for (const f of flags) {
   opt[f] = values[f] ?? process.env['WEBUI_' + f.toUpperCase().replaceAll('-', '_')];
 }
 opt.timeout ??= '120';
+opt.expect = values.expect ?? [];
 const missing = flags.filter((f) => !opt[f]);
 if (missing.length) {
   console.error(`start-run: missing ${missing.map((f) => '--' + f).join(', ')}`);
@@ -96,6 +104,13 @@ try {
     throw new Error(`the Web UI shows the run ${status}, want Completed`);
   }
   console.log(`the Web UI shows ${opt['workflow-id']} Completed: ${page.url()}`);
+
+  // The payloads the server holds are encrypted: the page shows them in
+  // clear only if the UI decoded them through the codec endpoint.
+  for (const want of opt.expect) {
+    await page.waitForFunction((s) => (document.querySelector('main') ?? document.body).innerText.includes(s), want);
+    console.log(`the Web UI shows the decoded payload text ${JSON.stringify(want)}`);
+  }
 } catch (err) {
   const shot = path.join(opt.out, 'webui-failure.png');
   await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
