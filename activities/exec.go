@@ -26,6 +26,9 @@ type Output struct {
 // run executes argv on the host, without a shell, and waits for it at most
 // timeout. While it runs it heartbeats, so a dead agent is noticed by the
 // server within the heartbeat timeout rather than the step's whole timeout.
+// Heartbeats are recorded with the activity's context, never the
+// command's: the SDK sends them in batches, later, with the context they
+// were recorded with, and the command's context ends with the command.
 // A non-zero exit is returned as an error carrying the status and stderr,
 // and the Output is returned either way for callers that read failures.
 func (h *Host) run(ctx context.Context, timeout time.Duration, argv ...string) (Output, error) {
@@ -41,6 +44,7 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	if err != nil {
 		return out, err
 	}
+	actx := ctx // the activity's, for heartbeats
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -59,16 +63,16 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 
-	if activity.IsActivity(ctx) {
+	if activity.IsActivity(actx) {
 		// Every command counts as progress, so a step made of many short
 		// commands never looks dead for lack of a long one.
-		activity.RecordHeartbeat(ctx, strings.Join(argv, " "))
+		activity.RecordHeartbeat(actx, strings.Join(argv, " "))
 	}
 	if err := cmd.Start(); err != nil {
 		return out, fmt.Errorf("%s: %w", argv[0], err)
 	}
 	done := make(chan struct{})
-	go h.heartbeat(ctx, done, argv)
+	go h.heartbeat(actx, done, argv)
 	err = cmd.Wait()
 	close(done)
 
@@ -91,8 +95,9 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	return out, nil
 }
 
-// heartbeat reports the command as alive until done; outside an activity
-// (tests calling methods directly) there is nothing to report to.
+// heartbeat reports the command as alive until done, with the activity's
+// context ctx; outside an activity (tests calling methods directly) there is
+// nothing to report to.
 func (h *Host) heartbeat(ctx context.Context, done <-chan struct{}, argv []string) {
 	if !activity.IsActivity(ctx) {
 		return
