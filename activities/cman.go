@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -256,6 +257,11 @@ func (h *Host) changeMembership(ctx context.Context, cluster string, regainQuoru
 	}
 	if !edit(&conf) {
 		return ConfResult{Version: conf.Version, Changed: pushed}, check(conf)
+	}
+	if conf.Version == math.MaxInt {
+		// Raised, it would wrap negative: a file cman refuses, and so
+		// does the agent when it reads it back.
+		return ConfResult{}, permanent(ErrBadConfig, "%s: cluster %q: config_version %d cannot be raised, it is the largest there is: lower it in every node's file while the cluster is stopped", h.FQDN, cluster, conf.Version)
 	}
 	conf.Version++
 	if err := h.writeFile(ClusterConfPath, []byte(conf.Render()), 0o644); err != nil {

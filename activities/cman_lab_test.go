@@ -3,7 +3,11 @@ package activities
 import (
 	"context"
 	"errors"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -298,5 +302,39 @@ func TestProbeReportsAndChangesNothing(t *testing.T) {
 	p = must(c.hosts["a"].Probe(ctx, ProbeInput{Packages: []string{"cman"}}))(t)
 	if !slices.Equal(p.Installed, []string{"cman"}) || !p.ClusterConf.Exists || !p.CmanRunning || p.Conf == nil || p.Conf.Version != 1 {
 		t.Errorf("bootstrapped host: %+v", p)
+	}
+}
+
+// A config_version at the top of int cannot be raised: AddNode refuses it
+// as a permanent BadClusterConf before writing anything, instead of
+// writing a version wrapped negative, which cman and the agent itself then
+// refuse.
+func TestAddNodeRefusesAVersionThatWouldOverflow(t *testing.T) {
+	t.Parallel()
+	c := newCluster(t, "storage0a", "storage0b")
+	a := c.hosts["storage0a"]
+	ctx := context.Background()
+	must(a.EnsurePackages(ctx, PackagesInput{Packages: []string{"cman"}}))(t)
+	must(a.CreateClusterConf(ctx, ClusterInput{Cluster: "storage0"}))(t)
+	top := strconv.Itoa(math.MaxInt)
+	created := c.lab.ReadFile(t, fqdn("storage0a"), ClusterConfPath)
+	c.lab.WriteFile(t, fqdn("storage0a"), ClusterConfPath,
+		regexp.MustCompile(`config_version="[0-9]+"`).ReplaceAllString(created, `config_version="`+top+`"`))
+	must(a.WriteBootstrapConf(ctx, NodeInput{Cluster: "storage0", Node: node("storage0a", 1)}))(t)
+	must(a.StartCman(ctx, ClusterInput{Cluster: "storage0"}))(t)
+	before := c.lab.ReadFile(t, fqdn("storage0a"), ClusterConfPath)
+	if !strings.Contains(before, top) {
+		t.Fatalf("cluster.conf does not have version %s, the test proves nothing:\n%s", top, before)
+	}
+
+	_, err := a.AddNode(ctx, NodeInput{Cluster: "storage0", Node: node("storage0b", 2)})
+	if errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), top) {
+		t.Errorf("AddNode at config_version %s: %v, want a permanent %s naming the version", top, err, ErrBadConfig)
+	}
+	if after := c.lab.ReadFile(t, fqdn("storage0a"), ClusterConfPath); after != before {
+		t.Errorf("cluster.conf changed by the refused AddNode:\n%s", after)
+	}
+	if _, _, ok, err := a.readConf(); !ok || err != nil {
+		t.Errorf("the agent reads its own cluster.conf: ok %v, %v", ok, err)
 	}
 }

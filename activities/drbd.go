@@ -158,7 +158,7 @@ func (h *Host) CreateMetadata(ctx context.Context, in DRBDInput) (Change, error)
 		if n.Host != h.FQDN {
 			continue
 		}
-		if disk, err := h.readState(n.Disk); err != nil || !disk.Exists {
+		if ok, err := h.exists(n.Disk); err != nil || !ok {
 			return Change{}, permanent(ErrNoDisk, "%s: %s does not exist: prepare the disk (PrepareDisk) before the DRBD pair", h.FQDN, n.Disk)
 		}
 		if err := h.checkDiskNode("drbd disk", n.Disk); err != nil {

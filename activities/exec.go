@@ -1,7 +1,6 @@
 package activities
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +25,9 @@ type Output struct {
 // run executes argv on the host, without a shell, and waits for it at most
 // timeout. While it runs it heartbeats, so a dead agent is noticed by the
 // server within the heartbeat timeout rather than the step's whole timeout.
+// Heartbeats are recorded with the activity's context, never the
+// command's: the SDK sends them in batches, later, with the context they
+// were recorded with, and the command's context ends with the command.
 // A non-zero exit is returned as an error carrying the status and stderr,
 // and the Output is returned either way for callers that read failures.
 func (h *Host) run(ctx context.Context, timeout time.Duration, argv ...string) (Output, error) {
@@ -41,6 +43,7 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	if err != nil {
 		return out, err
 	}
+	actx := ctx // the activity's, for heartbeats
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -59,16 +62,16 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 
-	if activity.IsActivity(ctx) {
+	if activity.IsActivity(actx) {
 		// Every command counts as progress, so a step made of many short
 		// commands never looks dead for lack of a long one.
-		activity.RecordHeartbeat(ctx, strings.Join(argv, " "))
+		activity.RecordHeartbeat(actx, strings.Join(argv, " "))
 	}
 	if err := cmd.Start(); err != nil {
 		return out, fmt.Errorf("%s: %w", argv[0], err)
 	}
 	done := make(chan struct{})
-	go h.heartbeat(ctx, done, argv)
+	go h.heartbeat(actx, done, argv)
 	err = cmd.Wait()
 	close(done)
 
@@ -91,8 +94,9 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	return out, nil
 }
 
-// heartbeat reports the command as alive until done; outside an activity
-// (tests calling methods directly) there is nothing to report to.
+// heartbeat reports the command as alive until done, with the activity's
+// context ctx; outside an activity (tests calling methods directly) there is
+// nothing to report to.
 func (h *Host) heartbeat(ctx context.Context, done <-chan struct{}, argv []string) {
 	if !activity.IsActivity(ctx) {
 		return
@@ -152,38 +156,54 @@ func (e *CommandError) Error() string {
 	if msg == "" {
 		msg = strings.TrimSpace(e.Output.Stdout)
 	}
-	if i := strings.LastIndexByte(msg, '\n'); i >= 0 && len(msg) > 400 {
-		msg = msg[i+1:]
+	if len(msg) > 400 {
+		// A long story is told by its first line, most often the cause,
+		// and its last, most often the verdict.
+		first, last := msg, msg
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			first, last = msg[:i], msg[strings.LastIndexByte(msg, '\n')+1:]
+		}
+		msg = first[:min(len(first), 200)] + " [...] " + last[max(len(last)-200, 0):]
 	}
 	return fmt.Sprintf("%s: exit status %d: %s", strings.Join(e.Output.Argv, " "), e.Output.Exit, msg)
 }
 
-// capped keeps the first max bytes written and counts the rest, so a runaway
-// tool cannot exhaust the agent's memory or the history's size limit.
+// capped keeps the head and the tail of what is written, max bytes in all,
+// and counts what it drops between them: a runaway tool cannot exhaust the
+// agent's memory or the history's size limit, and what is kept has both the
+// tool's first words, most often the cause, and its last.
 type capped struct {
-	buf     bytes.Buffer
-	max     int
-	dropped int
+	max        int
+	head, tail []byte
+	dropped    int
 }
 
 func (c *capped) Write(p []byte) (int, error) {
-	room := c.max - c.buf.Len()
-	if room >= len(p) {
-		c.buf.Write(p)
-	} else {
-		if room > 0 {
-			c.buf.Write(p[:room])
-		}
-		c.dropped += len(p) - max(room, 0)
+	n := len(p)
+	headMax, tailMax := c.max-c.max/2, max(c.max/2, 0)
+	if room := headMax - len(c.head); room > 0 {
+		k := min(room, len(p))
+		c.head = append(c.head, p[:k]...)
+		p = p[k:]
 	}
-	return len(p), nil
+	if len(p) >= tailMax {
+		c.dropped += len(c.tail) + len(p) - tailMax
+		c.tail = append(c.tail[:0], p[len(p)-tailMax:]...)
+		return n, nil
+	}
+	if over := len(c.tail) + len(p) - tailMax; over > 0 {
+		c.dropped += over
+		c.tail = c.tail[:copy(c.tail, c.tail[over:])]
+	}
+	c.tail = append(c.tail, p...)
+	return n, nil
 }
 
 func (c *capped) String() string {
 	if c.dropped > 0 {
-		return fmt.Sprintf("%s\n[... %d bytes dropped]", c.buf.String(), c.dropped)
+		return fmt.Sprintf("%s\n[... %d bytes dropped]\n%s", c.head, c.dropped, c.tail)
 	}
-	return c.buf.String()
+	return string(c.head) + string(c.tail)
 }
 
 // act runs a command that changes the host and reports the change: the

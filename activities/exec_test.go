@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,8 +60,68 @@ func TestRunCapsOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.Stdout, "0123456789\n") || !strings.HasSuffix(out.Stdout, "[... 99000 bytes dropped]") {
-		t.Errorf("capped output is %d bytes ending %q", len(out.Stdout), out.Stdout[len(out.Stdout)-30:])
+	if !strings.HasPrefix(out.Stdout, "0123456789\n") || !strings.Contains(out.Stdout, "\n[... 99000 bytes dropped]\n") || !strings.HasSuffix(out.Stdout, "\n0123456789") {
+		t.Errorf("capped output is %d bytes: %q", len(out.Stdout), out.Stdout)
+	}
+	if n := strings.Count(out.Stdout, "0"); n < 1000/11-2 {
+		t.Errorf("capped output keeps %d lines of 1000 bytes, want about %d", n, 1000/11)
+	}
+}
+
+// A tool that floods stderr says what went wrong first and how it ended
+// last: the capped output and the error keep both.
+func TestRunCapKeepsTheCauseAndTheEnd(t *testing.T) {
+	h := hostWith(t, map[string]string{"floods": `echo "floods: cannot open /dev/sdz: No such device" >&2
+yes "floods: retrying" | head -c 100000 >&2
+echo "floods: giving up" >&2
+exit 2`})
+	h.OutputLimit = 64 << 10
+	out, err := h.run(context.Background(), time.Minute, "floods")
+	if !strings.HasPrefix(out.Stderr, "floods: cannot open /dev/sdz: No such device\n") || !strings.HasSuffix(out.Stderr, "floods: giving up\n") {
+		t.Errorf("capped stderr: %d bytes, begins %q, ends %q", len(out.Stderr), out.Stderr[:60], out.Stderr[len(out.Stderr)-60:])
+	}
+	if !strings.Contains(out.Stderr, " bytes dropped]") || len(out.Stderr) > h.OutputLimit+100 {
+		t.Errorf("capped stderr is %d bytes for a limit of %d, or has no drop marker", len(out.Stderr), h.OutputLimit)
+	}
+	var cerr *CommandError
+	if !errors.As(err, &cerr) {
+		t.Fatalf("err %v, want a CommandError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"floods: exit status 2: ", "cannot open /dev/sdz: No such device", "floods: giving up"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if len(msg) > 600 {
+		t.Errorf("error is %d bytes, want a short message", len(msg))
+	}
+}
+
+func TestCappedKeepsHeadAndTailWhateverTheWrites(t *testing.T) {
+	var stream []byte
+	for i := range 5000 {
+		stream = append(stream, byte('a'+i%26))
+	}
+	for _, size := range []int{1, 7, 333, 4096, len(stream)} {
+		for _, limit := range []int{0, 1, 100, 101, len(stream), 2 * len(stream)} {
+			c := &capped{max: limit}
+			for rest := stream; len(rest) > 0; {
+				k := min(size, len(rest))
+				if n, err := c.Write(rest[:k]); n != k || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
+				}
+				rest = rest[k:]
+			}
+			want := string(stream)
+			if limit < len(stream) {
+				head, tail := limit-limit/2, limit/2
+				want = fmt.Sprintf("%s\n[... %d bytes dropped]\n%s", stream[:head], len(stream)-limit, stream[len(stream)-tail:])
+			}
+			if got := c.String(); got != want {
+				t.Errorf("writes of %d, limit %d: got %d bytes %.40q..., want %d bytes %.40q...", size, limit, len(got), got, len(want), want)
+			}
+		}
 	}
 }
 

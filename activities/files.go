@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,23 +24,78 @@ type FileState struct {
 	Mode    uint32 `json:"mode,omitempty"`
 }
 
+// FileLimit is the most the agent reads of a config file. Real ones are a
+// few kilobytes, a fully commented lvm.conf about a hundred; the content
+// travels in probe results and undo records, whose payloads Temporal caps
+// at 2 MiB, so the three files of a storage probe at the limit still fit.
+const FileLimit = 256 << 10
+
 func (h *Host) readState(p string) (FileState, error) {
 	real, err := h.file(p)
 	if err != nil {
 		return FileState{}, err
 	}
-	data, err := os.ReadFile(real)
+	data, fi, err := readFile(real, p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return FileState{Path: p}, nil
 	}
 	if err != nil {
 		return FileState{}, err
 	}
+	return FileState{Path: p, Exists: true, Content: string(data), Mode: uint32(fi.Mode().Perm())}, nil
+}
+
+// readFile reads the file at real, which the procedures call p, only if it
+// is a regular file and only through FileLimit: a FIFO would block the
+// activity until its timeout, a device or a runaway file grow without end.
+// What is refused is a permanent ErrBadConfig: a person must look.
+func readFile(real, p string) ([]byte, fs.FileInfo, error) {
 	fi, err := os.Stat(real)
 	if err != nil {
-		return FileState{}, err
+		return nil, nil, err
 	}
-	return FileState{Path: p, Exists: true, Content: string(data), Mode: uint32(fi.Mode().Perm())}, nil
+	if !fi.Mode().IsRegular() {
+		return nil, nil, notRegular(p, fi)
+	}
+	// Not blocking, and checked again once open, in case the path was
+	// replaced by a FIFO in between.
+	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, notRegular(p, fi)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, FileLimit+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(data) > FileLimit {
+		return nil, nil, permanent(ErrBadConfig, "%s: %d bytes, larger than the %d bytes (%d KiB) the agent reads of a config file", p, max(fi.Size(), int64(len(data))), FileLimit, FileLimit>>10)
+	}
+	return data, fi, nil
+}
+
+func notRegular(p string, fi fs.FileInfo) error {
+	return permanent(ErrBadConfig, "%s: not a regular file (mode %v): the agent reads and replaces only regular files", p, fi.Mode())
+}
+
+// exists reports whether p names anything on the host, a device or a
+// directory as well as a file, without opening it.
+func (h *Host) exists(p string) (bool, error) {
+	real, err := h.file(p)
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // writeFile replaces p atomically: readers see the old file or the new one,
@@ -57,7 +113,11 @@ func (h *Host) writeFile(p string, data []byte, mode fs.FileMode) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(real); err == nil {
+	old, _, err := readFile(real, p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err == nil {
 		if err := writeAtomic(real+BackupSuffix, old, mode); err != nil {
 			return fmt.Errorf("keep backup of %s: %w", p, err)
 		}
@@ -138,7 +198,7 @@ func (h *Host) RestoreFile(ctx context.Context, in RestoreFileInput) (Change, er
 		return Change{}, err
 	}
 	// The backup the run's own edit kept is now the file itself again.
-	if bak, err := os.ReadFile(real + BackupSuffix); err == nil && string(bak) == in.State.Content {
+	if bak, _, err := readFile(real+BackupSuffix, in.State.Path+BackupSuffix); err == nil && string(bak) == in.State.Content {
 		if err := os.Remove(real + BackupSuffix); err != nil {
 			return Change{}, err
 		}

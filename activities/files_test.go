@@ -4,7 +4,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWriteFileKeepsABackupAndRestoreFilePutsItBack(t *testing.T) {
@@ -60,5 +64,99 @@ func TestFilePathsStayUnderTheRoot(t *testing.T) {
 		if err := h.writeFile(p, []byte("x"), 0o644); err == nil {
 			t.Errorf("writeFile(%q) succeeded", p)
 		}
+	}
+}
+
+// readStateWithin is h.readState(p), failing the test if it does not
+// return within a few seconds; a reader stuck on the FIFO at real is given
+// a writer that closes at once, so the test ends either way.
+func readStateWithin(t *testing.T, h *Host, p string) (FileState, error) {
+	t.Helper()
+	type result struct {
+		st  FileState
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		st, err := h.readState(p)
+		done <- result{st, err}
+	}()
+	select {
+	case r := <-done:
+		return r.st, r.err
+	case <-time.After(5 * time.Second):
+		if w, err := os.OpenFile(filepath.Join(h.Root, p), os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+		t.Fatalf("readState(%q) still blocked after 5s", p)
+		return FileState{}, nil
+	}
+}
+
+// A config path that is a FIFO, a device or a directory is refused at once
+// as a permanent BadClusterConf naming the file: read, a FIFO blocks the
+// activity until its timeout and a device grows without end.
+func TestReadStateRefusesWhatIsNotARegularFile(t *testing.T) {
+	h := NewHost("test.example.org", t.TempDir())
+	etc := filepath.Join(h.Root, "etc/lvm")
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(etc, "fifo.conf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(etc, "zero.conf")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(etc, "dir.conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/etc/lvm/fifo.conf", "/etc/lvm/zero.conf", "/etc/lvm/dir.conf"} {
+		_, err := readStateWithin(t, h, p)
+		if errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("readState(%q): %v, want a permanent %s naming the file", p, err, ErrBadConfig)
+		}
+		// Nor does a write replace it, or block reading it for a backup.
+		if err := h.writeFile(p, []byte("x\n"), 0o644); errType(err) != ErrBadConfig {
+			t.Errorf("writeFile(%q): %v, want a permanent %s", p, err, ErrBadConfig)
+		}
+	}
+}
+
+// A config file is read through FileLimit: a real one, however commented,
+// is read whole; a larger one is a permanent BadClusterConf naming the file
+// and the limit, not a payload the server refuses later.
+func TestReadStateReadsConfigsThroughALimit(t *testing.T) {
+	h := NewHost("test.example.org", t.TempDir())
+	const p = "/etc/lvm/lvm.conf"
+	real := filepath.Join(h.Root, p)
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	commented := strings.Repeat("# a line of comment, as lvm.conf has many of them\n", 2000) // about 100 KiB
+	if err := os.WriteFile(real, []byte(commented), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := h.readState(p); err != nil || st.Content != commented {
+		t.Errorf("readState of a %d-byte config: %d bytes, %v", len(commented), len(st.Content), err)
+	}
+	if err := os.WriteFile(real, []byte(strings.Repeat("#\n", 3<<20/2)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.readState(p)
+	if errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), strconv.Itoa(FileLimit)) {
+		t.Errorf("readState of a 3 MB config: %v, want a permanent %s naming the file and the limit", err, ErrBadConfig)
+	}
+}
+
+// The storage probe of a host whose lvm.conf is 3 MB fails at once, as a
+// permanent BadClusterConf naming the file and the limit.
+func TestProbeStorageRefusesAHugeLVMConf(t *testing.T) {
+	t.Parallel()
+	c := newCluster(t, "client0")
+	c.lab.WriteFile(t, fqdn("client0"), LVMConfPath, strings.Repeat("# lvm.conf\n", 3<<20/11))
+	_, err := c.hosts["client0"].ProbeStorage(context.Background(), StorageProbeInput{})
+	if errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), LVMConfPath) || !strings.Contains(err.Error(), "256 KiB") {
+		t.Errorf("ProbeStorage with a 3 MB lvm.conf: %v, want a permanent %s naming the file and the limit", err, ErrBadConfig)
 	}
 }

@@ -176,7 +176,7 @@ func (h *Host) GNBDImport(ctx context.Context, in ImportInput) (Change, error) {
 			if i < 0 || !list[i].Connected() {
 				return false, nil
 			}
-			if st, err := h.readState("/dev/gnbd/" + e); err != nil || !st.Exists {
+			if ok, err := h.exists("/dev/gnbd/" + e); err != nil || !ok {
 				return false, err
 			}
 		}

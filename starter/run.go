@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
@@ -132,7 +133,7 @@ func runbookRef(book string) (runbooks.Ref, error) {
 	case book == "":
 		return runbooks.Ref{}, errors.New("--runbook is required: a file, or a catalog name such as scalable-storage")
 	case strings.ContainsAny(book, "/.") || fileExists(book):
-		data, err := os.ReadFile(book)
+		data, err := readRunbook(book)
 		if err != nil {
 			return runbooks.Ref{}, err
 		}
@@ -143,6 +144,35 @@ func runbookRef(book string) (runbooks.Ref, error) {
 		return runbooks.Ref{Runbook: rb.Name, YAML: string(data), Source: book}, nil
 	}
 	return runbooks.Ref{Runbook: book}, nil
+}
+
+// readRunbook reads a runbook file only if it is a regular file, and no
+// more than one byte past runbooks.MaxSize, what the orchestrator takes:
+// /dev/zero or a FIFO given by mistake is refused at once instead of
+// growing without end or blocking past Ctrl-C, and a file too large is
+// refused by runbooks.Parse with the orchestrator's own words.
+func readRunbook(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("runbook %s: not a regular file (mode %v)", path, fi.Mode())
+	}
+	// Not blocking, and checked again once open, in case the path was
+	// replaced by a FIFO in between.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("runbook %s: not a regular file (mode %v)", path, fi.Mode())
+	}
+	return io.ReadAll(io.LimitReader(f, runbooks.MaxSize+1))
 }
 
 func fileExists(p string) bool {

@@ -8,11 +8,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // TestRunStartsEachProcedure checks, for every procedure, which workflow
@@ -325,5 +329,50 @@ func TestUnknownCommand(t *testing.T) {
 	}
 	if err := h.m.Run(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "usage: starter") {
 		t.Errorf("no command: error %v, want the usage", err)
+	}
+}
+
+// TestRunRefusesRunbooksThatAreNotFiles checks that a runbook path naming
+// a FIFO or a device is refused at once, without blocking or reading
+// without end, and that a file larger than the orchestrator takes is
+// refused here, read no further than the limit.
+func TestRunRefusesRunbooksThatAreNotFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, []byte(strings.Repeat("#\n", 3<<20/2)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{fifo, fifo + ": not a regular file"},
+		{"/dev/zero", "/dev/zero: not a regular file"},
+		{dir, dir + ": not a regular file"},
+		{big, fmt.Sprintf("file is larger than %d bytes", runbooks.MaxSize)},
+	} {
+		f := &fakeClient{}
+		h := newHarness(f)
+		done := make(chan error, 1)
+		go func() {
+			done <- h.m.Run(context.Background(), []string{"run", "--runbook", tt.path, "--procedure", "storage-build"})
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(5 * time.Second):
+			// Unblock a reader stuck on the FIFO before failing.
+			if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				w.Close()
+			}
+			t.Fatalf("run --runbook %s: still reading after 5s", tt.path)
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run --runbook %s: %v, want an error containing %q", tt.path, err, tt.want)
+		}
+		if len(h.dialed) != 0 || len(f.started) != 0 {
+			t.Errorf("run --runbook %s: dialed %d times and started %d runs, want nothing started", tt.path, len(h.dialed), len(f.started))
+		}
 	}
 }
