@@ -19,7 +19,6 @@ import (
 )
 
 // The slow build has its own namespace, so its hosts' queues are its own.
-func init() { namespaces = append(namespaces, "slow") }
 
 // A real mkfs.gfs2 takes minutes. Slowed to three heartbeat timeouts (the
 // workflows give a step 10 s between heartbeats), it must run once, in one
