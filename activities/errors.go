@@ -17,7 +17,11 @@ const (
 	ErrPackageMissing = "PackageMissing"
 	// ErrClusterMismatch is a host that already belongs to another cluster.
 	ErrClusterMismatch = "ClusterMismatch"
-	// ErrBadConfig is a cluster.conf the agent cannot parse: a person must look.
+	// ErrBadConfig is a config file the agent cannot take as it is: a
+	// cluster.conf it cannot parse or whose config_version is at its
+	// ceiling, a multipath.conf multipathd refuses, a config path that is
+	// not a regular file or is over the read limit. A person must look;
+	// the type string keeps its first name, which histories record.
 	ErrBadConfig = "BadClusterConf"
 	// ErrBadInput is a request the agent refuses before touching anything.
 	ErrBadInput = "BadInput"
