@@ -98,20 +98,22 @@ func readStateWithin(t *testing.T, h *Host, p string) (FileState, error) {
 // activity until its timeout and a device grows without end.
 func TestReadStateRefusesWhatIsNotARegularFile(t *testing.T) {
 	h := NewHost("test.example.org", t.TempDir())
-	etc := filepath.Join(h.Root, "etc/lvm")
-	if err := os.MkdirAll(etc, 0o755); err != nil {
+	// The managed config paths themselves, made into what a config is not.
+	for _, dir := range []string{"etc/lvm", "etc/cluster"} {
+		if err := os.MkdirAll(filepath.Join(h.Root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(h.Root, LVMConfPath), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(etc, "fifo.conf"), 0o644); err != nil {
+	if err := os.Symlink("/dev/zero", filepath.Join(h.Root, DRBDConfPath)); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink("/dev/zero", filepath.Join(etc, "zero.conf")); err != nil {
+	if err := os.Mkdir(filepath.Join(h.Root, ClusterConfPath), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(etc, "dir.conf"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []string{"/etc/lvm/fifo.conf", "/etc/lvm/zero.conf", "/etc/lvm/dir.conf"} {
+	for _, p := range []string{LVMConfPath, DRBDConfPath, ClusterConfPath} {
 		_, err := readStateWithin(t, h, p)
 		if errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("readState(%q): %v, want a permanent %s naming the file", p, err, ErrBadConfig)
