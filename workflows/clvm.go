@@ -71,6 +71,11 @@ func (p *proc) signatures(ctx workflow.Context, host string, devices []string) (
 // run stops rather than act on it.
 const ErrBadAnswer = "BadAgentAnswer"
 
+// ErrForeignData is a host holding data the runbook did not make where it
+// would build (a filesystem of another cluster): the run stops, undone,
+// for a person to decide.
+const ErrForeignData = "ForeignData"
+
 // pvCreate makes a device a physical volume. A device that carries another
 // signature is wiped, which waits for an approval.
 func pvCreate(rb *runbooks.Runbook, host, pv, sig string, irreversible string) Step {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -79,8 +80,17 @@ func GFS2(ctx workflow.Context, in RunbookInput) (StepResult, error) {
 		return p.result(""), p.fail(ctx, err)
 	}
 	var steps []Step
-	if !strings.Contains(sigs[0], `TYPE="gfs2"`) {
+	switch {
+	case !strings.Contains(sigs[0], `TYPE="gfs2"`):
 		steps = append(steps, mkfs(rb, creator, fs))
+	case strings.Contains(sigs[0], "LABEL=") && !strings.Contains(sigs[0], `LABEL="`+fs.LockTable+`"`) && since(ctx, foreignGFS2Refused):
+		// A GFS2 of another lock table (blkid shows it as the label) is
+		// another cluster's filesystem: mounting it here, or formatting
+		// it, is a person's decision. A blkid too old to show the label
+		// tells nothing against the runbook's own.
+		return p.result(""), p.fail(ctx, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s on %s holds a GFS2 of another lock table (%s), not %s: a person must decide what it holds", fs.Device, creator, sigs[0], fs.LockTable),
+			ErrForeignData, nil))
 	}
 	for i, host := range clients {
 		steps = append(steps, mount(host, fs, mounted(probes[i], fs.Mountpoint)))

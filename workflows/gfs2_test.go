@@ -224,3 +224,38 @@ func TestGFS2WaitsForTheFileOnTheOtherClient(t *testing.T) {
 		t.Error("a run that succeeded after retries unmounted")
 	}
 }
+
+// A volume that already holds this runbook's GFS2 is mounted without a
+// question; one that holds another lock table's is another cluster's
+// filesystem: neither formatted nor mounted, the run stops for a person.
+func TestGFS2RefusesAnotherClustersFilesystem(t *testing.T) {
+	for name, tc := range map[string]struct {
+		sig     string
+		wantErr string
+	}{
+		"its own":       {`LABEL="client:gfs2" TYPE="gfs2"`, ""},
+		"another's":     {`LABEL="other:data" TYPE="gfs2"`, ErrForeignData},
+		"no label read": {`TYPE="gfs2"`, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+				signature(env, rec, tc.sig)
+			})
+			env.ExecuteWorkflow(GFS2Name, stackIn(""))
+			calls := rec.list()
+			if slices.ContainsFunc(calls, func(c string) bool { return strings.HasSuffix(c, " MakeFilesystem") }) {
+				t.Errorf("formatted a volume that holds a GFS2: %q", calls)
+			}
+			if tc.wantErr == "" {
+				if err := env.GetWorkflowError(); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantErrType(t, env.GetWorkflowError(), tc.wantErr)
+			if slices.ContainsFunc(calls, func(c string) bool { return strings.HasSuffix(c, " MountFilesystem") }) {
+				t.Errorf("mounted another cluster's filesystem: %q", calls)
+			}
+		})
+	}
+}

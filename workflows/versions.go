@@ -20,6 +20,9 @@ const (
 	// undoSkipsGoneHosts: an undo that finds a host's agent gone reports
 	// that host's other undos as pending instead of trying each.
 	undoSkipsGoneHosts = "undo-skips-gone-hosts"
+	// foreignGFS2Refused: GFS2 stops on a volume that holds a GFS2 of
+	// another lock table instead of mounting it as its own.
+	foreignGFS2Refused = "foreign-gfs2-refused"
 )
 
 // since reports whether this run takes the change: new runs do, runs that
