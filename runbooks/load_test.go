@@ -177,6 +177,7 @@ func TestParseErrors(t *testing.T) {
 		{"cluster name too long", edit("  - name: pair\n", "  - name: storage-cluster0\n"), 14, "clusters[0].name", `"storage-cluster0" is 16 characters long; cman refuses cluster names longer than 15`},
 		{"cluster name bad characters", edit("  - name: pair\n", "  - name: pair.0\n"), 14, "clusters[0].name", "letters, digits, '_' and '-' only"},
 		{"description with control character", edit("description: a test runbook\n", "description: \"ring\\a\"\n"), 2, "description", "must not contain control characters"},
+		{"description too long", edit("description: a test runbook\n", "description: "+strings.Repeat("x", 5000)+"\n"), 2, "description", "5000 bytes, at most 4096"},
 
 		// Uniqueness and references.
 		{"duplicate host name", edit("  - name: node2\n", "  - name: node1\n"), 7, "hosts[1].name", `duplicate host name "node1", also hosts[0].name (line 4)`},

@@ -60,9 +60,16 @@ func (v *validator) at(field string) string {
 	return field
 }
 
+// MaxDescription bounds a runbook's free text: it is printed and carried
+// in every run's history.
+const MaxDescription = 4096
+
 func (v *validator) runbook(r *Runbook) {
 	if msg := problem(names.Runbook(r.Name)); msg != "" {
 		v.fail("name", "%s", msg)
+	}
+	if len(r.Description) > MaxDescription {
+		v.fail("description", "%d bytes, at most %d", len(r.Description), MaxDescription)
 	}
 	for _, c := range r.Description {
 		if unicode.IsControl(c) && c != '\n' && c != '\t' {
