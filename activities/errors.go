@@ -53,11 +53,18 @@ const (
 	// runbook, and worth an operator's look. Permanent: no retry makes
 	// the request allowed.
 	ErrForbidden = "Forbidden"
+	// ErrUnauthorized is a task the agent did not get from an orchestrator
+	// it trusts (package sign): no signature, a key it does not know, or a
+	// signature for another host, activity, input, run or time. Refused
+	// before the activity runs. Permanent: the same task never becomes
+	// authorized, and it is what an attacker with access to the namespace
+	// sends, worth an operator's look.
+	ErrUnauthorized = "Unauthorized"
 )
 
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
-var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk, ErrForbidden}
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk, ErrForbidden, ErrUnauthorized}
 
 // badInput is a request that breaks a rule of package names, the rules
 // the runbook loader applies too; what names the part of the request.
