@@ -21,9 +21,10 @@ test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 
 build: $(TEMPORAL) $(CMDS)
 
-## bench: what the payload codec adds per payload (encode and decode)
+## bench: what the payload codec adds per payload (encode and decode), and
+## what signing adds per step (sign and verify)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./connect/
+	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 
 ## webui-deps: what the Web UI test drives the UI with: Debian's Chromium, and
 ## playwright-core from e2e/webui/package-lock.json (it downloads no browser)

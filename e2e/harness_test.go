@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 )
 
@@ -36,6 +37,12 @@ var (
 	codecKey  string
 	codec     *connect.Codec
 	codecAddr string // http://host:port
+	// Every test runs with signing on too: the in-process orchestrator
+	// signs with signKey, and every agent (lab up, worker -role agent)
+	// trusts signKey.pub through its environment, besides the lab's own
+	// key. The worker binary as orchestrator gets signKey the same way.
+	signKey string
+	signer  *sign.Signer
 )
 
 func TestMain(m *testing.M) {
@@ -59,6 +66,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	if err := newCodecKey(tmp); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	if err := newSignKey(tmp); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
@@ -186,6 +197,18 @@ func newCodecKey(tmp string) error {
 	return err
 }
 
+// newSignKey writes the tests' orchestrator keypair with `starter signkey`.
+func newSignKey(tmp string) error {
+	signKey = filepath.Join(tmp, "orchestrator.key")
+	cmd := exec.Command(filepath.Join(bin, "starter"), "signkey", "--out", signKey)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("starter signkey: %v\n%s", err, out)
+	}
+	var err error
+	signer, err = sign.LoadSigner(signKey)
+	return err
+}
+
 // startCodecServer runs `starter codec-server` for the Web UI at
 // codecAddr; the browser test waits until it answers.
 func startCodecServer(tmp string) (func(), error) {
@@ -206,9 +229,10 @@ func startCodecServer(tmp string) (func(), error) {
 }
 
 // env is the environment of the project's binaries in tests: the dev
-// server, and the codec's key.
+// server, the codec's key, and the signing keys.
 func env() []string {
-	return append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr, connect.KeyFileEnv+"="+codecKey)
+	return append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr, connect.KeyFileEnv+"="+codecKey,
+		sign.KeyEnv+"="+signKey, sign.TrustEnv+"="+signKey+".pub")
 }
 
 // quiet drops the SDK's logs in tests.
@@ -232,7 +256,7 @@ func dial(t *testing.T, ns string) client.Client {
 // orchestrator runs the workflows in this test process for namespace ns.
 func orchestrator(t *testing.T, c client.Client) {
 	t.Helper()
-	w := roles.Orchestrator(c, "")
+	w := roles.Orchestrator(c, "", signer)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

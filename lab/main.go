@@ -24,6 +24,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/emu"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 const usage = `usage:
@@ -34,7 +35,11 @@ const usage = `usage:
   lab fault --dir DIR --list
   lab fault --dir DIR --clear [--host HOST]
   lab set   --dir DIR drbd-speedup FACTOR   DRBD resyncs run FACTOR times their configured rate
-  lab up    --runbook FILE --dir DIR [--host HOST]... [--address HOST:PORT] [--namespace NS]
+  lab up    --runbook FILE --dir DIR [--host HOST]... [--trust-keys FILE[:FILE...]] [--address HOST:PORT] [--namespace NS]
+
+lab init makes DIR/orchestrator.key (and .pub) once; lab up's agents take
+only steps signed by it or by a key of --trust-keys ($TETSUZUKI_TRUST_KEYS):
+run the orchestrator with -sign-key DIR/orchestrator.key.
 `
 
 func main() {
@@ -99,7 +104,13 @@ func runInit(args []string) error {
 	return nil
 }
 
-// initLab creates (or refreshes) the hosts of a runbook in dir.
+// signKey is the lab orchestrator's signing key, which initLab makes once
+// and every lab agent trusts; its public half is beside it, signKey+".pub".
+// Give it to the orchestrator: worker -role orchestrator -sign-key DIR/orchestrator.key.
+func signKey(dir string) string { return filepath.Join(dir, "orchestrator.key") }
+
+// initLab creates (or refreshes) the hosts of a runbook in dir, and the
+// lab orchestrator's signing key if it is missing.
 func initLab(runbook, dir string) (*runbooks.Runbook, error) {
 	rb, err := runbooks.Load(runbook)
 	if err != nil {
@@ -120,6 +131,11 @@ func initLab(runbook, dir string) (*runbooks.Runbook, error) {
 	}
 	if err := emu.Init(dir, exe, fqdns); err != nil {
 		return nil, err
+	}
+	if _, err := os.Lstat(signKey(dir)); errors.Is(err, os.ErrNotExist) {
+		if err := sign.GenerateKeyFiles(signKey(dir)); err != nil {
+			return nil, fmt.Errorf("lab signing key: %w", err)
+		}
 	}
 	return rb, emu.WriteEtcHosts(dir, addrs)
 }

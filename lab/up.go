@@ -15,6 +15,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 )
 
@@ -28,7 +29,9 @@ func (h *hostList) Set(v string) error { *h = append(*h, v); return nil }
 // (or of those named with --host) in this process until interrupted. Each
 // agent is the production agent with the host's lab directory as its root:
 // the lab's tools are what it finds there. Started while the server is
-// down, it waits for the server, as the worker binary does.
+// down, it waits for the server, as the worker binary does. Every agent
+// takes only steps signed by the lab's orchestrator key (signKey), or by
+// one of the keys of --trust-keys.
 func runUp(args []string) error {
 	fs := flag.NewFlagSet("lab up", flag.ContinueOnError)
 	var conn connect.Options
@@ -37,6 +40,7 @@ func runUp(args []string) error {
 	dir := fs.String("dir", "", "the lab directory")
 	var only hostList
 	fs.Var(&only, "host", "run only this host's agent (short name or FQDN; repeatable)")
+	trustKeys := fs.String("trust-keys", os.Getenv(sign.TrustEnv), "colon-separated files of orchestrator public keys the agents trust besides the lab's own ($"+sign.TrustEnv+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +59,10 @@ func runUp(args []string) error {
 	}
 	if len(fqdns) == 0 {
 		return fmt.Errorf("runbook %s has no host %v", rb.Name, only)
+	}
+	trust, err := labTrust(*dir, sign.SplitList(*trustKeys))
+	if err != nil {
+		return err
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,7 +85,7 @@ func runUp(args []string) error {
 		}
 	}()
 	for _, fqdn := range fqdns {
-		w, err := roles.Agent(c, roles.AgentConfig{FQDN: fqdn, Root: emu.HostRoot(*dir, fqdn)})
+		w, err := roles.Agent(c, roles.AgentConfig{FQDN: fqdn, Root: emu.HostRoot(*dir, fqdn), Trust: trust})
 		if err != nil {
 			return err
 		}
@@ -86,7 +94,13 @@ func runUp(args []string) error {
 		}
 		started = append(started, w)
 	}
-	fmt.Printf("lab %s: agents of %d hosts up (%s), Ctrl-C stops them\n", *dir, len(fqdns), strings.Join(fqdns, ", "))
+	fmt.Printf("lab %s: agents of %d hosts up (%s), taking steps signed by %s; Ctrl-C stops them\n", *dir, len(fqdns), strings.Join(fqdns, ", "), strings.Join(trust.IDs(), ", "))
 	<-ctx.Done()
 	return nil
+}
+
+// labTrust is the lab's own orchestrator key (its .pub: the agents never
+// read the private half) and the keys of files.
+func labTrust(dir string, files []string) (*sign.Trust, error) {
+	return sign.LoadTrust(append([]string{signKey(dir) + ".pub"}, files...)...)
 }

@@ -32,6 +32,7 @@ commands:
   procedures  list the procedures run can start
   codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
   keygen      write a new payload codec key (--out FILE)
+  signkey     write a new orchestrator signing keypair (--out FILE: FILE and FILE.pub)
 
 run "starter run -h" for its flags`
 
@@ -98,6 +99,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.codecServer(ctx, args[1:])
 	case "keygen":
 		return m.keygen(args[1:])
+	case "signkey":
+		return m.signkey(args[1:])
 	case "procedures":
 		for _, p := range procedures {
 			fmt.Fprintf(m.Out, "%-18s %s\n", p.name, p.help)

@@ -1,8 +1,12 @@
 // Command worker runs the orchestrator (the workflows, on the runbooks task
 // queue) or the agent of one host (that host's steps, on its own queue):
 //
-//	worker -role orchestrator [-runbooks DIR]
-//	worker -role agent -host storage0a.example.org [-root /]
+//	worker -role orchestrator [-runbooks DIR] [-sign-key FILE]
+//	worker -role agent -host storage0a.example.org [-root /] [-trust-keys FILE[:FILE...]]
+//
+// With -sign-key the orchestrator signs every step it sends to a host;
+// with -trust-keys an agent runs only steps signed by one of those keys
+// (package sign). Without either, signing is off on that side.
 //
 // Either role started while the server cannot be reached waits for it,
 // saying so on stderr, and stops cleanly on SIGINT or SIGTERM meanwhile.
@@ -20,6 +24,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 )
 
@@ -39,11 +44,32 @@ func run(args []string) error {
 	host := fs.String("host", "", "agent: the FQDN of this host, as the runbook names it")
 	root := fs.String("root", "/", "agent: directory under which the host's files and tools are")
 	path := fs.String("path", "", "agent: colon-separated command search path under root (default /usr/sbin:/usr/bin:/sbin:/bin)")
+	signKey := fs.String("sign-key", os.Getenv(sign.KeyEnv), "orchestrator: private key file that signs every host step ($"+sign.KeyEnv+"); empty signs nothing")
+	trustKeys := fs.String("trust-keys", os.Getenv(sign.TrustEnv), "agent: colon-separated files of the orchestrator public keys to take steps from ($"+sign.TrustEnv+"); empty checks nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	// Keys are read before dialing: a bad key file is a mistake to report
+	// now, not after the server is reached.
+	var signer *sign.Signer
+	var trust *sign.Trust
+	var err error
+	switch *role {
+	case "orchestrator":
+		if *signKey != "" {
+			if signer, err = sign.LoadSigner(*signKey); err != nil {
+				return err
+			}
+		}
+	case "agent":
+		if files := sign.SplitList(*trustKeys); len(files) > 0 {
+			if trust, err = sign.LoadTrust(files...); err != nil {
+				return err
+			}
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -64,9 +90,9 @@ func run(args []string) error {
 	var w worker.Worker
 	switch *role {
 	case "orchestrator":
-		w = roles.Orchestrator(c, *catalog)
+		w = roles.Orchestrator(c, *catalog, signer)
 	case "agent":
-		cfg := roles.AgentConfig{FQDN: *host, Root: *root}
+		cfg := roles.AgentConfig{FQDN: *host, Root: *root, Trust: trust}
 		if *path != "" {
 			cfg.Path = strings.Split(*path, ":")
 		}

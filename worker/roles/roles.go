@@ -10,18 +10,26 @@ import (
 	"path/filepath"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
 // Orchestrator returns the worker of the runbooks task queue. catalogDir,
 // if set, holds runbooks that the orchestrator offers by name besides the
-// built-in ones.
-func Orchestrator(c client.Client, catalogDir string) worker.Worker {
-	w := worker.New(c, workflows.OrchestratorQueue, worker.Options{})
+// built-in ones. signer, if not nil, signs every activity the workflows
+// schedule on a host (package sign); agents that trust its key refuse
+// anything else.
+func Orchestrator(c client.Client, catalogDir string, signer *sign.Signer) worker.Worker {
+	var opts worker.Options
+	if signer != nil {
+		opts.Interceptors = []interceptor.WorkerInterceptor{signer.Interceptor()}
+	}
+	w := worker.New(c, workflows.OrchestratorQueue, opts)
 	workflows.Register(w)
 	(&workflows.Loader{Catalog: runbooks.Catalog{Dir: catalogDir}}).Register(w)
 	return w
@@ -35,6 +43,10 @@ type AgentConfig struct {
 	Root string
 	// Path overrides where commands are looked up, under Root.
 	Path []string
+	// Trust, if not nil, are the orchestrator keys the agent takes tasks
+	// from: every task without a valid signature of one is refused as
+	// Unauthorized before it runs. Nil checks nothing.
+	Trust *sign.Trust
 }
 
 // Agent returns the worker of one host's task queue. It takes only
@@ -51,12 +63,16 @@ func Agent(c client.Client, cfg AgentConfig) (worker.Worker, error) {
 	if len(cfg.Path) > 0 {
 		h.Path = cfg.Path
 	}
-	w := worker.New(c, activities.HostQueue(cfg.FQDN), worker.Options{
+	opts := worker.Options{
 		DisableWorkflowWorker: true,
 		// A host does one thing at a time per tool anyway; a small number
 		// keeps a flood of steps from starting dozens of yum processes.
 		MaxConcurrentActivityExecutionSize: 8,
-	})
+	}
+	if cfg.Trust != nil {
+		opts.Interceptors = []interceptor.WorkerInterceptor{cfg.Trust.Interceptor()}
+	}
+	w := worker.New(c, activities.HostQueue(cfg.FQDN), opts)
 	h.Register(w)
 	return w, nil
 }
