@@ -3,8 +3,10 @@
 // current code, so that a change which would break a running workflow
 // fails CI instead of a production run.
 //
-// Fixtures live in histories/<version>/<workflow type>/<escaped workflow
-// id>.json (v1 is everything recorded before versions existed) and are
+// Version 1, everything recorded before versions existed, stays where it
+// was recorded, histories/<workflow type>/<escaped workflow id>.json; each
+// later version is a directory, histories/<version>/<workflow
+// type>/<escaped workflow id>.json. Every fixture is
 // listed, with their SHA-256, in histories/MANIFEST (see ManifestName).
 // They are never deleted or rewritten: CheckFixtures reports a listed
 // fixture that is missing or changed, and a file nobody listed. ./record

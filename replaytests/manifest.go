@@ -18,7 +18,10 @@ import (
 // ManifestName is the file, in the histories directory, that lists every
 // fixture ever recorded with its SHA-256, one per line in the format of
 // sha256sum(1): 64 hex digits, two spaces, the path relative to the
-// histories directory (<version>/<workflow type>/<escaped workflow id>.json).
+// histories directory: <workflow type>/<escaped workflow id>.json for
+// version 1, the fixtures recorded before versions existed, kept where
+// they were first recorded; <version>/<workflow type>/<escaped workflow
+// id>.json for every version after it.
 // `sha256sum --check --strict MANIFEST` run in that directory verifies it
 // too. Lines are only ever appended, by ./record.
 const ManifestName = "MANIFEST"
@@ -29,16 +32,30 @@ type Entry struct {
 	SHA256 string // lower-case hex
 }
 
-// Version is the version directory of the fixture, e.g. "v1".
-func (e Entry) Version() string { return strings.Split(e.Path, "/")[0] }
+// FirstVersion is the version of the fixtures that have no version
+// directory: those recorded before versions existed.
+const FirstVersion = "v1"
+
+// Version is the fixture's version: its version directory, e.g. "v2", or
+// FirstVersion for a fixture at <type>/<name>.json.
+func (e Entry) Version() string {
+	parts := strings.Split(e.Path, "/")
+	if len(parts) == 2 {
+		return FirstVersion
+	}
+	return parts[0]
+}
 
 // WorkflowType is the workflow type the fixture is a history of.
-func (e Entry) WorkflowType() string { return strings.Split(e.Path, "/")[1] }
+func (e Entry) WorkflowType() string {
+	parts := strings.Split(e.Path, "/")
+	return parts[len(parts)-2]
+}
 
-var manifestLine = regexp.MustCompile(`^([0-9a-f]{64})  ([A-Za-z0-9._-]+/[A-Za-z0-9_]+/[^/\s]+\.json)$`)
+var manifestLine = regexp.MustCompile(`^([0-9a-f]{64})  ((?:[A-Za-z0-9._-]+/)?[A-Za-z0-9_]+/[^/\s]+\.json)$`)
 
 // ReadManifest reads dir/MANIFEST. A malformed line, a path that is not
-// <version>/<type>/<name>.json, or a path listed twice is an error.
+// [<version>/]<type>/<name>.json, or a path listed twice is an error.
 func ReadManifest(dir string) ([]Entry, error) {
 	f, err := os.Open(filepath.Join(dir, ManifestName))
 	if err != nil {
@@ -51,7 +68,7 @@ func ReadManifest(dir string) ([]Entry, error) {
 	for n := 1; sc.Scan(); n++ {
 		m := manifestLine.FindStringSubmatch(sc.Text())
 		if m == nil || path.Clean(m[2]) != m[2] || strings.HasPrefix(m[2], ".") {
-			return nil, fmt.Errorf("%s:%d: want %q, got %q", ManifestName, n, "<sha256>  <version>/<type>/<name>.json", sc.Text())
+			return nil, fmt.Errorf("%s:%d: want %q, got %q", ManifestName, n, "<sha256>  [<version>/]<type>/<name>.json", sc.Text())
 		}
 		if first, dup := seen[m[2]]; dup {
 			return nil, fmt.Errorf("%s:%d: %s is already listed on line %d", ManifestName, n, m[2], first)

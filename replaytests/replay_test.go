@@ -310,12 +310,13 @@ func TestTheGateFailsWhenAFixtureIsRemoved(t *testing.T) {
 func TestReadManifestRefusesWhatItCannotTrust(t *testing.T) {
 	sum := strings.Repeat("ab", 32)
 	for name, text := range map[string]string{
-		"short hash":   "abc  v1/NodeJoin/x.json\n",
-		"one space":    sum + " v1/NodeJoin/x.json\n",
-		"no version":   sum + "  NodeJoin/x.json\n",
+		"short hash":   "abc  v2/NodeJoin/x.json\n",
+		"one space":    sum + " v2/NodeJoin/x.json\n",
+		"too deep":     sum + "  v2/more/NodeJoin/x.json\n",
+		"no type":      sum + "  x.json\n",
 		"dot dot":      sum + "  ../NodeJoin/x.json\n",
-		"not json":     sum + "  v1/NodeJoin/x.txt\n",
-		"listed twice": sum + "  v1/NodeJoin/x.json\n" + sum + "  v1/NodeJoin/x.json\n",
+		"not json":     sum + "  v2/NodeJoin/x.txt\n",
+		"listed twice": sum + "  NodeJoin/x.json\n" + sum + "  NodeJoin/x.json\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -326,5 +327,19 @@ func TestReadManifestRefusesWhatItCannotTrust(t *testing.T) {
 				t.Fatalf("ReadManifest accepted %q", text)
 			}
 		})
+	}
+}
+
+// The fixtures recorded before versions existed stay where they were
+// recorded, and are version 1; later ones name their version directory.
+func TestEntryVersionAndType(t *testing.T) {
+	for path, want := range map[string][2]string{
+		"NodeJoin/x.json":            {FirstVersion, "NodeJoin"},
+		"v2/StorageBuild/build.json": {"v2", "StorageBuild"},
+	} {
+		e := Entry{Path: path}
+		if got := [2]string{e.Version(), e.WorkflowType()}; got != want {
+			t.Errorf("%s: version, type = %v, want %v", path, got, want)
+		}
 	}
 }
