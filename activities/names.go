@@ -1,5 +1,7 @@
 package activities
 
+import "strings"
+
 // Activity names are protocol: recorded histories refer to them, so they are
 // constants and never derived from Go identifiers.
 const (
@@ -64,3 +66,10 @@ const HostQueuePrefix = "host-"
 // HostQueue is the task queue of the agent on the host with this FQDN.
 // Pinning a step to a host is choosing this queue.
 func HostQueue(fqdn string) string { return HostQueuePrefix + fqdn }
+
+// HostOfQueue is the FQDN of the host whose queue this is; ok is false for
+// a queue that is no host's.
+func HostOfQueue(queue string) (fqdn string, ok bool) {
+	fqdn, ok = strings.CutPrefix(queue, HostQueuePrefix)
+	return fqdn, ok && fqdn != ""
+}

@@ -43,6 +43,12 @@ var (
 	// key. The worker binary as orchestrator gets signKey the same way.
 	signKey string
 	signer  *sign.Signer
+	// And with results signed: every lab shares the hosts' keys in
+	// hostKeys (lab init makes them, $TETSUZUKI_LAB_KEYS), every agent
+	// signs its results with its host's, and the orchestrators check them
+	// against the keyring hostKeys/host-keys.
+	hostKeys string
+	keyring  *sign.Keyring
 )
 
 func TestMain(m *testing.M) {
@@ -70,6 +76,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	if err := newSignKey(tmp); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	if err := newHostKeys(tmp); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
@@ -209,6 +219,25 @@ func newSignKey(tmp string) error {
 	return err
 }
 
+// newHostKeys makes the key of every host of every shipped runbook, with
+// lab init as a lab does, into the one directory all the tests' labs use,
+// and loads their keyring for the in-process orchestrators.
+func newHostKeys(tmp string) error {
+	hostKeys = filepath.Join(tmp, "hostkeys")
+	books, err := filepath.Glob(filepath.Join(repo, "runbooks", "*.yaml"))
+	if err != nil {
+		return err
+	}
+	for i, book := range books {
+		cmd := exec.Command(filepath.Join(bin, "lab"), "init", "--runbook", book, "--dir", filepath.Join(tmp, fmt.Sprintf("keys-lab%d", i)), "--keys", hostKeys)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("lab init %s: %v\n%s", book, err, out)
+		}
+	}
+	keyring, err = sign.LoadKeyring(filepath.Join(hostKeys, "host-keys"))
+	return err
+}
+
 // startCodecServer runs `starter codec-server` for the Web UI at
 // codecAddr; the browser test waits until it answers.
 func startCodecServer(tmp string) (func(), error) {
@@ -232,7 +261,8 @@ func startCodecServer(tmp string) (func(), error) {
 // server, the codec's key, and the signing keys.
 func env() []string {
 	return append(os.Environ(), "TEMPORAL_ADDRESS="+serverAddr, connect.KeyFileEnv+"="+codecKey,
-		sign.KeyEnv+"="+signKey, sign.TrustEnv+"="+signKey+".pub")
+		sign.KeyEnv+"="+signKey, sign.TrustEnv+"="+signKey+".pub",
+		sign.HostKeysEnv+"="+filepath.Join(hostKeys, "host-keys"), "TETSUZUKI_LAB_KEYS="+hostKeys)
 }
 
 // quiet drops the SDK's logs in tests.
@@ -256,7 +286,7 @@ func dial(t *testing.T, ns string) client.Client {
 // orchestrator runs the workflows in this test process for namespace ns.
 func orchestrator(t *testing.T, c client.Client) {
 	t.Helper()
-	w := roles.Orchestrator(c, "", signer)
+	w := roles.Orchestrator(c, "", sign.Orchestrator{Signer: signer, Hosts: keyring})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,8 @@ func (l *lab) up() *proc {
 
 // agent starts the worker binary as the agent of one host, as on a real host.
 func (l *lab) agent(host string) *proc {
-	return start(l.t, "worker", "-role", "agent", "-host", host, "-root", l.root(host), "-namespace", l.ns)
+	return start(l.t, "worker", "-role", "agent", "-host", host, "-root", l.root(host), "-namespace", l.ns,
+		"-host-key", filepath.Join(hostKeys, host+".key"))
 }
 
 func (l *lab) root(host string) string { return filepath.Join(l.dir, "hosts", host) }

@@ -123,7 +123,7 @@ func rogueWorker(t *testing.T, c client.Client, signer *sign.Signer) {
 	if signer != nil {
 		// The first interceptor is the innermost on the outbound side:
 		// the mover sees the task after the signer wrote its header.
-		opts.Interceptors = []interceptor.WorkerInterceptor{&mover{}, signer.Interceptor()}
+		opts.Interceptors = []interceptor.WorkerInterceptor{&mover{}, sign.Orchestrator{Signer: signer}.Interceptor()}
 	}
 	w := worker.New(c, rogueQueue, opts)
 	w.RegisterWorkflowWithOptions(rogue, workflow.RegisterOptions{Name: rogueWorkflow})
@@ -256,6 +256,17 @@ func TestSignedTaskMovedIsRefused(t *testing.T) {
 		{"a file to restore, with another file", rogueCall{Queue: activities.HostQueue(victim), Activity: activities.RestoreFileName,
 			Input: raw(t, activities.RestoreFileInput{State: activities.FileState{Path: "/etc/drbd.conf"}}),
 			Swap:  raw(t, activities.RestoreFileInput{State: activities.FileState{Path: "/etc/hosts"}})}, sign.WrongInput},
+		// Signed by the orchestrator's key but with no approval signed
+		// for it, a step that destroys data is refused: what a workflow
+		// that skipped its approval gate would send.
+		{"mkfs without an approval", rogueCall{Queue: activities.HostQueue(victim), Activity: activities.MakeFilesystemName,
+			Input: raw(t, activities.FilesystemInput{Device: "/dev/VG0/LV0", LockTable: "client:gfs", Journals: 3, Mountpoint: "/mnt/gfs"})}, sign.NoApproval},
+		{"pvcreate wiping without an approval", rogueCall{Queue: activities.HostQueue(victim), Activity: activities.PVCreateName,
+			Input: raw(t, activities.PVInput{Device: "/dev/mapper/storage0", Wipe: true})}, sign.NoApproval},
+		{"volume removal without an approval", rogueCall{Queue: activities.HostQueue(victim), Activity: activities.RemoveVolumeName,
+			Input: raw(t, activities.VolumeInput{VG: "VG0", LV: "LV0"})}, sign.NoApproval},
+		{"overwriting the DRBD peer without an approval", rogueCall{Queue: activities.HostQueue(victim), Activity: activities.DRBDOverwritePeerName,
+			Input: raw(t, activities.DRBDInput{})}, sign.NoApproval},
 	} {
 		if got := unauthorized(t, tc.name, l.call(c, tc.call)); got != tc.want {
 			t.Errorf("%s: refused for %q, want %q", tc.name, got, tc.want)

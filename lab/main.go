@@ -28,18 +28,22 @@ import (
 )
 
 const usage = `usage:
-  lab init  --runbook FILE --dir DIR
+  lab init  --runbook FILE --dir DIR [--keys KEYDIR]
   lab exec  --dir DIR --host HOST -- COMMAND [ARG...]
   lab fault --dir DIR --host HOST --command "TOOL [ARG...]" MODE [--exit CODE] [--message TEXT]
             MODE: --fail N | --fail-always | --hang N | --slow DURATION [--times N]
   lab fault --dir DIR --list
   lab fault --dir DIR --clear [--host HOST]
   lab set   --dir DIR drbd-speedup FACTOR   DRBD resyncs run FACTOR times their configured rate
-  lab up    --runbook FILE --dir DIR [--host HOST]... [--trust-keys FILE[:FILE...]] [--address HOST:PORT] [--namespace NS]
+  lab up    --runbook FILE --dir DIR [--keys KEYDIR] [--host HOST]... [--trust-keys FILE[:FILE...]] [--address HOST:PORT] [--namespace NS]
 
 lab init makes DIR/orchestrator.key (and .pub) once; lab up's agents take
 only steps signed by it or by a key of --trust-keys ($TETSUZUKI_TRUST_KEYS):
-run the orchestrator with -sign-key DIR/orchestrator.key.
+run the orchestrator with -sign-key DIR/orchestrator.key. lab init also
+makes each host's own key once, in KEYDIR (default $TETSUZUKI_LAB_KEYS, or
+DIR/keys), and the keyring KEYDIR/host-keys; lab up's agents sign every
+result with their host's key: run the orchestrator with -host-keys
+KEYDIR/host-keys as well.
 `
 
 func main() {
@@ -90,13 +94,14 @@ func runInit(args []string) error {
 	fs := flag.NewFlagSet("lab init", flag.ContinueOnError)
 	runbook := fs.String("runbook", "", "the runbook whose hosts to create")
 	dir := fs.String("dir", "", "the lab directory")
+	keys := fs.String("keys", "", "the directory of the hosts' keys (default $"+labKeysEnv+", or DIR/keys)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *runbook == "" || *dir == "" || fs.NArg() > 0 {
 		return errors.New("need --runbook FILE --dir DIR and nothing else")
 	}
-	rb, err := initLab(*runbook, *dir)
+	rb, err := initLab(*runbook, *dir, keysDir(*keys, *dir))
 	if err != nil {
 		return err
 	}
@@ -110,8 +115,9 @@ func runInit(args []string) error {
 func signKey(dir string) string { return filepath.Join(dir, "orchestrator.key") }
 
 // initLab creates (or refreshes) the hosts of a runbook in dir, and the
-// lab orchestrator's signing key if it is missing.
-func initLab(runbook, dir string) (*runbooks.Runbook, error) {
+// lab orchestrator's signing key and the hosts' keys (in keys) that are
+// missing.
+func initLab(runbook, dir, keys string) (*runbooks.Runbook, error) {
 	rb, err := runbooks.Load(runbook)
 	if err != nil {
 		return nil, err
@@ -136,6 +142,9 @@ func initLab(runbook, dir string) (*runbooks.Runbook, error) {
 		if err := sign.GenerateKeyFiles(signKey(dir)); err != nil {
 			return nil, fmt.Errorf("lab signing key: %w", err)
 		}
+	}
+	if err := initKeys(keys, fqdns); err != nil {
+		return nil, fmt.Errorf("lab host keys: %w", err)
 	}
 	return rb, emu.WriteEtcHosts(dir, addrs)
 }

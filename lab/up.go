@@ -31,13 +31,16 @@ func (h *hostList) Set(v string) error { *h = append(*h, v); return nil }
 // the lab's tools are what it finds there. Started while the server is
 // down, it waits for the server, as the worker binary does. Every agent
 // takes only steps signed by the lab's orchestrator key (signKey), or by
-// one of the keys of --trust-keys.
+// one of the keys of --trust-keys, and signs its results with its host's
+// key (hostKey), which the orchestrator's keyring (keyring) lists.
 func runUp(args []string) error {
 	fs := flag.NewFlagSet("lab up", flag.ContinueOnError)
 	var conn connect.Options
 	conn.Flags(fs)
 	runbook := fs.String("runbook", "", "the runbook whose hosts to run")
 	dir := fs.String("dir", "", "the lab directory")
+	keys := fs.String("keys", "", "the directory of the hosts' keys (default $"+labKeysEnv+", or DIR/keys)")
+	ownKey := fs.String("host-key", os.Getenv(sign.HostKeyEnv), "with one --host: that host's private key, as on a real host ($"+sign.HostKeyEnv+"), instead of the lab's")
 	var only hostList
 	fs.Var(&only, "host", "run only this host's agent (short name or FQDN; repeatable)")
 	trustKeys := fs.String("trust-keys", os.Getenv(sign.TrustEnv), "colon-separated files of orchestrator public keys the agents trust besides the lab's own ($"+sign.TrustEnv+")")
@@ -47,7 +50,8 @@ func runUp(args []string) error {
 	if *runbook == "" || *dir == "" || fs.NArg() > 0 {
 		return errors.New("need --runbook FILE --dir DIR")
 	}
-	rb, err := initLab(*runbook, *dir)
+	kdir := keysDir(*keys, *dir)
+	rb, err := initLab(*runbook, *dir, kdir)
 	if err != nil {
 		return err
 	}
@@ -59,6 +63,9 @@ func runUp(args []string) error {
 	}
 	if len(fqdns) == 0 {
 		return fmt.Errorf("runbook %s has no host %v", rb.Name, only)
+	}
+	if *ownKey != "" && len(fqdns) != 1 {
+		return fmt.Errorf("--host-key is one host's key: name that host with --host")
 	}
 	trust, err := labTrust(*dir, sign.SplitList(*trustKeys))
 	if err != nil {
@@ -85,7 +92,15 @@ func runUp(args []string) error {
 		}
 	}()
 	for _, fqdn := range fqdns {
-		w, err := roles.Agent(c, roles.AgentConfig{FQDN: fqdn, Root: emu.HostRoot(*dir, fqdn), Trust: trust})
+		keyFile := hostKey(kdir, fqdn)
+		if *ownKey != "" {
+			keyFile = *ownKey
+		}
+		key, err := sign.LoadSigner(keyFile)
+		if err != nil {
+			return err
+		}
+		w, err := roles.Agent(c, roles.AgentConfig{FQDN: fqdn, Root: emu.HostRoot(*dir, fqdn), Keys: sign.Agent{Trust: trust, Key: key}})
 		if err != nil {
 			return err
 		}
@@ -94,7 +109,7 @@ func runUp(args []string) error {
 		}
 		started = append(started, w)
 	}
-	fmt.Printf("lab %s: agents of %d hosts up (%s), taking steps signed by %s; Ctrl-C stops them\n", *dir, len(fqdns), strings.Join(fqdns, ", "), strings.Join(trust.IDs(), ", "))
+	fmt.Printf("lab %s: agents of %d hosts up (%s), taking steps signed by %s, signing results with the keys of %s; Ctrl-C stops them\n", *dir, len(fqdns), strings.Join(fqdns, ", "), strings.Join(trust.IDs(), ", "), keyring(kdir))
 	<-ctx.Done()
 	return nil
 }

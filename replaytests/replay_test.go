@@ -18,12 +18,14 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/proxy"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -52,11 +54,17 @@ var codec = func() *connect.Codec {
 }()
 
 // replayer replays with the converters of a worker that has the codec on,
-// as every worker of the product has once a key is given.
+// as every worker of the product has once a key is given, and with the
+// orchestrator's interceptor, which routes host results through a check
+// (package sign): without keys, for the route is what replays, and the
+// keys of the lab that recorded a fixture are long gone.
 func replayer(t *testing.T) worker.WorkflowReplayer {
 	t.Helper()
 	dc, fc := connect.Converters(codec)
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: dc, FailureConverter: fc})
+	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{
+		DataConverter: dc, FailureConverter: fc,
+		Interceptors: []interceptor.WorkerInterceptor{sign.Orchestrator{}.Interceptor()},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,10 @@ type Claim struct {
 	RunID      string `json:"run_id"`
 	// Expires is when the task stops being valid, in Unix seconds.
 	Expires int64 `json:"expires"`
+	// Seq is the task's place among the activities of its workflow
+	// execution. The agent does not check it: it makes the claims of two
+	// identical steps of one run differ, and so what answers them.
+	Seq int `json:"seq,omitempty"`
 }
 
 // Token is a signed claim, as it travels in the header.
@@ -79,6 +83,9 @@ const (
 	WrongWorkflow = "wrong workflow"
 	WrongRun      = "wrong run"
 	Expired       = "expired"
+	// NoApproval: a destructive task without the orchestrator's signed
+	// approval of it.
+	NoApproval = "no approval"
 )
 
 // maxClockSkew is how far the agent's clock may run ahead of the

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // The environment variables the worker and the lab read when no flag names
@@ -177,19 +179,39 @@ func keyLines(path string) ([]keyLine, error) {
 	return lines, sc.Err()
 }
 
-// GenerateKeyFiles writes a new keypair: the private key to path (mode
-// 0600) and the public key to path+".pub" (0644). It never writes over an
-// existing file: an orchestrator's key is what every agent trusts.
+// GenerateKeyFiles writes a new orchestrator keypair: the private key to
+// path (mode 0600) and the public key to path+".pub" (0644), for agents'
+// -trust-keys. It never writes over an existing file: an orchestrator's
+// key is what every agent trusts.
 func GenerateKeyFiles(path string) error {
+	return generate(path, func(id string, pub ed25519.PublicKey) string {
+		return fmt.Sprintf("# tetsuzuki orchestrator public key %s: give this file to agents (-trust-keys)\n%x\n", id, []byte(pub))
+	}, "orchestrator signing key %s: keep it secret (-sign-key)")
+}
+
+// GenerateHostKeyFiles writes a new host keypair: the private key to path
+// (0600), which the host's agent signs its results with (-host-key), and
+// the public key to path+".pub" (0644) as a line of the orchestrator's
+// keyring (LoadKeyring), naming the host fqdn. It never writes over a file.
+func GenerateHostKeyFiles(path, fqdn string) error {
+	if err := names.FQDN(fqdn); err != nil {
+		return err
+	}
+	return generate(path, func(id string, pub ed25519.PublicKey) string {
+		return fmt.Sprintf("# tetsuzuki host key %s of %s: add this line to the orchestrator's keyring (-host-keys)\n%s %x\n", id, fqdn, fqdn, []byte(pub))
+	}, "host key %s of "+fqdn+": keep it secret, on this host only (-host-key)")
+}
+
+func generate(path string, pubFile func(id string, pub ed25519.PublicKey) string, what string) error {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return err
 	}
 	id := KeyID(pub)
-	if err := create(path+".pub", 0o644, fmt.Sprintf("# tetsuzuki orchestrator public key %s: give this file to agents (-trust-keys)\n%x\n", id, []byte(pub))); err != nil {
+	if err := create(path+".pub", 0o644, pubFile(id, pub)); err != nil {
 		return err
 	}
-	if err := create(path, 0o600, fmt.Sprintf("# tetsuzuki orchestrator signing key %s: keep it secret (-sign-key)\n%x\n", id, priv.Seed())); err != nil {
+	if err := create(path, 0o600, fmt.Sprintf("# tetsuzuki "+what+"\n%x\n", id, priv.Seed())); err != nil {
 		_ = os.Remove(path + ".pub")
 		return err
 	}

@@ -1,12 +1,14 @@
 // Command worker runs the orchestrator (the workflows, on the runbooks task
 // queue) or the agent of one host (that host's steps, on its own queue):
 //
-//	worker -role orchestrator [-runbooks DIR] [-sign-key FILE]
-//	worker -role agent -host storage0a.example.org [-root /] [-trust-keys FILE[:FILE...]]
+//	worker -role orchestrator [-runbooks DIR] [-sign-key FILE] [-host-keys FILE[:FILE...]]
+//	worker -role agent -host storage0a.example.org [-root /] [-trust-keys FILE[:FILE...]] [-host-key FILE]
 //
 // With -sign-key the orchestrator signs every step it sends to a host;
 // with -trust-keys an agent runs only steps signed by one of those keys
-// (package sign). Without either, signing is off on that side.
+// (package sign). With -host-key an agent signs every result; with
+// -host-keys the orchestrator takes a host's result only signed by a key
+// the keyring lists for that host. Without them, that half is off.
 //
 // Either role started while the server cannot be reached waits for it,
 // saying so on stderr, and stops cleanly on SIGINT or SIGTERM meanwhile.
@@ -46,6 +48,8 @@ func run(args []string) error {
 	path := fs.String("path", "", "agent: colon-separated command search path under root (default /usr/sbin:/usr/bin:/sbin:/bin)")
 	signKey := fs.String("sign-key", os.Getenv(sign.KeyEnv), "orchestrator: private key file that signs every host step ($"+sign.KeyEnv+"); empty signs nothing")
 	trustKeys := fs.String("trust-keys", os.Getenv(sign.TrustEnv), "agent: colon-separated files of the orchestrator public keys to take steps from ($"+sign.TrustEnv+"); empty checks nothing")
+	hostKeys := fs.String("host-keys", os.Getenv(sign.HostKeysEnv), "orchestrator: colon-separated keyring files, a line 'FQDN HEXKEY' per host key, to check results with ($"+sign.HostKeysEnv+"); empty checks nothing")
+	hostKey := fs.String("host-key", os.Getenv(sign.HostKeyEnv), "agent: this host's private key file, which signs every result ($"+sign.HostKeyEnv+"); empty signs nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,19 +58,32 @@ func run(args []string) error {
 	}
 	// Keys are read before dialing: a bad key file is a mistake to report
 	// now, not after the server is reached.
-	var signer *sign.Signer
-	var trust *sign.Trust
+	var orch sign.Orchestrator
+	var agent sign.Agent
 	var err error
 	switch *role {
 	case "orchestrator":
 		if *signKey != "" {
-			if signer, err = sign.LoadSigner(*signKey); err != nil {
+			if orch.Signer, err = sign.LoadSigner(*signKey); err != nil {
+				return err
+			}
+		}
+		if files := sign.SplitList(*hostKeys); len(files) > 0 {
+			if orch.Signer == nil {
+				return fmt.Errorf("-host-keys needs -sign-key: a result is checked against the signed task it answers")
+			}
+			if orch.Hosts, err = sign.LoadKeyring(files...); err != nil {
 				return err
 			}
 		}
 	case "agent":
 		if files := sign.SplitList(*trustKeys); len(files) > 0 {
-			if trust, err = sign.LoadTrust(files...); err != nil {
+			if agent.Trust, err = sign.LoadTrust(files...); err != nil {
+				return err
+			}
+		}
+		if *hostKey != "" {
+			if agent.Key, err = sign.LoadSigner(*hostKey); err != nil {
 				return err
 			}
 		}
@@ -90,9 +107,9 @@ func run(args []string) error {
 	var w worker.Worker
 	switch *role {
 	case "orchestrator":
-		w = roles.Orchestrator(c, *catalog, signer)
+		w = roles.Orchestrator(c, *catalog, orch)
 	case "agent":
-		cfg := roles.AgentConfig{FQDN: *host, Root: *root, Trust: trust}
+		cfg := roles.AgentConfig{FQDN: *host, Root: *root, Keys: agent}
 		if *path != "" {
 			cfg.Path = strings.Split(*path, ":")
 		}

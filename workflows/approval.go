@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 // Approval names are protocol: the starter and the Web UI send them.
@@ -45,6 +46,16 @@ type Approval struct {
 	Reason   string `json:"reason,omitempty"`
 	// Auto is a step the runbook let through without a person.
 	Auto bool `json:"auto,omitempty"`
+}
+
+// decision is the approval as the orchestrator signs it into the step's
+// task for the agent.
+func (a Approval) decision() sign.Decision {
+	how := sign.Unsigned
+	if a.Auto {
+		how = sign.ByRunbook
+	}
+	return sign.Decision{Step: a.Step, By: a.By, How: how}
 }
 
 // ApprovalsState is what the approvals query answers.

@@ -2,6 +2,8 @@ package workflows
 
 import (
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 // proc runs one procedure's steps: it waits for a step's approval, pushes
@@ -41,6 +43,9 @@ func (p *proc) run(ctx workflow.Context, st Step, out any) error {
 		if st.Irreversible != "" {
 			st.Irreversible += " (approved by " + a.By + ")"
 		}
+		// The decision is in the history now: the orchestrator signs it
+		// into the step's task, and the agent destroys nothing without.
+		ctx = sign.WithDecision(ctx, a.decision())
 	}
 	if st.Undo != nil {
 		p.undo.push(*st.Undo)

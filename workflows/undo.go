@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 // UndoStep is one recorded undo: an idempotent host activity and its input,
@@ -116,7 +117,10 @@ func (u *undoLog) run(ctx workflow.Context, cause error) error {
 				errs = append(errs, fmt.Errorf("%s on %s: pending, its agent is gone", s.Summary, s.Host))
 				continue
 			}
-			err := s.exec(ctx).Get(ctx, nil)
+			// An undo destroys only what this run made (the volume it
+			// created, say): the run is its own approval, and says so.
+			undoCtx := sign.WithDecision(ctx, sign.Decision{Step: "undo: " + s.Summary, By: "the run that made it", How: sign.ByUndo})
+			err := s.exec(undoCtx).Get(undoCtx, nil)
 			if err == nil {
 				continue
 			}

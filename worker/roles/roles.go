@@ -21,15 +21,14 @@ import (
 
 // Orchestrator returns the worker of the runbooks task queue. catalogDir,
 // if set, holds runbooks that the orchestrator offers by name besides the
-// built-in ones. signer, if not nil, signs every activity the workflows
-// schedule on a host (package sign); agents that trust its key refuse
-// anything else.
-func Orchestrator(c client.Client, catalogDir string, signer *sign.Signer) worker.Worker {
-	var opts worker.Options
-	if signer != nil {
-		opts.Interceptors = []interceptor.WorkerInterceptor{signer.Interceptor()}
-	}
-	w := worker.New(c, workflows.OrchestratorQueue, opts)
+// built-in ones. keys sign every activity the workflows schedule on a
+// host and check every result (package sign); agents that trust its key
+// refuse anything else. The interceptor is installed even without keys, as
+// in every replayer of the orchestrator's histories.
+func Orchestrator(c client.Client, catalogDir string, keys sign.Orchestrator) worker.Worker {
+	w := worker.New(c, workflows.OrchestratorQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{keys.Interceptor()},
+	})
 	workflows.Register(w)
 	(&workflows.Loader{Catalog: runbooks.Catalog{Dir: catalogDir}}).Register(w)
 	return w
@@ -43,10 +42,11 @@ type AgentConfig struct {
 	Root string
 	// Path overrides where commands are looked up, under Root.
 	Path []string
-	// Trust, if not nil, are the orchestrator keys the agent takes tasks
-	// from: every task without a valid signature of one is refused as
-	// Unauthorized before it runs. Nil checks nothing.
-	Trust *sign.Trust
+	// Keys are the orchestrator keys the agent takes tasks from (every
+	// task without a valid signature of one is refused as Unauthorized
+	// before it runs) and the host's own key, which signs its results.
+	// Either may be nil, which checks, or signs, nothing.
+	Keys sign.Agent
 }
 
 // Agent returns the worker of one host's task queue. It takes only
@@ -69,8 +69,8 @@ func Agent(c client.Client, cfg AgentConfig) (worker.Worker, error) {
 		// keeps a flood of steps from starting dozens of yum processes.
 		MaxConcurrentActivityExecutionSize: 8,
 	}
-	if cfg.Trust != nil {
-		opts.Interceptors = []interceptor.WorkerInterceptor{cfg.Trust.Interceptor()}
+	if cfg.Keys != (sign.Agent{}) {
+		opts.Interceptors = []interceptor.WorkerInterceptor{cfg.Keys.Interceptor()}
 	}
 	w := worker.New(c, activities.HostQueue(cfg.FQDN), opts)
 	h.Register(w)
