@@ -9,16 +9,23 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
-// DiskInput names a spare disk and the partition to make on it.
+// DiskInput names a spare disk and the partition to make on it. Label is
+// the recorded approval to write a partition table on a disk that has
+// none: such a disk may hold data on the whole of it (a file system, a
+// physical volume).
 type DiskInput struct {
 	Device    string `json:"device"`
 	Partition string `json:"partition"`
+	Label     bool   `json:"label,omitempty"`
 }
 
 // PrepareDisk is part #2a in the guest: a gpt label, one primary partition
 // over the whole disk, the lvm flag. It only ever writes to a disk with no
 // partitions: one partitioned any other way may hold data, and is a
-// permanent error for a person to look at.
+// permanent error for a person to look at. A disk with no partition table
+// at all is labelled only with Label set (an approval); without it, it is
+// a permanent Unlabelled error that says what blkid and parted see on it.
+// An empty label of another type is replaced: it holds nothing.
 func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 	if err := names.Disk(in.Device); err != nil {
 		return Change{}, badInput("disk", err)
@@ -53,8 +60,12 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 	if err := h.notMounted(ctx, "disk", in.Device); err != nil {
 		return Change{}, err
 	}
+	if !labelled && !in.Label {
+		return Change{}, h.unlabelled(ctx, in.Device, text)
+	}
 	if !labelled || !table.GPT {
-		// No label, or an empty one of another type: nothing to lose.
+		// No label, and a person approved writing one; or an empty
+		// label of another type, which holds nothing.
 		if _, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "mklabel", "gpt"); err != nil {
 			return Change{}, err
 		}
@@ -78,4 +89,20 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 		return Change{}, fmt.Errorf("%s: %s has no lvm partition after parted: %v\n%s", h.FQDN, in.Device, err, text)
 	}
 	return Change{Changed: true}, nil
+}
+
+// unlabelled is the refusal to label a disk that has no partition table
+// without an approval: what is on it, as blkid and parted see it, is in
+// the message for the person who decides.
+func (h *Host) unlabelled(ctx context.Context, dev, parted string) error {
+	sig, err := h.signature(ctx, dev)
+	if err != nil {
+		return err
+	}
+	saw := "blkid finds no signature on it"
+	if sig != "" {
+		saw = "blkid says " + sig
+	}
+	return permanent(ErrUnlabelled, "%s: %s has no partition table; labelling it (parted mklabel gpt) needs an approval, since a disk without one may hold data on the whole of it. %s; parted print says: %s",
+		h.FQDN, dev, saw, strings.TrimSpace(parted))
 }

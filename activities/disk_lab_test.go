@@ -11,8 +11,14 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
 )
 
-// spareDisk is part #2a's disk and the partition the runbooks make on it.
-var spareDisk = DiskInput{Device: "/dev/xvdb", Partition: "/dev/xvdb1"}
+// spareDisk is part #2a's disk and the partition the runbooks make on it,
+// with the approval to label it: the lab's disks start with no partition
+// table, as a run finds them after a person approved the label.
+var spareDisk = DiskInput{Device: "/dev/xvdb", Partition: "/dev/xvdb1", Label: true}
+
+// unapproved is spareDisk without that approval: the first attempt of a
+// run.
+var unapproved = DiskInput{Device: "/dev/xvdb", Partition: "/dev/xvdb1"}
 
 // partOne is partition 1 of parted's print: number, start, end, size, name
 // and flags.
@@ -71,7 +77,8 @@ func TestPrepareDiskResumesAnEmptyLabel(t *testing.T) {
 			if r := c.lab.Run(t, fqdn("storage0a"), "parted", "-s", "/dev/xvdb", "mklabel", label); r.Exit != 0 {
 				t.Fatalf("mklabel %s: %+v", label, r)
 			}
-			if r := must(h.PrepareDisk(ctx, spareDisk))(t); !r.Changed {
+			// No approval: an empty label holds nothing.
+			if r := must(h.PrepareDisk(ctx, unapproved))(t); !r.Changed {
 				t.Errorf("PrepareDisk over an empty %s label: changed false, want true", label)
 			}
 			out := c.lab.Run(t, fqdn("storage0a"), "parted", "-s", "/dev/xvdb", "print").Stdout
@@ -79,7 +86,7 @@ func TestPrepareDiskResumesAnEmptyLabel(t *testing.T) {
 				t.Errorf("after PrepareDisk over an empty %s label, want gpt with partition 1:\n%s", label, out)
 			}
 			// The retry a workflow makes after a lost result must agree.
-			if r, err := h.PrepareDisk(ctx, spareDisk); err != nil || r.Changed {
+			if r, err := h.PrepareDisk(ctx, unapproved); err != nil || r.Changed {
 				t.Errorf("second PrepareDisk: %+v, %v; want unchanged", r, err)
 			}
 		})
@@ -109,6 +116,7 @@ func TestPrepareDiskRefusesADiskInUse(t *testing.T) {
 			print := func() string { return c.lab.Run(t, fqdn("storage0a"), "parted", "-s", "/dev/xvdb", "print").Stdout }
 			was, before := print(), len(c.ran(t, "storage0a"))
 
+			// Not even with the approval to label a disk that has none.
 			_, err := h.PrepareDisk(context.Background(), spareDisk)
 			if errType(err) != ErrNotSpare || !isPermanent(err) {
 				t.Errorf("PrepareDisk: %v, want a permanent %s", err, ErrNotSpare)
@@ -123,11 +131,74 @@ func TestPrepareDiskRefusesADiskInUse(t *testing.T) {
 	}
 }
 
+// TestPrepareDiskLabelsADiskWithoutATableOnlyWithAnApproval: a disk with
+// no partition table may hold data on the whole of it, so it is labelled
+// only once a person approved (Label); without, the refusal says what
+// blkid and parted see, and nothing is written.
+func TestPrepareDiskLabelsADiskWithoutATableOnlyWithAnApproval(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		setup []string // a command run on the disk first, nil for none
+		blkid string   // what the refusal quotes of blkid
+	}{
+		{"blank", nil, "blkid finds no signature on it"},
+		{"a physical volume on the whole disk", []string{"pvcreate", "/dev/xvdb"}, `TYPE="LVM2_member"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCluster(t, "storage0a")
+			h := c.hosts["storage0a"]
+			ctx := context.Background()
+			if tc.setup != nil {
+				if r := c.lab.Run(t, fqdn("storage0a"), tc.setup...); r.Exit != 0 {
+					t.Fatalf("%v: %+v", tc.setup, r)
+				}
+			}
+			blkid := func() string { return c.lab.Run(t, fqdn("storage0a"), "blkid", "/dev/xvdb").Stdout }
+			was, before := blkid(), len(c.ran(t, "storage0a"))
+
+			_, err := h.PrepareDisk(ctx, unapproved)
+			if errType(err) != ErrUnlabelled || !isPermanent(err) {
+				t.Fatalf("PrepareDisk without the approval: %v, want a permanent %s", err, ErrUnlabelled)
+			}
+			for _, want := range []string{"storage0a.example.org: /dev/xvdb has no partition table", "needs an approval", tc.blkid, "unrecognised disk label"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("refusal %q does not say %q", err, want)
+				}
+			}
+			// Read, not written: no mklabel, nor anything after it.
+			want := []string{"/sbin/parted -s /dev/xvdb print", "/bin/mount", "/sbin/blkid /dev/xvdb"}
+			if cmds := c.ranSince(t, "storage0a", before); !slices.Equal(cmds, want) {
+				t.Errorf("refused PrepareDisk ran %q, want %q", cmds, want)
+			}
+			if out := c.lab.Run(t, fqdn("storage0a"), "parted", "-s", "/dev/xvdb", "print"); !strings.Contains(out.Stdout+out.Stderr, "unrecognised disk label") {
+				t.Errorf("refused PrepareDisk labelled the disk:\n%s%s", out.Stdout, out.Stderr)
+			}
+			if now := blkid(); now != was {
+				t.Errorf("blkid after the refusal %q, was %q", now, was)
+			}
+
+			if r := must(h.PrepareDisk(ctx, spareDisk))(t); !r.Changed {
+				t.Error("PrepareDisk with the approval: changed false, want true")
+			}
+			if mklabels := containing(c.ranSince(t, "storage0a", before), "parted", "mklabel gpt"); len(mklabels) != 1 {
+				t.Errorf("mklabel ran %q, want once, with the approval", mklabels)
+			}
+			out := c.lab.Run(t, fqdn("storage0a"), "parted", "-s", "/dev/xvdb", "print").Stdout
+			if !strings.Contains(out, "\nPartition Table: gpt\n") || !partOne.MatchString(out) {
+				t.Errorf("after PrepareDisk with the approval, want gpt with partition 1:\n%s", out)
+			}
+		})
+	}
+}
+
 func TestPrepareDiskRefusesBadPaths(t *testing.T) {
 	t.Parallel()
 	c := newCluster(t, "storage0a")
 	h := c.hosts["storage0a"]
-	for _, in := range []DiskInput{
+	// Refused with the approval to label as without it.
+	for _, paths := range [][2]string{
 		{"xvdb", "xvdb1"},
 		{"/dev/xvdb;reboot", "/dev/xvdb;reboot1"},
 		{"/dev/../etc/passwd", "/dev/../etc/passwd1"},
@@ -140,6 +211,7 @@ func TestPrepareDiskRefusesBadPaths(t *testing.T) {
 		{"/dev/xvdb", ""},
 		{"/dev/xvdb", "/dev/xvdb1 rm 1"},
 	} {
+		in := DiskInput{Device: paths[0], Partition: paths[1], Label: true}
 		if _, err := h.PrepareDisk(context.Background(), in); errType(err) != ErrBadInput || !isPermanent(err) {
 			t.Errorf("PrepareDisk(%q, %q): %v, want a permanent %s", in.Device, in.Partition, err, ErrBadInput)
 		}

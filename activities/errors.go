@@ -39,6 +39,11 @@ const (
 	ErrVersionConflict = "VersionConflict"
 	// ErrNotSpare is a disk the runbook calls spare that holds partitions.
 	ErrNotSpare = "DiskNotSpare"
+	// ErrUnlabelled is a disk with no partition table that a step would
+	// label without the approval to (DiskInput.Label): the whole disk may
+	// hold data. Permanent for the attempt; the workflow asks a person and
+	// runs the step again with the approval.
+	ErrUnlabelled = "UnlabelledDisk"
 	// ErrNoDisk is a device a step needs that the host does not have.
 	ErrNoDisk = "NoDisk"
 	// ErrRejected is a destructive step a person refused.
@@ -64,7 +69,7 @@ const (
 
 // NonRetryable lists the error types no retry can fix; workflows put it in
 // their retry policies so a permanent failure ends the step at once.
-var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrRejected, ErrNoDisk, ErrForbidden, ErrUnauthorized}
+var NonRetryable = []string{ErrPackageMissing, ErrClusterMismatch, ErrBadConfig, ErrBadInput, ErrInvalidRunbook, ErrNotSpare, ErrUnlabelled, ErrRejected, ErrNoDisk, ErrForbidden, ErrUnauthorized}
 
 // badInput is a request that breaks a rule of package names, the rules
 // the runbook loader applies too; what names the part of the request.

@@ -227,24 +227,26 @@ func TestPrepareDiskRefusesWhatIsNotASpareDisk(t *testing.T) {
 	before := labFiles(t, c)
 
 	for _, in := range []DiskInput{
-		{"/dev/mem", "/dev/mem1"},
-		{"/dev/kmem", "/dev/kmem1"},
-		{"/dev/port", "/dev/port1"},
-		{"/dev/null", "/dev/null1"},
-		{"/dev/xvda1", "/dev/xvda11"},
-		{"/dev/mapper/mpath", "/dev/mapper/mpath1"},
+		{Device: "/dev/mem", Partition: "/dev/mem1"},
+		{Device: "/dev/kmem", Partition: "/dev/kmem1"},
+		{Device: "/dev/port", Partition: "/dev/port1"},
+		{Device: "/dev/null", Partition: "/dev/null1"},
+		{Device: "/dev/xvda1", Partition: "/dev/xvda11"},
+		{Device: "/dev/mapper/mpath", Partition: "/dev/mapper/mpath1"},
 	} {
 		_, err := h.PrepareDisk(ctx, in)
 		refusedAs(t, fmt.Sprintf("PrepareDisk(%s)", in.Device), err, ErrBadInput)
 	}
-	for _, in := range []DiskInput{{"/dev/xvdc", "/dev/xvdc1"}, {"/dev/xvdd", "/dev/xvdd1"}} {
+	for _, in := range []DiskInput{{Device: "/dev/xvdc", Partition: "/dev/xvdc1"}, {Device: "/dev/xvdd", Partition: "/dev/xvdd1"}} {
 		_, err := h.PrepareDisk(ctx, in)
 		refusedAs(t, fmt.Sprintf("PrepareDisk(%s)", in.Device), err, ErrForbidden)
 	}
 	unchanged(t, c, before)
 
 	n := len(c.ran(t, "storage0a"))
-	_, err := h.PrepareDisk(ctx, DiskInput{"/dev/xvda", "/dev/xvda1"})
+	// The approval to label a disk that has none does not reach a
+	// disk in use.
+	_, err := h.PrepareDisk(ctx, DiskInput{Device: "/dev/xvda", Partition: "/dev/xvda1", Label: true})
 	refusedAs(t, "PrepareDisk of the root disk", err, ErrForbidden)
 	if !strings.Contains(errString(err), "/dev/xvda1 on /") {
 		t.Errorf("PrepareDisk of the root disk: %v, want it to name the mount", err)

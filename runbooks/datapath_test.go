@@ -170,6 +170,26 @@ func TestParseStorageBase(t *testing.T) {
 	}
 }
 
+// TestDiskLabelCanBeAutoApproved: labelling a spare disk that has no
+// partition table waits for a person unless approvals.auto lists
+// disk-label, which the loader accepts like the other destructive steps.
+func TestDiskLabelCanBeAutoApproved(t *testing.T) {
+	r, err := Parse(src, []byte(editStorage("  auto: [drbd-overwrite]\n", "  auto: [disk-label, drbd-overwrite]\n")))
+	if err != nil {
+		t.Fatalf("Parse(auto: [disk-label, drbd-overwrite]) = %v, want no error", err)
+	}
+	if !r.AutoApproved(ApproveLabel) || !r.AutoApproved(ApproveDRBDOverwrite) {
+		t.Errorf("AutoApproved(%s), AutoApproved(%s) = %v, %v; want true, true", ApproveLabel, ApproveDRBDOverwrite, r.AutoApproved(ApproveLabel), r.AutoApproved(ApproveDRBDOverwrite))
+	}
+	base, err := Parse(src, []byte(storageBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.AutoApproved(ApproveLabel) {
+		t.Errorf("AutoApproved(%s) = true for auto: [drbd-overwrite]", ApproveLabel)
+	}
+}
+
 // TestStorageSectionsOptional checks that the data path sections leave a
 // runbook without them as it was: nil sections, the same JSON, and empty or
 // null sections read as absent.
@@ -325,7 +345,7 @@ func TestParseStorageErrors(t *testing.T) {
 		{"multipath without clients", editStorage(multipathBlock, "multipath: {}\n"), 93, "multipath.clients", "is required"},
 
 		// Approvals.
-		{"unknown approval", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, vgextend]\n"), 97, "approvals.auto[1]", `"vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`},
+		{"unknown approval", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, vgextend]\n"), 97, "approvals.auto[1]", `"vgextend" is not a step that can be approved automatically; allowed: disk-label, drbd-overwrite, pvcreate, mkfs`},
 		{"approval listed twice", editStorage("  auto: [drbd-overwrite]\n", "  auto: [drbd-overwrite, drbd-overwrite]\n"), 97, "approvals.auto[1]", `"drbd-overwrite" is listed twice, also approvals.auto[0] (line 97)`},
 		{"approval misspelt", editStorage("  auto: [drbd-overwrite]\n", "  auto: [DRBD-overwrite]\n"), 97, "approvals.auto[0]", "is not a step that can be approved automatically"},
 	}
@@ -372,7 +392,7 @@ func TestParseStorageReportsAllErrors(t *testing.T) {
 		`runbooks/x.yaml:53: disks[2].device: "/dev/xvdc/" must not end with '/'`,
 		`runbooks/x.yaml:68: drbd[1].rate: "fast" is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M`,
 		`runbooks/x.yaml:81: gnbd.exports[1].name: duplicate export name "gnbd0a", also gnbd.exports[0].name (line 77)`,
-		`runbooks/x.yaml:98: approvals.auto[0]: "vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`,
+		`runbooks/x.yaml:98: approvals.auto[0]: "vgextend" is not a step that can be approved automatically; allowed: disk-label, drbd-overwrite, pvcreate, mkfs`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("errors =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -459,7 +479,7 @@ func TestValidateStorage(t *testing.T) {
 	r.Approvals.Auto = append(r.Approvals.Auto, "vgextend")
 	want = strings.Join([]string{
 		`gnbd.exports[3].uid: uid 8 differs from uid 7 of the other side of DRBD resource "r1", gnbd.exports[2].uid; both hosts of a pair export with the same uid, so that multipath joins them into one map`,
-		`approvals.auto[1]: "vgextend" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`,
+		`approvals.auto[1]: "vgextend" is not a step that can be approved automatically; allowed: disk-label, drbd-overwrite, pvcreate, mkfs`,
 	}, "\n")
 	if err := r.Validate(); err == nil || err.Error() != want {
 		t.Errorf("Validate() = %v, want\n%s", err, want)

@@ -83,7 +83,7 @@
 //	  creator: client0            # optional, one of clients, default clvm.creator: where
 //	                              # mkfs.gfs2 runs
 //	approvals:                    # destructive steps that proceed without waiting for a person
-//	  auto: []                    # optional, default none; allowed: drbd-overwrite, pvcreate, mkfs
+//	  auto: []                    # optional, default none; allowed: disk-label, drbd-overwrite, pvcreate, mkfs
 //
 // Defaults are filled in when a runbook is loaded, so code reading one never
 // applies them itself.

@@ -160,6 +160,10 @@ type Approvals struct {
 	Auto []string `json:"auto" yaml:"auto"`
 }
 
+// ApproveLabel is the step that writes a partition table on a spare disk
+// that has none, hiding whatever the whole disk held.
+const ApproveLabel = "disk-label"
+
 // ApproveDRBDOverwrite is the step that makes one side of a new DRBD pair
 // primary with --overwrite-data-of-peer, destroying the other side's data.
 const ApproveDRBDOverwrite = "drbd-overwrite"
@@ -173,7 +177,7 @@ const ApprovePVCreate = "pvcreate"
 const ApproveMkfs = "mkfs"
 
 // approvalSteps are the values Approvals.Auto accepts.
-var approvalSteps = []string{ApproveDRBDOverwrite, ApprovePVCreate, ApproveMkfs}
+var approvalSteps = []string{ApproveLabel, ApproveDRBDOverwrite, ApprovePVCreate, ApproveMkfs}
 
 // Host returns the host with the given short name, so callers resolve
 // references without scanning the list themselves.

@@ -305,7 +305,7 @@ func TestParseVolumeErrors(t *testing.T) {
 
 		// Approvals.
 		{"approval listed twice", editVolume("  auto: [pvcreate, mkfs]\n", "  auto: [pvcreate, mkfs, pvcreate]\n"), 108, "approvals.auto[2]", `"pvcreate" is listed twice, also approvals.auto[0] (line 108)`},
-		{"approval misspelt", editVolume("  auto: [pvcreate, mkfs]\n", "  auto: [pvcreate, mkfs.gfs2]\n"), 108, "approvals.auto[1]", `"mkfs.gfs2" is not a step that can be approved automatically; allowed: drbd-overwrite, pvcreate, mkfs`},
+		{"approval misspelt", editVolume("  auto: [pvcreate, mkfs]\n", "  auto: [pvcreate, mkfs.gfs2]\n"), 108, "approvals.auto[1]", `"mkfs.gfs2" is not a step that can be approved automatically; allowed: disk-label, drbd-overwrite, pvcreate, mkfs`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

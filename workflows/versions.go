@@ -23,6 +23,9 @@ const (
 	// foreignGFS2Refused: GFS2 stops on a volume that holds a GFS2 of
 	// another lock table instead of mounting it as its own.
 	foreignGFS2Refused = "foreign-gfs2-refused"
+	// labelApproved: PrepareDisk labels a disk with no partition table only
+	// after a disk-label approval, instead of at once.
+	labelApproved = "disk-label-approved"
 )
 
 // since reports whether this run takes the change: new runs do, runs that
