@@ -3,8 +3,9 @@ package activities
 // NeedsApproval reports whether a task destroys data, so that an agent
 // runs it only with an approval the orchestrator signed after the run
 // recorded it (package sign): overwriting a DRBD peer, making a file
-// system, wiping a device that carries a signature, and removing the
-// volume. args are the activity's decoded arguments.
+// system, wiping a device that carries a signature, labelling a disk that
+// has no partition table, and removing the volume. args are the
+// activity's decoded arguments.
 func NeedsApproval(activity string, args []any) bool {
 	switch activity {
 	case DRBDOverwritePeerName, MakeFilesystemName, RemoveVolumeName:
@@ -12,6 +13,9 @@ func NeedsApproval(activity string, args []any) bool {
 	case PVCreateName:
 		in, ok := arg[PVInput](args)
 		return !ok || in.Wipe
+	case PrepareDiskName:
+		in, ok := arg[DiskInput](args)
+		return !ok || in.Label
 	}
 	return false
 }

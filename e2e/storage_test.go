@@ -44,18 +44,20 @@ func formed(t *testing.T, ns string, speedup float64) *lab {
 }
 
 // prepareDisks partitions the spare disks of a storage cluster, which a
-// DRBD pair needs first.
+// DRBD pair needs first; the lab's disks have no partition table, and the
+// runbook lets their labels through.
 func prepareDisks(t *testing.T, l *lab, ns string, hosts ...string) {
 	t.Helper()
+	book := autoRunbook(t, l)
 	for _, h := range hosts {
-		if out, err := runBin(t, "starter", "run", "--namespace", ns, "--runbook", "scalable-storage", "--procedure", "prepare-disk", "--host", h); err != nil {
+		if out, err := runBin(t, "starter", "run", "--namespace", ns, "--runbook", book, "--procedure", "prepare-disk", "--host", h); err != nil {
 			t.Fatalf("prepare-disk %s: %v\n%s", h, err, out)
 		}
 	}
 }
 
-// autoRunbook writes the blog's runbook with the DRBD overwrite let
-// through without a person.
+// autoRunbook writes the blog's runbook with the DRBD overwrite and the
+// labels of the lab's blank disks let through without a person.
 func autoRunbook(t *testing.T, l *lab) string {
 	t.Helper()
 	data, err := os.ReadFile(l.book)
@@ -63,7 +65,7 @@ func autoRunbook(t *testing.T, l *lab) string {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "auto.yaml")
-	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "  auto: []", "  auto: [disk-label, drbd-overwrite]", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -143,6 +145,13 @@ func TestStorageLayerBuildsTheBlogsDataPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The lab's blank disks wait for a person before their labels.
+	for _, h := range storageHosts {
+		waitPending(t, c, "layer/disk-"+h)
+		if out, err := runBin(t, "starter", "approve", "--namespace", "storage", "--workflow-id", "layer", "--step", "disk-label:"+h+":/dev/xvdb", "--by", "dave"); err != nil {
+			t.Fatalf("starter approve disk-label of %s: %v\n%s", h, err, out)
+		}
+	}
 	// Both pairs wait for a person; approve one from the command line and
 	// the other as the Web UI does, by Signal.
 	waitPending(t, c, "layer/drbd-storage0-r0")
@@ -178,7 +187,7 @@ func TestStorageLayerBuildsTheBlogsDataPath(t *testing.T) {
 	for _, a := range res.Approvals {
 		approvers[a.Step] = a.By
 	}
-	if approvers["drbd-overwrite:storage0/r0"] != "alice" || approvers["drbd-overwrite:storage1/r0"] != "bob" {
+	if approvers["drbd-overwrite:storage0/r0"] != "alice" || approvers["drbd-overwrite:storage1/r0"] != "bob" || approvers["disk-label:storage0a.example.org:/dev/xvdb"] != "dave" {
 		t.Errorf("approvals recorded: %+v", res.Approvals)
 	}
 	// The import that failed twice was retried, not restarted from scratch.
@@ -220,12 +229,10 @@ func TestStorageLayerFailingAtTheEndLeavesTheHostsAsTheyBegan(t *testing.T) {
 	if err := appErr.Details(&partial); err != nil {
 		t.Fatal(err)
 	}
-	irreversible := map[string]bool{}
-	for _, s := range partial.Irreversible {
-		irreversible[s] = true
-	}
 	for _, h := range storageHosts {
-		if !irreversible[h+": partition table written on /dev/xvdb"] {
+		if !slices.ContainsFunc(partial.Irreversible, func(s string) bool {
+			return strings.HasPrefix(s, h+": partition table written on /dev/xvdb")
+		}) {
 			t.Errorf("the failed run does not name the partition table of %s: %q", h, partial.Irreversible)
 		}
 	}

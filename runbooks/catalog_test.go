@@ -68,7 +68,9 @@ var shippedWant = map[string]*Runbook{
 			Clients:    []string{"client0", "client1"},
 			Creator:    "client0", // left to its default, clvm.creator
 		},
-		// approvals.auto is [] in the file: nothing is approved automatically.
+		// approvals.auto is [] in the file: nothing is approved
+		// automatically; the lab takes decisions without a key.
+		Approvals: Approvals{Unsigned: true},
 	},
 	"lab-three-node": {
 		Name:        "lab-three-node",

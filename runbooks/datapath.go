@@ -1,6 +1,8 @@
 package runbooks
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -358,6 +360,24 @@ func (v *validator) approvals(a Approvals) {
 			v.fail(field, "%s is listed twice, also %s", quote(step), v.at(first))
 		} else {
 			seen[step] = field
+		}
+	}
+	who, keys := map[string]string{}, map[string]string{}
+	for i, ap := range a.Approvers {
+		field := index("approvals.approvers", i)
+		if err := names.Approver(ap.Name); err != nil {
+			v.fail(field+".name", "%v", err)
+		} else if first, dup := who[ap.Name]; dup {
+			v.fail(field+".name", "%s is listed twice, also %s", quote(ap.Name), v.at(first))
+		} else {
+			who[ap.Name] = field
+		}
+		if k, err := hex.DecodeString(ap.Key); err != nil || len(k) != ed25519.PublicKeySize {
+			v.fail(field+".key", "want the hex of a %d-byte Ed25519 public key (FILE.pub of starter signkey --out FILE)", ed25519.PublicKeySize)
+		} else if first, dup := keys[strings.ToLower(ap.Key)]; dup {
+			v.fail(field+".key", "the key is listed twice, also %s: one key is one person", v.at(first))
+		} else {
+			keys[strings.ToLower(ap.Key)] = field
 		}
 	}
 }

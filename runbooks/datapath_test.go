@@ -256,7 +256,7 @@ func TestParseStorageErrors(t *testing.T) {
 		{"import client is a number", editStorage("    clients: [client0, client1]\n", "    clients: [client0, 1]\n"), 92, "gnbd.imports.clients[1]", `must be a string, got an integer "1"`},
 		{"unknown multipath key", editStorage(multipathBlock, multipathBlock+"  policy: round-robin\n"), 96, "multipath.policy", `unknown key "policy"; expected one of clients`},
 		{"multipath is a list", editStorage(multipathBlock, "multipath: [client0]\n"), 93, "multipath", "must be a mapping with keys clients, got a list"},
-		{"approvals is a list", editStorage(approvalsBlock, "approvals: [drbd-overwrite]\n"), 96, "approvals", "must be a mapping with keys auto, got a list"},
+		{"approvals is a list", editStorage(approvalsBlock, "approvals: [drbd-overwrite]\n"), 96, "approvals", "must be a mapping with keys auto, approvers, unsigned, got a list"},
 		{"unknown approvals key", editStorage(approvalsBlock, approvalsBlock+"  manual: []\n"), 98, "approvals.manual", `unknown key "manual"; expected one of auto`},
 
 		// Disks.

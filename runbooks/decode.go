@@ -48,7 +48,8 @@ var (
 	multipathKeys = schema{required: []string{"clients"}}
 	clvmKeys      = schema{required: []string{"clients", "vg", "lv", "pvs", "extents"}, optional: []string{"creator"}}
 	gfs2Keys      = schema{required: []string{"lock_table", "journals", "mountpoint"}, optional: []string{"clients", "creator"}}
-	approvalKeys  = schema{optional: []string{"auto"}}
+	approvalKeys  = schema{optional: []string{"auto", "approvers", "unsigned"}}
+	approverKeys  = schema{required: []string{"name", "key"}}
 )
 
 func (d *decoder) runbook(n *yaml.Node) *Runbook {
@@ -90,6 +91,12 @@ func (d *decoder) runbook(n *yaml.Node) *Runbook {
 	if n := f["approvals"]; n != nil {
 		af := d.mapping(n, "approvals", approvalKeys)
 		r.Approvals.Auto = d.strs(af["auto"], "approvals.auto")
+		for i, item := range d.sequence(af["approvers"], "approvals.approvers") {
+			path := index("approvals.approvers", i)
+			f := d.mapping(item, path, approverKeys)
+			r.Approvals.Approvers = append(r.Approvals.Approvers, Approver{Name: d.str(f["name"], path+".name"), Key: d.str(f["key"], path+".key")})
+		}
+		r.Approvals.Unsigned = d.boolean(af["unsigned"], "approvals.unsigned")
 	}
 	return r
 }

@@ -104,3 +104,56 @@ func TestOverridesNarrowApprovalsNeverWiden(t *testing.T) {
 		}
 	}
 }
+
+// The runbook's approvers decide; a start request may drop some, or turn
+// unsigned decisions off, but never add an approver or turn them on.
+func TestOverridesNarrowApproversOnly(t *testing.T) {
+	const alice = "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
+	const bob = "0d3ac1cf1a0b4e9e3c2b6c6f04b5d1aa3a0c4c9ba3c7d0e0f7e9b8a5d4c3b2a1"
+	_, data, err := Open("scalable-storage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyed := strings.Replace(string(data), "  unsigned: true", "  approvers:\n    - name: alice\n      key: "+alice+"\n    - name: bob\n      key: "+bob, 1)
+	var c Catalog
+	got, err := c.Load(Ref{YAML: keyed, Source: "test", Overrides: json.RawMessage(`{"approvals": {"approvers": [{"name": "alice", "key": "` + alice + `"}]}}`)})
+	if err != nil {
+		t.Fatalf("narrowed to alice: %v", err)
+	}
+	if len(got.Runbook.Approvals.Approvers) != 1 || got.Runbook.Approvals.Unsigned {
+		t.Errorf("approvals %+v, want alice alone, signed", got.Runbook.Approvals)
+	}
+	for name, patch := range map[string]string{
+		"a new approver":        `{"approvals": {"approvers": [{"name": "mallory", "key": "` + strings.Repeat("ab", 32) + `"}]}}`,
+		"alice's name, new key": `{"approvals": {"approvers": [{"name": "alice", "key": "` + strings.Repeat("ab", 32) + `"}]}}`,
+		"unsigned on":           `{"approvals": {"unsigned": true}}`,
+	} {
+		if _, err := c.Load(Ref{YAML: keyed, Source: "test", Overrides: json.RawMessage(patch)}); !errors.Is(err, ErrWidened) {
+			t.Errorf("%s: %v, want ErrWidened", name, err)
+		}
+	}
+	if _, err := c.Load(Ref{Runbook: "scalable-storage", Overrides: json.RawMessage(`{"approvals": {"unsigned": false}}`)}); err != nil {
+		t.Errorf("turning unsigned decisions off: %v", err)
+	}
+}
+
+func TestApproversAreChecked(t *testing.T) {
+	_, data, err := Open("scalable-storage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Repeat("ab", 32)
+	for name, approvers := range map[string]string{
+		"short key":       "    - name: alice\n      key: abcd",
+		"not hex":         "    - name: alice\n      key: " + strings.Repeat("zz", 32),
+		"hostile name":    "    - name: \"alice; rm -rf /\"\n      key: " + key,
+		"same name twice": "    - name: alice\n      key: " + key + "\n    - name: alice\n      key: " + strings.Repeat("cd", 32),
+		"same key twice":  "    - name: alice\n      key: " + key + "\n    - name: bob\n      key: " + key,
+		"unknown field":   "    - name: alice\n      key: " + key + "\n      role: admin",
+	} {
+		yaml := strings.Replace(string(data), "  unsigned: true", "  approvers:\n"+approvers, 1)
+		if _, err := Parse("test", []byte(yaml)); err == nil || !strings.Contains(err.Error(), "approvals.approvers") {
+			t.Errorf("%s: %v, want an error naming approvals.approvers", name, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Override applies a JSON merge patch (RFC 7396) to the runbook's JSON form
@@ -46,12 +47,21 @@ func (r *Runbook) Override(patch json.RawMessage) (*Runbook, error) {
 			return nil, fmt.Errorf("%w: approvals.auto: %q is not let through by the runbook itself", ErrWidened, step)
 		}
 	}
+	for _, ap := range out.Approvals.Approvers {
+		if !slices.Contains(r.Approvals.Approvers, ap) {
+			return nil, fmt.Errorf("%w: approvals.approvers: %q is not an approver of the runbook itself", ErrWidened, ap.Name)
+		}
+	}
+	if out.Approvals.Unsigned && !r.Approvals.Unsigned {
+		return nil, fmt.Errorf("%w: approvals.unsigned: the runbook itself takes only signed decisions", ErrWidened)
+	}
 	return &out, nil
 }
 
 // ErrWidened is overrides that let through a destructive step the runbook
-// does not: a start request may narrow approvals.auto, never widen it, so
-// whoever can start a run cannot switch the approvals off.
+// does not, or let someone decide whom it does not: a start request may
+// narrow approvals, never widen them, so whoever can start a run cannot
+// switch the approvals off or approve its own steps.
 var ErrWidened = errors.New("overrides may not widen approvals")
 
 // mergePatch is RFC 7396: objects merge key by key, null removes a key,

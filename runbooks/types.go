@@ -1,6 +1,8 @@
 package runbooks
 
 import (
+	"bytes"
+	"encoding/hex"
 	"slices"
 	"strings"
 )
@@ -155,9 +157,36 @@ func (g GFS2) FSName() string {
 }
 
 // Approvals lists the destructive steps that proceed without waiting for a
-// person. Everything not listed in Auto waits for an approval.
+// person, and who may decide the others. Everything not listed in Auto
+// waits for an approval.
 type Approvals struct {
 	Auto []string `json:"auto" yaml:"auto"`
+	// Approvers are the people who may decide, each by a key: `starter
+	// approve --key FILE` signs the decision, and the run records the
+	// name given here as who decided.
+	Approvers []Approver `json:"approvers,omitempty" yaml:"approvers,omitempty"`
+	// Unsigned lets a decision without a key through, recorded as
+	// unsigned, with whatever name it gives: for a lab or a demo. Without
+	// it, only the Approvers decide.
+	Unsigned bool `json:"unsigned,omitempty" yaml:"unsigned,omitempty"`
+}
+
+// Approver is a person who may approve destructive steps.
+type Approver struct {
+	Name string `json:"name" yaml:"name"`
+	// Key is the hex of the Ed25519 public key of the person's key file
+	// (FILE.pub of `starter signkey --out FILE`).
+	Key string `json:"key" yaml:"key"`
+}
+
+// ApproverOf is the approver whose public key is pub.
+func (a Approvals) ApproverOf(pub []byte) (Approver, bool) {
+	for _, ap := range a.Approvers {
+		if k, err := hex.DecodeString(ap.Key); err == nil && bytes.Equal(k, pub) {
+			return ap, true
+		}
+	}
+	return Approver{}, false
 }
 
 // ApproveLabel is the step that writes a partition table on a spare disk

@@ -95,3 +95,34 @@ func (t *Trust) VerifyApproval(tok Token, claim []byte) (Decision, error) {
 	}
 	return a.Decision, nil
 }
+
+// decisionDomain separates a person's decisions from everything else.
+const decisionDomain = "tetsuzuki decision v1\x00"
+
+// decided is what an approver signs: the workflow that waits, the step,
+// the answer and the reason. Not the run ID, which a person deciding
+// from a ticket does not have: a workflow ID names one run at a time,
+// and starts never reuse one (starter run refuses duplicates).
+type decided struct {
+	WorkflowID string `json:"workflow_id"`
+	Step       string `json:"step"`
+	Approve    bool   `json:"approve"`
+	Reason     string `json:"reason"`
+}
+
+func decisionMessage(workflowID, step string, approve bool, reason string) []byte {
+	data, _ := json.Marshal(decided{WorkflowID: workflowID, Step: step, Approve: approve, Reason: reason})
+	return append([]byte(decisionDomain), data...)
+}
+
+// SignDecision is an approver's signature of a decision on a step of the
+// workflow workflowID.
+func (s *Signer) SignDecision(workflowID, step string, approve bool, reason string) []byte {
+	return ed25519.Sign(s.key, decisionMessage(workflowID, step, approve, reason))
+}
+
+// VerifyDecision reports whether sig is pub's signature of the decision.
+// It is pure computation, deterministic, so workflow code may call it.
+func VerifyDecision(pub ed25519.PublicKey, sig []byte, workflowID, step string, approve bool, reason string) bool {
+	return len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, decisionMessage(workflowID, step, approve, reason), sig)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -33,11 +35,19 @@ func (m *Main) approve(ctx context.Context, args []string) error {
 	by := fs.String("by", defaultApprover(), "who decides, as the history will record it")
 	reject := fs.Bool("reject", false, "reject instead of approving: the run stops and undoes what it did")
 	reason := fs.String("reason", "", "why, for the history")
+	keyFile := fs.String("key", "", "your approver key file (starter signkey --out FILE; the runbook lists FILE.pub): signs the decision, and the run records the runbook's name for the key instead of --by")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *id == "" || fs.NArg() > 0 {
 		return errors.New("starter approve needs --workflow-id and nothing else")
+	}
+	var key *sign.Signer
+	if *keyFile != "" {
+		var err error
+		if key, err = sign.LoadSigner(*keyFile); err != nil {
+			return err
+		}
 	}
 	conn.Quiet = true
 	c, closeClient, err := m.Dial(ctx, conn)
@@ -64,7 +74,7 @@ func (m *Main) approve(ctx context.Context, args []string) error {
 			h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 				WorkflowID:   wid,
 				UpdateName:   workflows.ApproveUpdate,
-				Args:         []any{workflows.ApprovalRequest{Step: s, By: *by, Approve: !*reject, Reason: *reason}},
+				Args:         []any{decision(key, wid, s, *by, !*reject, *reason)},
 				WaitForStage: client.WorkflowUpdateStageCompleted,
 			})
 			if err != nil {
@@ -89,6 +99,17 @@ func (m *Main) approve(ctx context.Context, args []string) error {
 		return fmt.Errorf("no workflow of run %s waits for an approval", *id)
 	}
 	return nil
+}
+
+// decision is the request that decides step in the workflow wid: signed
+// with key when there is one (the runbook then knows who decides by the
+// key, and by is not sent), else in the name of by.
+func decision(key *sign.Signer, wid, step, by string, approve bool, reason string) workflows.ApprovalRequest {
+	if key == nil {
+		return workflows.ApprovalRequest{Step: step, By: by, Approve: approve, Reason: reason}
+	}
+	return workflows.ApprovalRequest{Step: step, Approve: approve, Reason: reason,
+		Key: hex.EncodeToString(key.Public()), Signature: hex.EncodeToString(key.SignDecision(wid, step, approve, reason))}
 }
 
 // runTree lists a run and its running descendants, the run first.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -215,5 +218,38 @@ func TestApproveBadFlags(t *testing.T) {
 		if len(h.dialed) != 0 {
 			t.Errorf("approve %s: dialed, want nothing done", strings.Join(args, " "))
 		}
+	}
+}
+
+// TestApproveWithKey checks --key: the decision carries the key and its
+// signature of this very decision in the workflow that waits, and no name.
+func TestApproveWithKey(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "alice.key")
+	if err := sign.GenerateKeyFiles(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	key, err := sign.LoadSigner(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := buildTree()
+	h := newHarness(f)
+	if err := h.m.Run(context.Background(), []string{"approve", "--workflow-id", buildRun, "--key", keyFile, "--step", "drbd-overwrite:storage1/r0", "--reason", "ticket OPS-1"}); err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	got := updatesOf(t, f)
+	if len(got) != 1 {
+		t.Fatalf("updates %+v, want one", got)
+	}
+	wid, req := got[0].workflowID, got[0].request
+	if req.By != "" || req.Key != hex.EncodeToString(key.Public()) {
+		t.Errorf("request %+v: want alice's key and no name", req)
+	}
+	sig, err := hex.DecodeString(req.Signature)
+	if err != nil || !sign.VerifyDecision(key.Public(), sig, wid, "drbd-overwrite:storage1/r0", true, "ticket OPS-1") {
+		t.Errorf("the signature is not alice's of this decision in %s: %+v", wid, req)
+	}
+	if sign.VerifyDecision(key.Public(), sig, buildRun, "drbd-overwrite:storage1/r0", true, "ticket OPS-1") {
+		t.Error("the signature holds for another workflow too")
 	}
 }

@@ -1,14 +1,17 @@
 package workflows
 
 import (
+	"cmp"
+	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/names"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
@@ -30,12 +33,21 @@ const (
 // the Signal "approve" to the waiting workflow with:
 //
 //	{"step": "drbd-overwrite:storage0/r0", "by": "alice", "approve": true}
+//
+// That is an unsigned decision, which only a runbook with
+// approvals.unsigned takes. A signed one (`starter approve --key FILE`)
+// carries the approver's public key and signature instead of a name: the
+// run records the name the runbook gives that key.
 type ApprovalRequest struct {
 	decoding
 	Step    string `json:"step"`
-	By      string `json:"by"`
+	By      string `json:"by,omitempty"`
 	Approve bool   `json:"approve"`
 	Reason  string `json:"reason,omitempty"`
+	// Key is the hex of the approver's Ed25519 public key, Signature the
+	// hex of its signature of the decision (sign.SignDecision).
+	Key       string `json:"key,omitempty"`
+	Signature string `json:"signature,omitempty"`
 }
 
 // Approval is a decision as the run records it.
@@ -46,12 +58,18 @@ type Approval struct {
 	Reason   string `json:"reason,omitempty"`
 	// Auto is a step the runbook let through without a person.
 	Auto bool `json:"auto,omitempty"`
+	// How is how By is known: sign.ByKey (By is the runbook's name for
+	// the key that signed), sign.Unsigned (By is what the decision said)
+	// or sign.ByRunbook. Empty in runs from before keys.
+	How string `json:"how,omitempty"`
+	// Key is the ID of the key that signed the decision.
+	Key string `json:"key,omitempty"`
 }
 
 // decision is the approval as the orchestrator signs it into the step's
 // task for the agent.
 func (a Approval) decision() sign.Decision {
-	how := sign.Unsigned
+	how := cmp.Or(a.How, sign.Unsigned)
 	if a.Auto {
 		how = sign.ByRunbook
 	}
@@ -64,17 +82,22 @@ type ApprovalsState struct {
 	Decisions []Approval `json:"decisions"`
 }
 
-var approver = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$`)
-
 // gate holds a run's approvals: which destructive steps wait, and who
 // decided each. Decisions arrive by Update (validated, answered) or by
 // Signal (for the Web UI; an invalid one is logged and dropped).
 type gate struct {
 	state ApprovalsState
+	// workflowID is what a signed decision names.
+	workflowID string
+	// rules are the runbook's approvals, once it is loaded; keyed says
+	// the run takes them (runs from before approver keys took any
+	// decision with a name).
+	rules runbooks.Approvals
+	keyed bool
 }
 
 func newGate(ctx workflow.Context) (*gate, error) {
-	g := &gate{}
+	g := &gate{workflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	if err := workflow.SetQueryHandler(ctx, ApprovalsQuery, func() (ApprovalsState, error) { return g.state, nil }); err != nil {
 		return nil, err
 	}
@@ -109,14 +132,45 @@ func (g *gate) validate(req ApprovalRequest) error {
 	if !slices.Contains(g.state.Pending, req.Step) {
 		return fmt.Errorf("no step %q is waiting for approval (waiting: %v)", req.Step, g.state.Pending)
 	}
-	if !approver.MatchString(req.By) {
-		return fmt.Errorf("by %q: say who decides, in up to 64 letters, digits and @._ -", req.By)
+	if req.Key != "" || req.Signature != "" {
+		_, err := g.approver(req)
+		return err
+	}
+	if err := names.Approver(req.By); err != nil {
+		return fmt.Errorf("by %q: %v", req.By, err)
+	}
+	if g.keyed && !g.rules.Unsigned {
+		return fmt.Errorf("an unsigned decision: this runbook takes decisions only signed by the key of one of its approvals.approvers (starter approve --key FILE)")
 	}
 	return nil
 }
 
+// approver is the runbook's approver who signed req, if the signature is
+// good: of this workflow, step, answer and reason.
+func (g *gate) approver(req ApprovalRequest) (runbooks.Approver, error) {
+	pub, err := hex.DecodeString(req.Key)
+	if err != nil {
+		return runbooks.Approver{}, fmt.Errorf("key: not hex")
+	}
+	ap, ok := g.rules.ApproverOf(pub)
+	if !ok {
+		return ap, fmt.Errorf("key %s: not the key of any of the runbook's approvals.approvers", sign.KeyID(pub))
+	}
+	sig, err := hex.DecodeString(req.Signature)
+	if err != nil || !sign.VerifyDecision(pub, sig, g.workflowID, req.Step, req.Approve, req.Reason) {
+		return ap, fmt.Errorf("signature: not %s's signature of this decision on %s in %s", ap.Name, req.Step, g.workflowID)
+	}
+	return ap, nil
+}
+
 func (g *gate) decide(req ApprovalRequest) Approval {
 	a := Approval{Step: req.Step, By: req.By, Approved: req.Approve, Reason: req.Reason}
+	if g.keyed {
+		a.How = sign.Unsigned
+	}
+	if ap, err := g.approver(req); req.Key != "" && err == nil {
+		a.By, a.How, a.Key = ap.Name, sign.ByKey, sign.KeyID(mustHex(req.Key))
+	}
 	g.state.Decisions = append(g.state.Decisions, a)
 	g.state.Pending = slices.DeleteFunc(g.state.Pending, func(s string) bool { return s == req.Step })
 	return a
@@ -127,6 +181,9 @@ func (g *gate) decide(req ApprovalRequest) Approval {
 func (g *gate) wait(ctx workflow.Context, step string, auto bool) (Approval, error) {
 	if auto {
 		a := Approval{Step: step, By: "runbook", Approved: true, Auto: true}
+		if g.keyed {
+			a.How = sign.ByRunbook
+		}
 		g.state.Decisions = append(g.state.Decisions, a)
 		return a, nil
 	}
@@ -150,4 +207,17 @@ func (g *gate) wait(ctx workflow.Context, step string, auto bool) (Approval, err
 			fmt.Sprintf("%s rejected by %s: %s", step, decision.By, decision.Reason), activities.ErrRejected, nil)
 	}
 	return decision, nil
+}
+
+// mustHex is the bytes of a hex string approver already decoded.
+func mustHex(s string) []byte {
+	b, _ := hex.DecodeString(s)
+	return b
+}
+
+// ruled gives the gate the loaded runbook's approvals. From
+// signedApprovals on, they decide who may approve; before, anyone named.
+func (g *gate) ruled(ctx workflow.Context, rules runbooks.Approvals) {
+	g.rules = rules
+	g.keyed = since(ctx, signedApprovals)
 }

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 // lvmConf is lvm.conf as a client had it before part #5.
@@ -183,7 +184,7 @@ func TestCLVMAsksBeforeWipingASignature(t *testing.T) {
 	if got := pvs.list(); !slices.Equal(got, want) {
 		t.Errorf("pvcreate:\n got %q\nwant %q", got, want)
 	}
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "alice", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "alice", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if want := []string{client0 + `: /dev/mapper/mpath1 wiped by pvcreate (it carried TYPE="ext3") (approved by alice)`}; !slices.Equal(res.Irreversible, want) {
@@ -227,7 +228,7 @@ func TestCLVMWipesWithoutAPersonWhenTheRunAutoApproves(t *testing.T) {
 	env, rec := newEnv(t, ext3OnMpath1)
 	env.ExecuteWorkflow(CLVMName, stackAuto("pvcreate"))
 	res := resultOf[StepResult](t, env)
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "runbook", Approved: true, Auto: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: pvStep, By: "runbook", Approved: true, Auto: true, How: sign.ByRunbook}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if got := count(rec.list(), client0+" PVCreate"); got != 2 {

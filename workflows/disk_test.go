@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 func TestPrepareDiskPartitionsOnlyASpareDisk(t *testing.T) {
@@ -132,7 +133,7 @@ func TestPrepareDiskAsksBeforeLabellingADiskWithoutATable(t *testing.T) {
 	if got, want := j.list(), []string{unapprovedInput, approvedInput}; !slices.Equal(got, want) {
 		t.Errorf("PrepareDisk:\n got %q\nwant %q", got, want)
 	}
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: labelStorage0a, By: "alice", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: labelStorage0a, By: "alice", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if want := []string{storage0a + ": partition table written on /dev/xvdb (approved by alice)"}; !slices.Equal(res.Irreversible, want) {
@@ -188,7 +189,7 @@ func TestPrepareDiskLabelsWithoutAPersonWhenTheRunbookAutoApproves(t *testing.T)
 	in := inputOf[HostInput](request{YAML: autoYAML("scalable-storage", "disk-label"), Host: "storage0a"})
 	env.ExecuteWorkflow(PrepareDiskName, in)
 	res := resultOf[StepResult](t, env)
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: labelStorage0a, By: "runbook", Approved: true, Auto: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: labelStorage0a, By: "runbook", Approved: true, Auto: true, How: sign.ByRunbook}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if got, want := j.list(), []string{unapprovedInput, approvedInput}; !slices.Equal(got, want) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 const step0 = "drbd-overwrite:storage0/r0"
@@ -59,7 +60,7 @@ func TestDRBDPairWaitsForApprovalBeforeOverwriting(t *testing.T) {
 		t.Errorf("validator answers: wrong step %v, no name %v, valid %v", wrongStep, noName, ok)
 	}
 	res := resultOf[StepResult](t, env)
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: step0, By: "alice", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: step0, By: "alice", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("recorded approvals: %+v", res.Approvals)
 	}
 	calls := rec.list()

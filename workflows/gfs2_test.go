@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 const (
@@ -63,7 +64,7 @@ func TestGFS2FormatsAfterApprovalThenMountsAndChecks(t *testing.T) {
 	if got := fs.list(); !slices.Equal(got, wantFS) {
 		t.Errorf("filesystem inputs:\n got %q\nwant %q", got, wantFS)
 	}
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "dana", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "dana", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if want := []string{client0 + ": /dev/VG0/LV0 formatted as GFS2 client:gfs2 (approved by dana)"}; !slices.Equal(res.Irreversible, want) {
@@ -155,7 +156,7 @@ func TestGFS2AutoApprovalIsRecorded(t *testing.T) {
 	env, _ := newEnv(t, nil)
 	env.ExecuteWorkflow(GFS2Name, stackAuto("mkfs"))
 	res := resultOf[StepResult](t, env)
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "runbook", Approved: true, Auto: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: mkfsStep, By: "runbook", Approved: true, Auto: true, How: sign.ByRunbook}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 }

@@ -194,7 +194,7 @@ func wantErrType(t *testing.T, err error, kind string) {
 // answer receives the validator's refusal, if any.
 func approveAt(env *testsuite.TestWorkflowEnvironment, at time.Duration, req ApprovalRequest, answer *error) {
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflow(ApproveUpdate, "approve-"+req.Step+"-"+req.By, &testsuite.TestUpdateCallback{
+		env.UpdateWorkflow(ApproveUpdate, "approve-"+req.Step+"-"+req.By+"-"+at.String(), &testsuite.TestUpdateCallback{
 			OnAccept:   func() {},
 			OnReject:   func(err error) { *answer = err },
 			OnComplete: func(any, error) {},

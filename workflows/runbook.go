@@ -74,5 +74,8 @@ func gated(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loade
 		return runbooks.Loaded{}, nil, err
 	}
 	loaded, err := loadRunbook(ctx, ref, req)
+	if err == nil {
+		g.ruled(ctx, loaded.Runbook.Approvals)
+	}
 	return loaded, g, err
 }

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/sign"
 )
 
 const teardownStep = "teardown:/dev/VG0/LV0"
@@ -63,7 +64,7 @@ func TestTeardownRemovesTheVolumeOnlyAfterApproval(t *testing.T) {
 	if !slices.Equal(res.Stages, stages) {
 		t.Errorf("stages:\n got %q\nwant %q", res.Stages, stages)
 	}
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: teardownStep, By: "alice", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: teardownStep, By: "alice", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 	if want := []string{client0 + ": /dev/VG0/LV0, its filesystem and VG0 removed (approved by alice)"}; !slices.Equal(res.Irreversible, want) {
@@ -112,7 +113,7 @@ func TestTeardownWaitsEvenWhenTheRunAutoApprovesEverything(t *testing.T) {
 	if !slices.Equal(waiting, []string{teardownStep}) || removed {
 		t.Errorf("after an hour: pending %q, volume removed %v; want waiting, not removed", waiting, removed)
 	}
-	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: teardownStep, By: "carol", Approved: true}) {
+	if len(res.Approvals) != 1 || res.Approvals[0] != (Approval{Step: teardownStep, By: "carol", Approved: true, How: sign.Unsigned}) {
 		t.Errorf("approvals: %+v", res.Approvals)
 	}
 }

@@ -28,6 +28,10 @@ const (
 	labelApproved = "disk-label-approved"
 )
 
+// signedApprovals: a decision is recorded with how its approver is known,
+// and an unsigned one is taken only where the runbook allows it.
+const signedApprovals = "signed-approvals"
+
 // since reports whether this run takes the change: new runs do, runs that
 // started before it (and their replays) do not.
 func since(ctx workflow.Context, change string) bool {
