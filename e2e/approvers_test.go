@@ -68,4 +68,5 @@ func TestWhoApprovedIsTheKeysIdentity(t *testing.T) {
 	if out, err := l.exec("storage0a.example.org", "parted", "-s", "/dev/xvdb", "print"); err != nil || !strings.Contains(out, "gpt") {
 		t.Errorf("the disk was not labelled: %v\n%s", err, out)
 	}
+	record(t, c, id)
 }

@@ -82,4 +82,5 @@ func TestForgedResultFailsTheStepAndTheRunIsUndone(t *testing.T) {
 	if out, err := l.exec(first, "cman_tool", "status"); err == nil {
 		t.Errorf("%s: cman still running after the undo:\n%s", first, out)
 	}
+	record(t, c, "forged-join")
 }

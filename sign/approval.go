@@ -3,6 +3,7 @@ package sign
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -99,20 +100,23 @@ func (t *Trust) VerifyApproval(tok Token, claim []byte) (Decision, error) {
 // decisionDomain separates a person's decisions from everything else.
 const decisionDomain = "tetsuzuki decision v1\x00"
 
-// decided is what an approver signs: the workflow that waits, the step,
-// the answer and the reason. Not the run ID, which a person deciding
-// from a ticket does not have: a workflow ID names one run at a time,
-// and starts never reuse one (starter run refuses duplicates).
-type decided struct {
-	WorkflowID string `json:"workflow_id"`
-	Step       string `json:"step"`
-	Approve    bool   `json:"approve"`
-	Reason     string `json:"reason"`
-}
-
+// decisionMessage is what an approver signs: the workflow that waits, the
+// step, the answer and the reason, each prefixed with its length. Not the
+// run ID, which a person deciding from a ticket does not have: a workflow
+// ID names one run at a time, and starts never reuse one (starter run
+// refuses duplicates). Built by hand rather than with encoding/json, since
+// workflow code checks it and must stay plainly deterministic.
 func decisionMessage(workflowID, step string, approve bool, reason string) []byte {
-	data, _ := json.Marshal(decided{WorkflowID: workflowID, Step: step, Approve: approve, Reason: reason})
-	return append([]byte(decisionDomain), data...)
+	answer := "reject"
+	if approve {
+		answer = "approve"
+	}
+	msg := []byte(decisionDomain)
+	for _, f := range []string{workflowID, step, answer, reason} {
+		msg = binary.BigEndian.AppendUint64(msg, uint64(len(f)))
+		msg = append(msg, f...)
+	}
+	return msg
 }
 
 // SignDecision is an approver's signature of a decision on a step of the
