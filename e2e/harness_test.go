@@ -19,6 +19,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
 // namespaces are created with the server, one per test that needs
@@ -146,6 +147,9 @@ func startServer(tmp string) (func(), error) {
 		"--ui-codec-endpoint", codecAddr}
 	for _, ns := range namespaces {
 		args = append(args, "--namespace", ns)
+	}
+	for _, sa := range workflows.SearchAttributes() {
+		args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
 	}
 	cmd := exec.Command(filepath.Join(repo, ".bin", "temporal"), args...)
 	logf, err := os.Create(filepath.Join(tmp, "temporal.log"))
