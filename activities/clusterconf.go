@@ -171,3 +171,9 @@ func xmlEscape(s string) string {
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+// HasFencing reports whether the file configures a fence device: an empty
+// <fencedevices/>, as the blog's lab has, fences nothing.
+func (c ClusterConf) HasFencing() bool {
+	return c.fence != nil && strings.Contains(*c.fence, "<fencedevice ")
+}

@@ -71,17 +71,18 @@ func (r DRBDResource) check() error {
 
 // RenderDRBDConf writes the resources in the layout of PROCEDURES.md,
 // part #2b: both primaries allowed (the clients write through both halves
-// of a pair) and both sides promoted at startup.
+// of a pair) and both sides promoted at startup. A check renders it in
+// workflow code, so it writes to nothing but a string.
 func RenderDRBDConf(resources []DRBDResource) string {
 	var b strings.Builder
 	b.WriteString("global { usage-count no; }\n")
 	if len(resources) > 0 {
-		fmt.Fprintf(&b, "common { syncer { rate %s; } }\n", resources[0].Rate)
+		b.WriteString(fmt.Sprintf("common { syncer { rate %s; } }\n", resources[0].Rate))
 	}
 	for _, r := range resources {
-		fmt.Fprintf(&b, "resource %s {\n  protocol %s;\n  startup { become-primary-on both; }\n  net { allow-two-primaries; }\n  syncer { rate %s; }\n", r.Name, r.Protocol, r.Rate)
+		b.WriteString(fmt.Sprintf("resource %s {\n  protocol %s;\n  startup { become-primary-on both; }\n  net { allow-two-primaries; }\n  syncer { rate %s; }\n", r.Name, r.Protocol, r.Rate))
 		for _, n := range r.Nodes {
-			fmt.Fprintf(&b, "  on %s {\n    device %s;\n    disk %s;\n    address %s:%d;\n    meta-disk internal;\n  }\n", n.Host, r.Device, n.Disk, n.Address, r.Port)
+			b.WriteString(fmt.Sprintf("  on %s {\n    device %s;\n    disk %s;\n    address %s:%d;\n    meta-disk internal;\n  }\n", n.Host, r.Device, n.Disk, n.Address, r.Port))
 		}
 		b.WriteString("}\n")
 	}

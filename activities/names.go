@@ -20,6 +20,7 @@ const (
 
 	// The storage data path (parts #2 to #4).
 	ProbeStorageName       = "ProbeStorage"
+	InspectName            = "Inspect"
 	PrepareDiskName        = "PrepareDisk"
 	LoadModuleName         = "LoadModule"
 	UnloadModuleName       = "UnloadModule"

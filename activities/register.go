@@ -26,6 +26,7 @@ func (h *Host) Register(r Registry) {
 		RestoreFileName:       h.RestoreFile,
 
 		ProbeStorageName:       h.ProbeStorage,
+		InspectName:            h.Inspect,
 		PrepareDiskName:        h.PrepareDisk,
 		LoadModuleName:         h.LoadModule,
 		UnloadModuleName:       h.UnloadModule,

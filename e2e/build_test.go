@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/findings"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
@@ -131,6 +133,11 @@ func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 	}
 	record(t, c, "build")
 
+	// A check of the built stack finds nothing.
+	if res := check(t, "build"); len(res.Findings) != 0 {
+		t.Errorf("the check of a healthy build found: %+v", res.Findings)
+	}
+
 	// The build run again on the built stack finds everything done: it
 	// asks for no approval (no run approves for it here), spends no
 	// config_version and leaves every host as it was.
@@ -164,6 +171,13 @@ func TestStorageBuildShutdownStartupTeardown(t *testing.T) {
 			for _, h := range append(slices.Clone(storageHosts), clientHosts...) {
 				if out, err := l.exec(h, "cman_tool", "status"); err == nil {
 					t.Errorf("%s: cman runs after the shutdown:\n%s", h, out)
+				}
+			}
+			// A check of the stopped stack sees every member's cman down.
+			res := check(t, "build")
+			for _, h := range append(slices.Clone(storageHosts), clientHosts...) {
+				if !slices.ContainsFunc(res.Findings, func(f findings.Finding) bool { return f.Host == h && f.Code == findings.CmanNotRunning }) {
+					t.Errorf("the check after the shutdown does not find cman stopped on %s: %+v", h, res.Findings)
 				}
 			}
 		}
@@ -247,4 +261,20 @@ func TestGFS2FailureIsUndoneToTheStateBeforeIt(t *testing.T) {
 		t.Errorf("hosts changed by the failed GFS2 step: %v", d)
 	}
 	record(t, c, "gfs2-fails")
+}
+
+// check runs `starter check --json` on the blog's runbook in namespace ns
+// and returns what it found; its exit status must say whether it found
+// anything.
+func check(t *testing.T, ns string) workflows.CheckResult {
+	t.Helper()
+	out, err := runBin(t, "starter", "check", "--namespace", ns, "--runbook", "scalable-storage", "--json")
+	var res workflows.CheckResult
+	if jerr := json.Unmarshal([]byte(out), &res); jerr != nil {
+		t.Fatalf("starter check: %v, %v\n%s", err, jerr, out)
+	}
+	if (err == nil) != (len(res.Findings) == 0) {
+		t.Errorf("starter check exited with %v and %d findings", err, len(res.Findings))
+	}
+	return res
 }

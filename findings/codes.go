@@ -1,5 +1,7 @@
 package findings
 
+import "slices"
+
 // Code names one kind of drift. Codes are protocol: schedules, runbooks
 // (repairs.auto) and people's alerting match on them.
 type Code string
@@ -35,6 +37,7 @@ const (
 // The codes. Each names the layer it belongs to in its prefix.
 const (
 	AgentUnreachable Code = "HOST_AGENT_UNREACHABLE" // the host's agent took no task in time
+	InspectFailed    Code = "HOST_INSPECT_FAILED"    // the agent took the task but could not look
 	PackageMissing   Code = "HOST_PACKAGE_MISSING"   // a package the host's roles need is not installed
 
 	CmanNotRunning  Code = "CLUSTER_CMAN_NOT_RUNNING" // cman is stopped on a member
@@ -77,3 +80,17 @@ const (
 	GFS2NotMounted  Code = "GFS2_NOT_MOUNTED"      // a client does not have the file system mounted
 	GFS2FewJournals Code = "GFS2_TOO_FEW_JOURNALS" // fewer journals than clients that mount it
 )
+
+// Codes lists every code, layer by layer.
+var Codes = []Code{
+	AgentUnreachable, InspectFailed, PackageMissing,
+	CmanNotRunning, NotMember, NotQuorate, ConfigSkew, TwoNodeWrong, NoFencing, ClusterConfGone, NodeMissing,
+	DRBDDown, DRBDStandAlone, DRBDWaiting, DRBDSplitBrain, DRBDNotUpToDate, DRBDSyncing, DRBDNotPrimary, DRBDConfDrift,
+	GNBDServDown, GNBDExportMissing, GNBDExportWrongUID, GNBDImportMissing, GNBDImportDown,
+	MultipathdDown, MapMissing, PathsMissing, PathFailed, MultipathConfDrift,
+	ClvmdDown, LockingNotCluster, VGMissing, VGNotClustered, LVMissing, LVInactive,
+	GFS2NotMounted,
+}
+
+// Known reports whether c is a code a check reports.
+func Known(c Code) bool { return slices.Contains(Codes, c) }

@@ -369,6 +369,13 @@ func SplitLVPath(p string) (vg, lv string, err error) {
 	return vg, lv, nil
 }
 
+// LVMapperPath is the device-mapper name of a logical volume, as mount
+// and /proc/mounts show it: /dev/mapper/VG-LV, each '-' of a name doubled.
+func LVMapperPath(vg, lv string) string {
+	esc := strings.NewReplacer("-", "--")
+	return "/dev/mapper/" + esc.Replace(vg) + "-" + esc.Replace(lv)
+}
+
 // MultipathDevice is the device of the n-th multipath map: the map of the
 // n-th GNBD uid in ascending order.
 func MultipathDevice(n int) string { return "/dev/mapper/mpath" + strconv.Itoa(n) }

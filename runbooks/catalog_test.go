@@ -71,6 +71,7 @@ var shippedWant = map[string]*Runbook{
 		// approvals.auto is [] in the file: nothing is approved
 		// automatically; the lab takes decisions without a key.
 		Approvals: Approvals{Unsigned: true},
+		Checks:    Checks{Ignore: []string{"CLUSTER_NO_FENCING"}},
 	},
 	"lab-three-node": {
 		Name:        "lab-three-node",
@@ -83,6 +84,7 @@ var shippedWant = map[string]*Runbook{
 		Clusters: []Cluster{
 			{Name: "trio", Nodes: []Node{node("node1", 1), node("node2", 2), node("node3", 3)}},
 		},
+		Checks: Checks{Ignore: []string{"CLUSTER_NO_FENCING"}},
 	},
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tetsuzuki/tetsuzuki/findings"
 	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
@@ -25,6 +26,7 @@ func (v *validator) dataPath(r *Runbook, hosts map[string]string) {
 	clientCluster := v.clvm(r, hosts, uids)
 	v.gfs2(r, hosts, clientCluster)
 	v.approvals(r.Approvals)
+	v.checks(r.Checks)
 }
 
 // hostRef checks a reference to a host of the runbook and reports whether
@@ -346,6 +348,20 @@ func (v *validator) multipath(r *Runbook, hosts map[string]string) {
 		seen[c] = field
 		if !slices.Contains(imports, c) && !importsBroken {
 			v.fail(field, "host %s imports no GNBD exports; a multipath client must be listed in gnbd.imports.clients", quote(c))
+		}
+	}
+}
+
+func (v *validator) checks(c Checks) {
+	seen := map[string]string{}
+	for i, code := range c.Ignore {
+		field := index("checks.ignore", i)
+		if !findings.Known(findings.Code(code)) {
+			v.fail(field, "%s is not a finding code (starter check --codes lists them)", quote(code))
+		} else if first, dup := seen[code]; dup {
+			v.fail(field, "%s is listed twice, also %s", quote(code), v.at(first))
+		} else {
+			seen[code] = field
 		}
 	}
 }

@@ -35,7 +35,7 @@ var (
 	runbookKeys = schema{
 		required: []string{"name", "hosts"},
 		optional: []string{"description", "clusters"},
-		sections: []string{"disks", "drbd", "gnbd", "multipath", "clvm", "gfs2", "approvals"},
+		sections: []string{"disks", "drbd", "gnbd", "multipath", "clvm", "gfs2", "approvals", "checks"},
 	}
 	hostKeys      = schema{required: []string{"name", "fqdn", "address"}}
 	clusterKeys   = schema{required: []string{"name", "nodes"}, optional: []string{"two_node"}}
@@ -50,6 +50,7 @@ var (
 	gfs2Keys      = schema{required: []string{"lock_table", "journals", "mountpoint"}, optional: []string{"clients", "creator"}}
 	approvalKeys  = schema{optional: []string{"auto", "approvers", "unsigned"}}
 	approverKeys  = schema{required: []string{"name", "key"}}
+	checksKeys    = schema{optional: []string{"ignore"}}
 )
 
 func (d *decoder) runbook(n *yaml.Node) *Runbook {
@@ -97,6 +98,10 @@ func (d *decoder) runbook(n *yaml.Node) *Runbook {
 			r.Approvals.Approvers = append(r.Approvals.Approvers, Approver{Name: d.str(f["name"], path+".name"), Key: d.str(f["key"], path+".key")})
 		}
 		r.Approvals.Unsigned = d.boolean(af["unsigned"], "approvals.unsigned")
+	}
+	if n := f["checks"]; n != nil {
+		cf := d.mapping(n, "checks", checksKeys)
+		r.Checks.Ignore = d.strs(cf["ignore"], "checks.ignore")
 	}
 	return r
 }

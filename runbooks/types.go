@@ -30,6 +30,15 @@ type Runbook struct {
 	// ignores on structs, so that a runbook without approvals encodes to
 	// the same JSON as before the section existed.
 	Approvals Approvals `json:"approvals,omitzero" yaml:"approvals,omitempty"`
+	// Checks says what a check of the built stack leaves out.
+	Checks Checks `json:"checks,omitzero" yaml:"checks,omitempty"`
+}
+
+// Checks tunes Check for this stack.
+type Checks struct {
+	// Ignore are finding codes (findings.Codes) this stack accepts, such
+	// as CLUSTER_NO_FENCING on a lab of guests with no fence device.
+	Ignore []string `json:"ignore,omitempty" yaml:"ignore,omitempty"`
 }
 
 // Host is one machine of the build. Other sections of a runbook refer to it

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -37,6 +38,12 @@ func (p *printer) converter() converter.DataConverter {
 
 // message is a failure's message, decoded when the failure converter
 // encoded it (with the codec on, the server stores only "Encoded failure").
+// asks reports a step that refused only until a person approves what it
+// would destroy (a blank disk's label), which the run then asks for.
+func asks(f *failure.Failure) bool {
+	return f.GetApplicationFailureInfo().GetType() == activities.ErrUnlabelled
+}
+
 func (p *printer) message(f *failure.Failure) string {
 	if f.GetEncodedAttributes() != nil {
 		var attrs struct {
@@ -87,6 +94,12 @@ func follow(ctx context.Context, c Client, p *printer, id, runID, label string) 
 			p.line("%s  ok  %s", label, scheduled[a.ScheduledEventId])
 		case enums.EVENT_TYPE_ACTIVITY_TASK_FAILED:
 			a := ev.GetActivityTaskFailedEventAttributes()
+			if asks(a.GetFailure()) {
+				// Not a fault: the step stopped short to ask a person,
+				// and the next line says what it waits for.
+				p.line("%s  --  %s: %s", label, scheduled[a.ScheduledEventId], "stopped to ask before it destroys anything")
+				break
+			}
 			p.line("%s  !!  %s: %s", label, scheduled[a.ScheduledEventId], p.message(a.GetFailure()))
 		case enums.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
 			a := ev.GetActivityTaskTimedOutEventAttributes()

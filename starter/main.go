@@ -29,6 +29,7 @@ const usage = `usage: starter <command> [flags]
 commands:
   run         start a procedure on a runbook and follow it to the end
   approve     approve (or --reject) a destructive step a run waits for
+  check       check a built stack against its runbook: findings, evidence and repairs
   procedures  list the procedures run can start
   codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
   keygen      write a new payload codec key (--out FILE)
@@ -95,6 +96,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, args[1:])
 	case "approve":
 		return m.approve(ctx, args[1:])
+	case "check":
+		return m.check(ctx, args[1:])
 	case "codec-server":
 		return m.codecServer(ctx, args[1:])
 	case "keygen":

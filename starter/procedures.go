@@ -85,6 +85,7 @@ var procedures = []procedure{
 	{"gnbd-export", workflows.GNBDExportName, "export a storage host's DRBD device (--host)", onHost("gnbd-export")},
 	{"gnbd-import", workflows.GNBDImportName, "import every export on a client (--host)", onHost("gnbd-import")},
 	{"multipath", workflows.MultipathName, "multipath a client's imports (--host)", onHost("multipath")},
+	{"check", workflows.CheckName, "read every host, change nothing, and report what differs from the runbook (starter check prints it as a table)", whole(workflows.CheckName)},
 }
 
 func findProcedure(name string) (procedure, error) {

@@ -231,6 +231,13 @@ func describe(err error) string {
 }
 
 func printResult(out io.Writer, workflow string, raw json.RawMessage) {
+	if workflow == workflows.CheckName {
+		var res workflows.CheckResult
+		if json.Unmarshal(raw, &res) == nil {
+			printFindings(out, res)
+			return
+		}
+	}
 	if workflow == workflows.FormClustersName {
 		var res workflows.FormClustersResult
 		if json.Unmarshal(raw, &res) == nil {

@@ -47,6 +47,7 @@ func TestRunStartsEachProcedure(t *testing.T) {
 		{"gnbd-export", []string{"--host", "storage0a"}, "GNBDExport", `{"runbook": "scalable-storage", "host": "storage0a"}`},
 		{"gnbd-import", []string{"--host", "client0"}, "GNBDImport", `{"runbook": "scalable-storage", "host": "client0"}`},
 		{"multipath", []string{"--host", "client0"}, "Multipath", `{"runbook": "scalable-storage", "host": "client0"}`},
+		{"check", nil, "Check", `{"runbook": "scalable-storage"}`},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
@@ -301,7 +302,7 @@ func TestProcedures(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"form-clusters", "cluster-bootstrap", "node-join", "storage-layer", "storage-build", "clvm", "gfs2",
-		"shutdown", "startup", "teardown", "expand-capacity", "prepare-disk", "drbd-pair", "gnbd-export", "gnbd-import", "multipath"}
+		"shutdown", "startup", "teardown", "expand-capacity", "prepare-disk", "drbd-pair", "gnbd-export", "gnbd-import", "multipath", "check"}
 	lines := strings.Split(strings.TrimSuffix(h.out.String(), "\n"), "\n")
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), h.out)

@@ -24,4 +24,6 @@ const (
 	StartupName      = "Startup"
 	ExpandName       = "ExpandCapacity"
 	TeardownName     = "Teardown"
+
+	CheckName = "Check"
 )

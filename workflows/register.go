@@ -13,6 +13,7 @@ type Registry interface {
 // Register adds every workflow under its protocol name.
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(FormClusters, workflow.RegisterOptions{Name: FormClustersName})
+	r.RegisterWorkflowWithOptions(Check, workflow.RegisterOptions{Name: CheckName})
 	r.RegisterWorkflowWithOptions(ClusterBootstrap, workflow.RegisterOptions{Name: ClusterBootstrapName})
 	r.RegisterWorkflowWithOptions(NodeJoin, workflow.RegisterOptions{Name: NodeJoinName})
 	r.RegisterWorkflowWithOptions(PrepareDisk, workflow.RegisterOptions{Name: PrepareDiskName})

@@ -68,6 +68,9 @@ const (
 	// UntilSynced waits for DRBD, for as long as a sync of a real disk
 	// takes, resuming after a killed agent from the kernel's state.
 	UntilSynced
+	// Look reads a host for a check: an agent that does not take it soon
+	// is a finding, not something to wait for.
+	Look
 )
 
 // Timeouts of host steps, chosen for what each waits on.
@@ -78,6 +81,10 @@ const (
 	// heartbeat notices a killed agent in the middle of a step; agents
 	// heartbeat every command and every two seconds while one runs.
 	heartbeat = 10 * time.Second
+	// lookPickup bounds how long a check waits for a host's agent before it
+	// reports the agent unreachable: a check runs every few minutes, and
+	// one host down must not hold the report of the others.
+	lookPickup = 30 * time.Second
 	// settle bounds how long a membership check keeps asking before the
 	// run gives up on the cluster forming.
 	settle = 3 * time.Minute
@@ -124,6 +131,15 @@ func (s Step) options() workflow.ActivityOptions {
 			InitialInterval:        200 * time.Millisecond,
 			BackoffCoefficient:     1.5,
 			MaximumInterval:        5 * time.Second,
+			NonRetryableErrorTypes: activities.NonRetryable,
+		}
+	case Look:
+		o.ScheduleToStartTimeout = lookPickup
+		o.StartToCloseTimeout = time.Minute
+		o.RetryPolicy = &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumAttempts:        3,
 			NonRetryableErrorTypes: activities.NonRetryable,
 		}
 	case UntilSynced:

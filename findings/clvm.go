@@ -1,0 +1,42 @@
+package findings
+
+import (
+	"github.com/tetsuzuki/tetsuzuki/activities"
+)
+
+// clvmFindings are a client's clvmd, lvm.conf and view of the volume.
+func clvmFindings(e Expect, ins *activities.Inspection) []Finding {
+	v := e.Volume
+	if v == nil {
+		return nil
+	}
+	f := func(code Code, sev Severity, summary string, ev []activities.Evidence, r Repair) Finding {
+		return Finding{Code: code, Host: e.Host, Layer: LayerCLVM, Severity: sev, Summary: summary, Evidence: ev, Repair: r}
+	}
+	var fs []Finding
+	if file := ins.File(activities.LVMConfPath); !file.Exists || activities.ClusterLocking(file.Content) != file.Content {
+		fs = append(fs, f(LockingNotCluster, Critical, activities.LVMConfPath+"'s locking_type is not 3: this host's LVM ignores the cluster's locks",
+			fileEvidence(file, "locking_type"), Repair{Kind: Safe, Action: "set locking_type = 3 in " + activities.LVMConfPath + ", then restart clvmd"}))
+	}
+	if !ins.ClvmdRunning {
+		fs = append(fs, f(ClvmdDown, Critical, "clvmd is not running", shown(ins.Clvmd), Repair{Kind: Safe, Action: "/etc/init.d/clvmd start"}))
+	}
+	switch {
+	case ins.VG == nil:
+		fs = append(fs, f(VGMissing, Critical, "volume group "+v.VG+" is not seen", shown(ins.VGOutput),
+			Repair{Kind: Manual, Action: "find out why the physical volumes are gone (multipath -l, pvs) before anything else"}))
+	case ins.VG["Clustered"] != "yes":
+		fs = append(fs, f(VGNotClustered, Critical, "volume group "+v.VG+" is not clustered", shown(ins.VGOutput, "Clustered"),
+			Repair{Kind: Safe, Action: "vgchange -cy " + v.VG}))
+	}
+	switch {
+	case ins.VG == nil:
+	case ins.LV == nil:
+		fs = append(fs, f(LVMissing, Critical, "logical volume "+v.VG+"/"+v.LV+" is not there", shown(ins.LVOutput),
+			Repair{Kind: Manual, Action: "a volume that vanished is a person's matter: lvcreate would make an empty one"}))
+	case ins.LV["LV Status"] != "available":
+		fs = append(fs, f(LVInactive, Critical, "logical volume "+v.VG+"/"+v.LV+" is "+ins.LV["LV Status"], shown(ins.LVOutput, "LV Status"),
+			Repair{Kind: Safe, Action: "lvchange -ay " + "/dev/" + v.VG + "/" + v.LV}))
+	}
+	return fs
+}
