@@ -4,6 +4,7 @@
 //	starter run --runbook runbooks/scalable-storage.yaml --procedure form-clusters
 //	starter run --runbook scalable-storage --procedure node-join --cluster storage0 --node storage0b
 //	starter approve --workflow-id storage-layer-scalable-storage-1a2b3c4d --by alice
+//	starter schedule create --id check-storage --procedure check --runbook scalable-storage --every 5m
 package main
 
 import (
@@ -30,6 +31,7 @@ commands:
   run         start a procedure on a runbook and follow it to the end
   approve     approve (or --reject) a destructive step a run waits for
   procedures  list the procedures run can start
+  schedule    create, list, describe, pause, unpause, trigger or delete the schedules that check or repair a runbook
   codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
   keygen      write a new payload codec key (--out FILE)
   signkey     write a new orchestrator signing keypair (--out FILE: FILE and FILE.pub)
@@ -64,8 +66,8 @@ type Main struct {
 }
 
 // Client is the part of the Temporal client the starter uses: start a run,
-// read histories, and find and decide the approvals a run waits for.
-// client.Client has it.
+// read histories, find and decide the approvals a run waits for, and
+// manage the schedules that start runs. client.Client has it.
 type Client interface {
 	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
 	GetWorkflow(ctx context.Context, workflowID, runID string) client.WorkflowRun
@@ -73,6 +75,7 @@ type Client interface {
 	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
 	QueryWorkflow(ctx context.Context, workflowID, runID, queryType string, args ...any) (converter.EncodedValue, error)
 	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
+	ScheduleClient() client.ScheduleClient
 }
 
 func dial(ctx context.Context, o connect.Options) (Client, func(), error) {
@@ -95,6 +98,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, args[1:])
 	case "approve":
 		return m.approve(ctx, args[1:])
+	case "schedule":
+		return m.schedule(ctx, args[1:])
 	case "codec-server":
 		return m.codecServer(ctx, args[1:])
 	case "keygen":
