@@ -15,9 +15,11 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -49,6 +51,11 @@ type fakeClient struct {
 	// existing is the run ID of a run that already has the started ID:
 	// a start is refused as the server refuses it, and GetWorkflow finds it.
 	existing string
+	// runs answer ListWorkflow's "WorkflowId IN (...)": the runs of the
+	// IDs it names, as visibility lists them.
+	runs []*workflow.WorkflowExecutionInfo
+	// schedules is the namespace's schedules.
+	schedules *fakeSchedules
 
 	mu      sync.Mutex
 	started []started
@@ -88,6 +95,15 @@ func (f *fakeClient) ListWorkflow(_ context.Context, req *workflowservice.ListWo
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lists = append(f.lists, req)
+	if ids, ok := strings.CutPrefix(req.Query, "WorkflowId IN ("); ok {
+		var resp workflowservice.ListWorkflowExecutionsResponse
+		for _, r := range f.runs {
+			if strings.Contains(ids, fmt.Sprintf("%q", r.GetExecution().GetWorkflowId())) {
+				resp.Executions = append(resp.Executions, r)
+			}
+		}
+		return &resp, nil
+	}
 	if !strings.Contains(req.Query, fmt.Sprintf("RootWorkflowId = %q", f.root)) {
 		return &workflowservice.ListWorkflowExecutionsResponse{}, nil
 	}
@@ -228,4 +244,116 @@ func sameJSON(t *testing.T, got any, want string) {
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("input is %s, want %s", b, want)
 	}
+}
+
+func (f *fakeClient) ScheduleClient() client.ScheduleClient { return f.schedules }
+
+// fakeSchedules is a namespace's schedules without a server: canned
+// descriptions and list entries in, a record of what the starter asked out.
+type fakeSchedules struct {
+	// entries answer List, in the server's order.
+	entries []*client.ScheduleListEntry
+	// described answer Describe by schedule ID; an ID not in it is not
+	// found, by Describe and by every other call on its handle.
+	described map[string]*client.ScheduleDescription
+	// exists refuses every Create, as the server refuses a schedule ID
+	// that is taken.
+	exists bool
+
+	mu      sync.Mutex
+	created []client.ScheduleOptions
+	listed  []client.ScheduleListOptions
+	// calls are the handles' calls: "pause ID: note", "unpause ID: note",
+	// "trigger ID", "delete ID".
+	calls []string
+}
+
+func (f *fakeSchedules) Create(_ context.Context, opts client.ScheduleOptions) (client.ScheduleHandle, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.created = append(f.created, opts)
+	if f.exists {
+		return nil, temporal.ErrScheduleAlreadyRunning
+	}
+	return &fakeSchedule{f: f, id: opts.ID}, nil
+}
+
+func (f *fakeSchedules) List(_ context.Context, opts client.ScheduleListOptions) (client.ScheduleListIterator, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.listed = append(f.listed, opts)
+	return &scheduleList{list: f.entries}, nil
+}
+
+func (f *fakeSchedules) GetHandle(_ context.Context, id string) client.ScheduleHandle {
+	return &fakeSchedule{f: f, id: id}
+}
+
+// fakeSchedule is a handle on one schedule of fakeSchedules.
+type fakeSchedule struct {
+	f  *fakeSchedules
+	id string
+}
+
+func (h *fakeSchedule) GetID() string { return h.id }
+
+// call records a call on the schedule, if it exists.
+func (h *fakeSchedule) call(what string) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if _, ok := h.f.described[h.id]; !ok {
+		return serviceerror.NewNotFound("schedule not found")
+	}
+	h.f.calls = append(h.f.calls, what)
+	return nil
+}
+
+func (h *fakeSchedule) Describe(context.Context) (*client.ScheduleDescription, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	d, ok := h.f.described[h.id]
+	if !ok {
+		return nil, serviceerror.NewNotFound("schedule not found")
+	}
+	return d, nil
+}
+
+func (h *fakeSchedule) Pause(_ context.Context, o client.SchedulePauseOptions) error {
+	return h.call("pause " + h.id + ": " + o.Note)
+}
+
+func (h *fakeSchedule) Unpause(_ context.Context, o client.ScheduleUnpauseOptions) error {
+	return h.call("unpause " + h.id + ": " + o.Note)
+}
+
+func (h *fakeSchedule) Trigger(_ context.Context, o client.ScheduleTriggerOptions) error {
+	if o.Overlap != enums.SCHEDULE_OVERLAP_POLICY_UNSPECIFIED {
+		return fmt.Errorf("trigger overrides the overlap policy with %v", o.Overlap)
+	}
+	return h.call("trigger " + h.id)
+}
+
+func (h *fakeSchedule) Delete(context.Context) error { return h.call("delete " + h.id) }
+
+func (h *fakeSchedule) Backfill(context.Context, client.ScheduleBackfillOptions) error {
+	return errors.New("the starter does not backfill")
+}
+
+func (h *fakeSchedule) Update(context.Context, client.ScheduleUpdateOptions) error {
+	return errors.New("the starter does not update schedules")
+}
+
+// scheduleList iterates over list entries, all of them already there.
+type scheduleList struct {
+	list []*client.ScheduleListEntry
+	next int
+}
+
+func (l *scheduleList) HasNext() bool { return l.next < len(l.list) }
+func (l *scheduleList) Next() (*client.ScheduleListEntry, error) {
+	if !l.HasNext() {
+		return nil, errors.New("no more schedules")
+	}
+	l.next++
+	return l.list[l.next-1], nil
 }

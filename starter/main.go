@@ -4,6 +4,7 @@
 //	starter run --runbook runbooks/scalable-storage.yaml --procedure form-clusters
 //	starter run --runbook scalable-storage --procedure node-join --cluster storage0 --node storage0b
 //	starter approve --workflow-id storage-layer-scalable-storage-1a2b3c4d --by alice
+//	starter schedule create --id check-storage --procedure check --runbook scalable-storage --every 5m
 package main
 
 import (
@@ -31,6 +32,7 @@ commands:
   approve     approve (or --reject) a destructive step a run waits for
   check       check a built stack against its runbook: findings, evidence and repairs
   procedures  list the procedures run can start
+  schedule    create, list, describe, pause, unpause, trigger or delete the schedules that check or repair a runbook
   codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
   keygen      write a new payload codec key (--out FILE)
   signkey     write a new orchestrator signing keypair (--out FILE: FILE and FILE.pub)
@@ -65,8 +67,8 @@ type Main struct {
 }
 
 // Client is the part of the Temporal client the starter uses: start a run,
-// read histories, and find and decide the approvals a run waits for.
-// client.Client has it.
+// read histories, find and decide the approvals a run waits for, and
+// manage the schedules that start runs. client.Client has it.
 type Client interface {
 	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
 	GetWorkflow(ctx context.Context, workflowID, runID string) client.WorkflowRun
@@ -74,6 +76,7 @@ type Client interface {
 	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
 	QueryWorkflow(ctx context.Context, workflowID, runID, queryType string, args ...any) (converter.EncodedValue, error)
 	UpdateWorkflow(ctx context.Context, options client.UpdateWorkflowOptions) (client.WorkflowUpdateHandle, error)
+	ScheduleClient() client.ScheduleClient
 }
 
 func dial(ctx context.Context, o connect.Options) (Client, func(), error) {
@@ -98,6 +101,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.approve(ctx, args[1:])
 	case "check":
 		return m.check(ctx, args[1:])
+	case "schedule":
+		return m.schedule(ctx, args[1:])
 	case "codec-server":
 		return m.codecServer(ctx, args[1:])
 	case "keygen":
