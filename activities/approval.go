@@ -2,13 +2,14 @@ package activities
 
 // NeedsApproval reports whether a task destroys data, so that an agent
 // runs it only with an approval the orchestrator signed after the run
-// recorded it (package sign): overwriting a DRBD peer, making a file
+// recorded it (package sign): overwriting a DRBD peer, discarding one
+// side of a split brain, making a file
 // system, wiping a device that carries a signature, labelling a disk that
 // has no partition table, and removing the volume. args are the
 // activity's decoded arguments.
 func NeedsApproval(activity string, args []any) bool {
 	switch activity {
-	case DRBDOverwritePeerName, MakeFilesystemName, RemoveVolumeName:
+	case DRBDOverwritePeerName, DRBDDiscardMyDataName, MakeFilesystemName, RemoveVolumeName:
 		return true
 	case PVCreateName:
 		in, ok := arg[PVInput](args)

@@ -11,6 +11,9 @@ func TestNeedsApproval(t *testing.T) {
 		want     bool
 	}{
 		{DRBDOverwritePeerName, []any{DRBDInput{}}, true},
+		{DRBDDiscardMyDataName, []any{DRBDInput{}}, true},
+		{DRBDConnectName, []any{DRBDInput{}}, false},
+		{ActivateVolumeName, []any{VolumeInput{}}, false},
 		{MakeFilesystemName, []any{FilesystemInput{}}, true},
 		{RemoveVolumeName, []any{VolumeInput{}}, true},
 		{PVCreateName, []any{PVInput{Device: "/dev/mapper/storage0", Wipe: true}}, true},

@@ -306,3 +306,33 @@ func (h *Host) DRBDWait(ctx context.Context, in DRBDWaitInput) (DRBDWaitResult, 
 		}
 	}
 }
+
+// DRBDConnect connects a resource that stands alone (after a `drbdadm
+// disconnect`, or a network that failed past DRBD's patience) to its
+// peer; one that is connected, syncing or waiting for its peer is left
+// alone. On a split brain it connects, and DRBD drops the connection
+// again: that needs DRBDDiscardMyData on the side whose writes go.
+func (h *Host) DRBDConnect(ctx context.Context, in DRBDInput) (Change, error) {
+	return h.drbdSet(ctx, in, func(s DRBDStatus) bool { return s.Connection != "StandAlone" }, "connect", in.Resource.Name)
+}
+
+// DRBDDiscardMyData resolves a split brain on this side, the victim: it
+// becomes Secondary and connects with --discard-my-data, so the peer's
+// data overwrites every write made here since the two parted. It destroys
+// data, so workflows run it only after an approval that names it. A side
+// that is not standing alone has nothing to resolve and is left alone.
+func (h *Host) DRBDDiscardMyData(ctx context.Context, in DRBDInput) (Change, error) {
+	if err := in.Resource.check(); err != nil {
+		return Change{}, err
+	}
+	s, err := h.drbdState(ctx, in.Resource)
+	if err != nil || s.Connection != "StandAlone" {
+		return Change{}, err
+	}
+	if s.Role == "Primary" {
+		if _, err := h.run(ctx, 2*time.Minute, "drbdadm", "secondary", in.Resource.Name); err != nil {
+			return Change{}, err
+		}
+	}
+	return h.act(ctx, 2*time.Minute, "drbdadm", "--", "--discard-my-data", "connect", in.Resource.Name)
+}

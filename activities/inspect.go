@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -59,6 +60,11 @@ type Inspection struct {
 
 	DRBD     []DRBDStatus `json:"drbd,omitempty"`
 	ProcDRBD *Evidence    `json:"proc_drbd_evidence,omitempty"`
+	// SplitBrain is set when the kernel's last word on the resource's
+	// split brain is that it dropped the connection (not that a person
+	// solved it); Kernel shows the lines.
+	SplitBrain bool      `json:"split_brain,omitempty"`
+	Kernel     *Evidence `json:"kernel_evidence,omitempty"`
 
 	GNBDServing   bool         `json:"gnbd_serving"`
 	Exports       []GNBDExport `json:"exports,omitempty"`
@@ -176,6 +182,9 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 			}
 			r.DRBD = append(r.DRBD, s)
 		}
+		if out, full, ok := l.lookFull("dmesg"); ok {
+			r.SplitBrain, r.Kernel = splitBrain(out, full, in.Resources)
+		}
 	}
 
 	if out, ok := l.look("gnbd_export", "-l"); ok {
@@ -233,19 +242,27 @@ type looker struct {
 // look runs argv and returns its evidence; ok is false when the tool is
 // not installed, or the agent could not run it (l.err says why).
 func (l *looker) look(argv ...string) (*Evidence, bool) {
+	ev, _, ok := l.lookFull(argv...)
+	return ev, ok
+}
+
+// lookFull is look that returns the whole output too, for a reader that
+// needs more than the evidence keeps (the kernel's log).
+func (l *looker) lookFull(argv ...string) (*Evidence, string, bool) {
 	if l.err != nil {
-		return nil, false
+		return nil, "", false
 	}
 	if _, err := l.h.lookPath(argv[0]); err != nil {
-		return nil, false
+		return nil, "", false
 	}
 	out, err := l.h.run(l.ctx, time.Minute, argv...)
 	var cerr *CommandError
 	if err != nil && !errors.As(err, &cerr) {
 		l.err = err
-		return nil, false
+		return nil, "", false
 	}
-	return &Evidence{Argv: out.Argv, Exit: out.Exit, Lines: evidence(out.Stdout + out.Stderr)}, true
+	full := out.Stdout + out.Stderr
+	return &Evidence{Argv: out.Argv, Exit: out.Exit, Lines: evidence(full)}, full, true
 }
 
 // evidence is a command's output as lines, at most evidenceLines of them.
@@ -258,4 +275,27 @@ func evidence(text string) []string {
 		lines = append(lines[:evidenceLines-1], "...")
 	}
 	return lines
+}
+
+// splitBrain reads the kernel's messages for the resources' split brains:
+// DRBD logs "drbdN: Split-Brain detected, dropping connection!" when it
+// finds one, and "... manually solved" once a side discarded its data.
+// The evidence keeps only those lines.
+func splitBrain(out *Evidence, full string, resources []DRBDResource) (bool, *Evidence) {
+	ev := *out
+	ev.Lines = nil
+	open := false
+	for _, line := range strings.Split(full, "\n") {
+		for _, r := range resources {
+			prefix := fmt.Sprintf("drbd%d: Split-Brain detected", r.Minor())
+			if strings.Contains(line, prefix) {
+				ev.Lines = append(ev.Lines, line)
+				open = strings.Contains(line, "dropping connection")
+			}
+		}
+	}
+	if len(ev.Lines) == 0 {
+		return false, nil
+	}
+	return open, &ev
 }

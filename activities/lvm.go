@@ -258,3 +258,20 @@ func (h *Host) ExtendVolume(ctx context.Context, in VolumeInput) (Change, error)
 	}
 	return Change{Changed: changed}, nil
 }
+
+// ActivateVolume activates the logical volume on this host (lvchange -ay)
+// unless lvdisplay says it is available: what clvmd's start does for a
+// clustered volume, for one deactivated since.
+func (h *Host) ActivateVolume(ctx context.Context, in VolumeInput) (Change, error) {
+	if err := in.check(); err != nil {
+		return Change{}, err
+	}
+	out, err := h.run(ctx, time.Minute, "lvdisplay", names.LVPath(in.VG, in.LV))
+	if err != nil {
+		return Change{}, err
+	}
+	if blocks, _ := ParseDisplay(out.Stdout); len(blocks) > 0 && blocks[0]["LV Status"] == "available" {
+		return Change{}, nil
+	}
+	return h.act(ctx, 2*time.Minute, "lvchange", "-ay", names.LVPath(in.VG, in.LV))
+}

@@ -21,6 +21,9 @@ const (
 	// The storage data path (parts #2 to #4).
 	ProbeStorageName       = "ProbeStorage"
 	InspectName            = "Inspect"
+	DRBDConnectName        = "DRBDConnect"
+	DRBDDiscardMyDataName  = "DRBDDiscardMyData"
+	ActivateVolumeName     = "ActivateVolume"
 	PrepareDiskName        = "PrepareDisk"
 	LoadModuleName         = "LoadModule"
 	UnloadModuleName       = "UnloadModule"

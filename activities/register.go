@@ -27,6 +27,9 @@ func (h *Host) Register(r Registry) {
 
 		ProbeStorageName:       h.ProbeStorage,
 		InspectName:            h.Inspect,
+		DRBDConnectName:        h.DRBDConnect,
+		DRBDDiscardMyDataName:  h.DRBDDiscardMyData,
+		ActivateVolumeName:     h.ActivateVolume,
 		PrepareDiskName:        h.PrepareDisk,
 		LoadModuleName:         h.LoadModule,
 		UnloadModuleName:       h.UnloadModule,

@@ -18,7 +18,7 @@ func clusterFindings(e Expect, ins *activities.Inspection) []Finding {
 	f := func(code Code, sev Severity, summary string, ev []activities.Evidence, r Repair) Finding {
 		return Finding{Code: code, Host: host, Layer: LayerCluster, Severity: sev, Summary: summary, Evidence: ev, Repair: r}
 	}
-	rejoin := Repair{Kind: Safe, Action: "join the node to cluster " + c.Name + " again (NodeJoin: cluster.conf from a member, ccs_tool update, cman start)"}
+	rejoin := Repair{Kind: Manual, Action: "join the node to cluster " + c.Name + " again: starter run --procedure node-join --cluster " + c.Name + " --node " + host}
 	var fs []Finding
 	file := ins.File(activities.ClusterConfPath)
 	switch {
@@ -34,7 +34,7 @@ func clusterFindings(e Expect, ins *activities.Inspection) []Finding {
 		for _, m := range c.Members {
 			if !slices.ContainsFunc(conf.Nodes, func(n activities.ConfNode) bool { return n.Name == m }) {
 				fs = append(fs, f(NodeMissing, Warning, "cluster.conf does not list node "+m, fileEvidence(file, "<clusternode "),
-					Repair{Kind: Safe, Action: "join " + m + " to cluster " + c.Name + " again (NodeJoin)"}))
+					Repair{Kind: Manual, Action: "join " + m + " again: starter run --procedure node-join --cluster " + c.Name + " --node " + m}))
 			}
 		}
 		if conf.TwoNode != c.TwoNode {
@@ -43,7 +43,7 @@ func clusterFindings(e Expect, ins *activities.Inspection) []Finding {
 				want = `with <cman two_node="1" expected_votes="1"/>`
 			}
 			fs = append(fs, f(TwoNodeWrong, Warning, fmt.Sprintf("cluster.conf's two_node is %v; a cluster of %d nodes runs %s", conf.TwoNode, len(c.Members), want),
-				fileEvidence(file, "<cman "), Repair{Kind: Safe, Action: "rewrite cluster.conf's cman line as the runbook says, with a higher config_version, and ccs_tool update"}))
+				fileEvidence(file, "<cman "), Repair{Kind: Manual, Action: "rewrite cluster.conf's cman line as the runbook says, with a higher config_version, and ccs_tool update"}))
 		}
 		if !ins.Fencing {
 			fs = append(fs, f(NoFencing, Warning, "cluster.conf configures no fence device: a failed node cannot be fenced, and GFS2 blocks until it is",
@@ -112,7 +112,7 @@ func skewFindings(hosts []Host) []Finding {
 		fs = append(fs, Finding{Code: ConfigSkew, Host: h.Expect.Host, Layer: LayerCluster, Severity: Warning,
 			Summary:  fmt.Sprintf("cluster.conf is at config_version %d, %s's at %d", v, from, newest),
 			Evidence: fileEvidence(h.Inspection.File(activities.ClusterConfPath), "config_version"),
-			Repair:   Repair{Kind: Safe, Action: "push the newest cluster.conf from " + from + " (ccs_tool update " + activities.ClusterConfPath + ")"}})
+			Repair:   Repair{Kind: Manual, Action: "push the newest cluster.conf from " + from + " (ccs_tool update " + activities.ClusterConfPath + ")"}})
 	}
 	return fs
 }

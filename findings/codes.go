@@ -94,3 +94,7 @@ var Codes = []Code{
 
 // Known reports whether c is a code a check reports.
 func Known(c Code) bool { return slices.Contains(Codes, c) }
+
+// Destroys reports whether a code's repair destroys data: such a repair
+// always waits for a person, whatever the runbook says.
+func Destroys(c Code) bool { return c == DRBDSplitBrain || c == DRBDNotUpToDate }

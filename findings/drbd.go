@@ -41,8 +41,13 @@ func drbdFindings(e Expect, ins, peer *activities.Inspection) []Finding {
 		return append(fs, f(DRBDDown, Critical, "resource "+name+" is down", ev,
 			Repair{Kind: Safe, Action: "modprobe drbd; drbdadm up " + name + "; drbdadm primary " + name}))
 	case "StandAlone":
-		if peerState == "StandAlone" {
-			return append(fs, f(DRBDSplitBrain, Critical, "both sides of "+name+" are StandAlone: split brain, each side wrote while apart", ev,
+		// The kernel says split brain, on one side or the other: two
+		// sides merely disconnected stand alone too, and connect safely.
+		if ins.SplitBrain || (peer != nil && peer.SplitBrain) {
+			if ins.Kernel != nil {
+				ev = append(ev, *ins.Kernel)
+			}
+			return append(fs, f(DRBDSplitBrain, Critical, name+" stands alone after a split brain: each side wrote while apart", ev,
 				Repair{Kind: Destructive, Action: "on the side whose changes are given up: drbdadm secondary " + name + "; drbdadm -- --discard-my-data connect " + name + "; on the other: drbdadm connect " + name,
 					Destroys: "every write made on one side since the two parted"}))
 		}
@@ -62,7 +67,7 @@ func drbdFindings(e Expect, ins, peer *activities.Inspection) []Finding {
 			Repair{Kind: Manual, Action: "wait: the sync goes on in the kernel"}))
 	} else if !s.InSync() {
 		fs = append(fs, f(DRBDNotUpToDate, Critical, fmt.Sprintf("%s's disks are %s/%s, not UpToDate/UpToDate", name, s.Disk, s.PeerDisk), ev,
-			Repair{Kind: Destructive, Action: "drbdadm -- --overwrite-data-of-peer primary " + name + " on the side that holds the data",
+			Repair{Kind: Manual, Action: "find which side holds the data, then drbdadm -- --overwrite-data-of-peer primary " + name + " there",
 				Destroys: "what the other side holds of " + name}))
 	}
 	if s.Role != "Primary" {

@@ -353,14 +353,24 @@ func (v *validator) multipath(r *Runbook, hosts map[string]string) {
 }
 
 func (v *validator) checks(c Checks) {
+	v.codes("checks.ignore", c.Ignore, false)
+	v.codes("checks.repair", c.Repair, true)
+}
+
+// codes checks a list of finding codes; repair lists may not hold a code
+// whose repair destroys data: those always wait for a person.
+func (v *validator) codes(list string, codes []string, repair bool) {
 	seen := map[string]string{}
-	for i, code := range c.Ignore {
-		field := index("checks.ignore", i)
-		if !findings.Known(findings.Code(code)) {
+	for i, code := range codes {
+		field := index(list, i)
+		switch first, dup := seen[code]; {
+		case !findings.Known(findings.Code(code)):
 			v.fail(field, "%s is not a finding code (starter check --codes lists them)", quote(code))
-		} else if first, dup := seen[code]; dup {
+		case repair && findings.Destroys(findings.Code(code)):
+			v.fail(field, "%s is repaired by destroying data: it always waits for a person's approval", quote(code))
+		case dup:
 			v.fail(field, "%s is listed twice, also %s", quote(code), v.at(first))
-		} else {
+		default:
 			seen[code] = field
 		}
 	}

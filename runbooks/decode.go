@@ -50,7 +50,7 @@ var (
 	gfs2Keys      = schema{required: []string{"lock_table", "journals", "mountpoint"}, optional: []string{"clients", "creator"}}
 	approvalKeys  = schema{optional: []string{"auto", "approvers", "unsigned"}}
 	approverKeys  = schema{required: []string{"name", "key"}}
-	checksKeys    = schema{optional: []string{"ignore"}}
+	checksKeys    = schema{optional: []string{"ignore", "repair"}}
 )
 
 func (d *decoder) runbook(n *yaml.Node) *Runbook {
@@ -102,6 +102,7 @@ func (d *decoder) runbook(n *yaml.Node) *Runbook {
 	if n := f["checks"]; n != nil {
 		cf := d.mapping(n, "checks", checksKeys)
 		r.Checks.Ignore = d.strs(cf["ignore"], "checks.ignore")
+		r.Checks.Repair = d.strs(cf["repair"], "checks.repair")
 	}
 	return r
 }

@@ -52,6 +52,11 @@ func (r *Runbook) Override(patch json.RawMessage) (*Runbook, error) {
 			return nil, fmt.Errorf("%w: approvals.approvers: %q is not an approver of the runbook itself", ErrWidened, ap.Name)
 		}
 	}
+	for _, code := range out.Checks.Repair {
+		if !r.Checks.AutoRepaired(code) {
+			return nil, fmt.Errorf("%w: checks.repair: %q is not repaired without a person by the runbook itself", ErrWidened, code)
+		}
+	}
 	if out.Approvals.Unsigned && !r.Approvals.Unsigned {
 		return nil, fmt.Errorf("%w: approvals.unsigned: the runbook itself takes only signed decisions", ErrWidened)
 	}

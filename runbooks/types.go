@@ -39,7 +39,13 @@ type Checks struct {
 	// Ignore are finding codes (findings.Codes) this stack accepts, such
 	// as CLUSTER_NO_FENCING on a lab of guests with no fence device.
 	Ignore []string `json:"ignore,omitempty" yaml:"ignore,omitempty"`
+	// Repair are the finding codes Repair puts right without a person,
+	// safe repairs only; the others wait for an approval.
+	Repair []string `json:"repair,omitempty" yaml:"repair,omitempty"`
 }
+
+// AutoRepaired reports whether Repair may repair code without a person.
+func (c Checks) AutoRepaired(code string) bool { return slices.Contains(c.Repair, code) }
 
 // Host is one machine of the build. Other sections of a runbook refer to it
 // by Name; cman knows it by FQDN; DRBD connects to Address.

@@ -25,5 +25,6 @@ const (
 	ExpandName       = "ExpandCapacity"
 	TeardownName     = "Teardown"
 
-	CheckName = "Check"
+	CheckName  = "Check"
+	RepairName = "Repair"
 )

@@ -14,6 +14,7 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(FormClusters, workflow.RegisterOptions{Name: FormClustersName})
 	r.RegisterWorkflowWithOptions(Check, workflow.RegisterOptions{Name: CheckName})
+	r.RegisterWorkflowWithOptions(Repair, workflow.RegisterOptions{Name: RepairName})
 	r.RegisterWorkflowWithOptions(ClusterBootstrap, workflow.RegisterOptions{Name: ClusterBootstrapName})
 	r.RegisterWorkflowWithOptions(NodeJoin, workflow.RegisterOptions{Name: NodeJoinName})
 	r.RegisterWorkflowWithOptions(PrepareDisk, workflow.RegisterOptions{Name: PrepareDiskName})
