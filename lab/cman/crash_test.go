@@ -49,11 +49,11 @@ func statusLine(t *testing.T, h host.Host, prefix string) string {
 func TestCrashOfATwoNodeClusterKeepsQuorum(t *testing.T) {
 	conf := strings.Replace(confV2, `config_version="2">`, `config_version="2">`+"\n  <cman two_node=\"1\" expected_votes=\"1\"/>", 1)
 	hs := members(t, conf, a, b)
-	cluster, left, quorate, err := Crash(hs[0].Lab, b)
-	if err != nil || cluster != "storage0" || !slices.Equal(left, []string{a}) || !quorate {
-		t.Fatalf("Crash: %q %v %v %v", cluster, left, quorate, err)
+	res, err := Crash(hs[0].Lab, b)
+	if err != nil || res.Cluster != "storage0" || !slices.Equal(res.Members, []string{a}) || !res.WasQuorate || !res.Quorate {
+		t.Fatalf("Crash: %+v %v", res, err)
 	}
-	if _, _, _, err := Crash(hs[0].Lab, b); err == nil {
+	if _, err := Crash(hs[0].Lab, b); err == nil {
 		t.Error("a crashed node crashed again")
 	}
 	if r := run(hs[1], CmanTool, "cman_tool", "nodes"); r.exit != 1 || r.stderr != "cman_tool: Cannot open connection to cman, is it running ?\n" {
@@ -88,14 +88,14 @@ func TestCrashesOfAThreeNodeClusterLoseQuorum(t *testing.T) {
 	const c = "storage0c.example.org"
 	conf := strings.Replace(confV2, "    </clusternodes>", `        <clusternode name="storage0c.example.org" nodeid="3" votes="1"/>`+"\n    </clusternodes>", 1)
 	hs := members(t, conf, a, b, c)
-	if _, left, quorate, err := Crash(hs[0].Lab, b); err != nil || !quorate || !slices.Equal(left, []string{a, c}) {
-		t.Fatalf("first crash: %v %v %v", left, quorate, err)
+	if res, err := Crash(hs[0].Lab, b); err != nil || !res.Quorate || !slices.Equal(res.Members, []string{a, c}) {
+		t.Fatalf("first crash: %+v %v", res, err)
 	}
 	if got := statusLine(t, hs[0], "Quorum:"); got != "Quorum: 2  " {
 		t.Errorf("after one crash: %q", got)
 	}
-	if _, left, quorate, err := Crash(hs[0].Lab, c); err != nil || quorate || !slices.Equal(left, []string{a}) {
-		t.Fatalf("second crash: %v %v %v", left, quorate, err)
+	if res, err := Crash(hs[0].Lab, c); err != nil || !res.WasQuorate || res.Quorate || !slices.Equal(res.Members, []string{a}) {
+		t.Fatalf("second crash: %+v %v", res, err)
 	}
 	if got := statusLine(t, hs[0], "Quorum:"); got != "Quorum: 2 Activity blocked" {
 		t.Errorf("after two crashes: %q", got)

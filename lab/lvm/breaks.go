@@ -34,6 +34,23 @@ func ClvmdDies(lab, fqdn string) error {
 	})
 }
 
+// ActiveOn lists the LVs active on a host, as VG/LV.
+func ActiveOn(lab, fqdn string) ([]string, error) {
+	s, err := Load(lab)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, vg := range s.VGs {
+		for _, lv := range vg.LVs {
+			if s.isActive(fqdn, lv.UUID) {
+				names = append(names, vg.Name+"/"+lv.Name)
+			}
+		}
+	}
+	return names, nil
+}
+
 // Deactivate is `lvchange -aln VG/LV` on a host: the LV's device goes from
 // that host only, and `lvs` shows it inactive there. name "" takes the
 // first LV active on the host. Like LVM it refuses an LV that is open
