@@ -41,9 +41,9 @@ func TestAppendReadClear(t *testing.T) {
 
 func TestRingKeepsTheNewest(t *testing.T) {
 	lab := t.TempDir()
-	line := strings.Repeat("x", 1000)
+	line := strings.Repeat("x", 10000)
 	err := state.With(lab, func() error {
-		for i := 0; i < 200; i++ {
+		for i := 0; i < 20; i++ {
 			if err := Append(lab, Printf("a", Info, "%s", line)); err != nil {
 				return err
 			}
