@@ -9,6 +9,8 @@
 //	lab exec  --dir D --host H -- CMD ARGS   run a tool as host H
 //	lab fault --dir D --host H --command "ccs_tool update" --fail 2
 //	lab fault --dir D --list | --clear [--host H]
+//	lab break --dir D --host H KIND [ARG...] what goes wrong on real hosts
+//	lab break --list
 //	lab up    --runbook F --dir D            an agent for every host, in one process
 //
 // The tools are the table in tools.go; the emulation is in package lab/emu
@@ -35,6 +37,9 @@ const usage = `usage:
   lab fault --dir DIR --list
   lab fault --dir DIR --clear [--host HOST]
   lab set   --dir DIR drbd-speedup FACTOR   DRBD resyncs run FACTOR times their configured rate
+  lab break --dir DIR --host HOST [--json] KIND [ARG...]
+                                          inject drift: a crash, a daemon gone, a hand edit...
+  lab break --list                        the kinds, with their arguments
   lab up    --runbook FILE --dir DIR [--keys KEYDIR] [--host HOST]... [--trust-keys FILE[:FILE...]] [--address HOST:PORT] [--namespace NS]
 
 lab init makes DIR/orchestrator.key (and .pub) once; lab up's agents take
@@ -71,6 +76,8 @@ func run(args []string) int {
 		err = runUp(args)
 	case "set":
 		err = runSet(args)
+	case "break":
+		err = runBreak(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return 0

@@ -31,6 +31,7 @@ var tools = map[string]func(*host.Proc) int{
 	"df":       coreutils.Df,
 	"mount":    coreutils.Mount(signatures.Probe),
 	"umount":   coreutils.Umount,
+	"dmesg":    coreutils.Dmesg,
 	"modprobe": coreutils.Modprobe,
 	"lsmod":    coreutils.Lsmod,
 	"blkid":    signatures.Blkid,

@@ -33,6 +33,9 @@
 //     2.0 also remembers each member's expected votes from when it joined
 //     and never lowers quorum on its own; the lab leaves those refinements
 //     out so that the arithmetic is the documented one.
+//   - A member whose node crashes (Crash, lab break node-crash) leaves as
+//     a stopped one does, without the init script: its subsys lock stays.
+//     Fencing is not emulated; the others carry on at once.
 //   - Every membership change (a join or a leave) advances the ring
 //     sequence by 4, as openais's totem does; a member's Inc in
 //     `cman_tool nodes` is the sequence at which it joined, and the cluster

@@ -9,7 +9,9 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
+	"github.com/tetsuzuki/tetsuzuki/lab/kmsg"
 	"github.com/tetsuzuki/tetsuzuki/lab/packages"
+	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 func newHost(t *testing.T, installed ...string) host.Host {
@@ -137,5 +139,37 @@ func TestHuman(t *testing.T) {
 		if got := human(kb); got != want {
 			t.Errorf("human(%d): %q, want %q", kb, got, want)
 		}
+	}
+}
+
+func TestDmesg(t *testing.T) {
+	h := newHost(t)
+	if r := run(h, Dmesg, "dmesg"); r.exit != 0 || r.stdout+r.stderr != "" {
+		t.Errorf("an empty buffer: %+v", r)
+	}
+	err := state.With(h.Lab, func() error {
+		return kmsg.Append(h.Lab, kmsg.Printf(h.FQDN, kmsg.Alert, "drbd0: Split-Brain detected, dropping connection!"), kmsg.Printf(h.FQDN, kmsg.Info, "second"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "drbd0: Split-Brain detected, dropping connection!\nsecond\n"
+	if r := run(h, Dmesg, "dmesg"); r.exit != 0 || r.stdout != want {
+		t.Errorf("dmesg: %+v", r)
+	}
+	if r := run(h, Dmesg, "dmesg", "-n", "1"); r.exit != 0 || r.stdout != "" {
+		t.Errorf("dmesg -n: %+v", r)
+	}
+	if r := run(h, Dmesg, "dmesg", "-x"); r.exit != 1 || r.stderr != "dmesg: invalid option -- x\nUsage: dmesg [-c] [-n level] [-s bufsize]\n" {
+		t.Errorf("a bad option: %+v", r)
+	}
+	if r := run(h, Dmesg, "/bin/dmesg", "a", "b"); r.exit != 1 || r.stderr != "Usage: /bin/dmesg [-c] [-n level] [-s bufsize]\n" {
+		t.Errorf("two operands: %+v", r)
+	}
+	if r := run(h, Dmesg, "dmesg", "-c"); r.exit != 0 || r.stdout != want {
+		t.Errorf("dmesg -c: %+v", r)
+	}
+	if r := run(h, Dmesg, "dmesg"); r.exit != 0 || r.stdout != "" {
+		t.Errorf("after -c: %+v", r)
 	}
 }

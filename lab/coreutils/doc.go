@@ -1,7 +1,8 @@
 // Package coreutils emulates the commands of the CentOS 5 base system that
 // no emulated package provides and the procedures use, the generic file
-// and mount-table tools: cat, ls, touch and df (coreutils 5.97), mount and
-// umount (util-linux 2.13), and modprobe and lsmod (module-init-tools 3.3).
+// and mount-table tools: cat, ls, touch and df (coreutils 5.97), mount,
+// umount and dmesg (util-linux 2.13), and modprobe and lsmod
+// (module-init-tools 3.3).
 //
 // The file tools read and write under the host's root, except where the
 // kernel parts of the lab stand in. cat generates the files in procFiles
@@ -16,6 +17,10 @@
 // helper; without -t it takes the device's type from what blkid
 // recognizes (package blockdev's Signatures, given by the tool table).
 // umount (also umount.gfs2) removes a GFS2 mount.
+//
+// dmesg prints the host's kernel messages, which package kmsg keeps: only
+// those the lab's kernel parts print (DRBD's split-brain handshake), not a
+// whole boot's.
 //
 // modprobe loads the modules of Modules through package kmod, only when the
 // package that ships the module is installed (drbd needs kmod-drbd82-xen,

@@ -1,7 +1,7 @@
 package coreutils
 
 // What coreutils 5.97 (cat, ls, touch, df), util-linux 2.13 (mount,
-// umount) and module-init-tools 3.3 print, each in one place. The few
+// umount, dmesg) and module-init-tools 3.3 print, each in one place. The few
 // messages the lab adds say "lab".
 const (
 	fmtLabError    = "%s: lab: %v"
@@ -19,6 +19,9 @@ const (
 		"modprobe -l -t <dirname> [ -a <modulename> ...]"
 	msgLsmodHeader = "Module                  Size  Used by"
 	fmtLsmodLine   = "%-19s %8s  %s"
+
+	// dmesg of util-linux 2.13, named by its argv[0].
+	fmtDmesgUsage = "Usage: %s [-c] [-n level] [-s bufsize]"
 
 	// mount and umount of util-linux 2.13.
 	fmtMountUsage     = "Usage: mount -V                 : print version\n       mount -h                 : print this help\n       mount                    : list mounted filesystems\n       mount -l                 : idem, including volume labels\nSo far the informational part. Next the mounting.\nThe command is `mount [-t fstype] something somewhere'.\n"

@@ -44,6 +44,13 @@ var inUse = map[string]func(h host.Host) (bool, error){
 	"drbd": drbd.ModuleInUse,
 }
 
+// unloaded tells a module's emulation that the module is gone, for those
+// that keep kernel state beyond their devices (DRBD's allocated minors).
+// It runs under the lab's lock.
+var unloaded = map[string]func(h host.Host) error{
+	"drbd": drbd.ModuleUnloaded,
+}
+
 // SysModule is where the kernel shows a loaded module's parameters.
 func SysModule(name string) string { return "/sys/module/" + name + "/parameters" }
 
@@ -179,6 +186,11 @@ func unload(p *host.Proc, arg string, quiet bool) int {
 		}
 		if err := os.RemoveAll(p.Host.Path(filepath.Dir(SysModule(name)))); err != nil {
 			return err
+		}
+		if gone := unloaded[name]; gone != nil {
+			if err := gone(p.Host); err != nil {
+				return err
+			}
 		}
 		return kmod.Unload(p.Host, name)
 	})

@@ -16,11 +16,37 @@
 //     addresses, protocol, allow-two-primaries, syncer rate) and the role.
 //     `up` also creates the block device /dev/drbdN (major 147) through
 //     package blockdev, as big as the meta data allows; `down` removes it.
+//   - Minors, per host: those the module has allocated. A minor is
+//     created by its first configuration and stays after `down`, which
+//     /proc/drbd then shows as " 0: cs:Unconfigured", until the module is
+//     unloaded (ModuleUnloaded, from modprobe -r).
 //
 // Two devices are connected when both are configured with mirrored
-// addresses; the peer is the lab host named by the other `on` section.
-// Connection is settled when either side comes up or goes down, so every
+// addresses and a network part; the peer is the lab host named by the
+// other `on` section. A device without its network part (`drbdadm
+// disconnect`) stands alone (StandAlone), and its peer waits for it
+// (WFConnection); `drbdadm connect` gives it back. Connection is settled
+// when either side comes up, connects, disconnects or goes down, so every
 // change of it happens in a drbdadm process under the lock.
+//
+// # Split brain
+//
+// The lab tracks no writes. A split brain, both sides having written as
+// Primary while apart, is a mark on both disks' meta data (Meta.Diverged,
+// the bits each side set), which only `lab break split-brain` makes. The
+// handshake of two marked disks is drbd_sync_handshake's with the default
+// after-sb policies: both sides log "drbdN: Split-Brain detected, dropping
+// connection!" in their kernel log (package kmsg, which dmesg prints) and
+// stand alone; connecting again finds it again. Connected with `drbdadm --
+// --discard-my-data connect` on exactly one side, that side (the victim)
+// becomes the target of a resync of what both sides wrote, from the
+// other; a victim still Primary refuses ("I shall become SyncTarget, but I
+// am primary!", rr-conflict's default) and stands alone again, so the way
+// out is `drbdadm secondary` then the discarding connect on the victim,
+// `drbdadm connect` on the other side, and `drbdadm primary` once synced.
+// The kernel log holds those lines only, not the state changes and UUID
+// dumps a real handshake logs around them; the after-sb-* and rr-conflict
+// options of drbd.conf are not read.
 //
 // # Resync in the kernel, without a process
 //
@@ -55,6 +81,9 @@
 //     UpToDate disks need none.
 //   - The module cannot be unloaded (modprobe -r drbd) while a device of
 //     the host is configured.
+//   - secondary and down do not ask whether the device is open: real DRBD
+//     refuses them while a GNBD export serves it ("Device is held open by
+//     someone"); the lab does not know who holds /dev/drbdN.
 //
 // # What could not be checked against 8.2.6 itself
 //

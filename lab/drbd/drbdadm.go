@@ -20,8 +20,9 @@ import (
 
 // Drbdadm runs drbdadm of DRBD 8.2.6 for the commands the procedures use:
 // create-md, up, down, primary (with `-- --overwrite-data-of-peer`),
-// secondary, state (and 8.3's name for it, role), cstate, dstate, dump-md
-// and wipe-md. It reads /etc/drbd.conf as drbdadm does and acts through
+// secondary, connect (with `-- --discard-my-data`, how a split brain is
+// resolved), disconnect, state (and 8.3's name for it, role), cstate,
+// dstate, dump-md and wipe-md. It reads /etc/drbd.conf as drbdadm does and acts through
 // what drbdsetup and drbdmeta would do, reporting their failures as drbdadm
 // reports a helper's.
 func Drbdadm(p *host.Proc) int {
@@ -81,17 +82,19 @@ func (a *adm) usage(addinfo string) int {
 
 // commands are what this lab's drbdadm does; up is scheduled in steps.
 var commands = map[string]func(*adm, *Resource) int{
-	"up":        nil,
-	"down":      (*adm).down,
-	"primary":   (*adm).primary,
-	"secondary": (*adm).secondary,
-	"state":     (*adm).state,
-	"role":      (*adm).state,
-	"cstate":    (*adm).cstate,
-	"dstate":    (*adm).dstate,
-	"create-md": (*adm).createMD,
-	"dump-md":   (*adm).dumpMD,
-	"wipe-md":   (*adm).wipeMD,
+	"up":         nil,
+	"down":       (*adm).down,
+	"connect":    (*adm).connect,
+	"disconnect": (*adm).disconnect,
+	"primary":    (*adm).primary,
+	"secondary":  (*adm).secondary,
+	"state":      (*adm).state,
+	"role":       (*adm).state,
+	"cstate":     (*adm).cstate,
+	"dstate":     (*adm).dstate,
+	"create-md":  (*adm).createMD,
+	"dump-md":    (*adm).dumpMD,
+	"wipe-md":    (*adm).wipeMD,
 }
 
 // valued are drbdadm's options that take a value, by their short letter.
@@ -399,7 +402,7 @@ func (a *adm) attach(r *Resource) int {
 		}
 		if d == nil {
 			d = a.newDevice(r, minor)
-			s.Devices[devKey(d.Host, minor)] = d
+			s.addDevice(d)
 		}
 		d.Disk = me.Disk
 		m := s.MetaOf(d.Host, d.Disk)
@@ -450,6 +453,16 @@ func (a *adm) connect(r *Resource) int {
 	me, peer := a.me(r), a.peer(r)
 	argv := []string{a.setup, me.Device, "net", me.Address, peer.Address, a.conf.protocol(r), setDefaults, createDevice}
 	argv = append(append(argv, options(a.conf.options(r, "net"))...), a.setupOpts...)
+	discard := false
+	for _, o := range a.setupOpts {
+		switch o {
+		case discardLong, discardShort:
+			discard = true
+		default:
+			fmt.Fprintf(&a.err, fmtSetupBadOpt, "net", o)
+			return a.failed(argv, exitExecError)
+		}
+	}
 	if !a.loaded() {
 		return a.noModule(argv)
 	}
@@ -468,11 +481,11 @@ func (a *adm) connect(r *Resource) int {
 		}
 		if d == nil {
 			d = a.newDevice(r, minor)
-			s.Devices[devKey(d.Host, minor)] = d
+			s.addDevice(d)
 		}
 		n := a.newDevice(r, minor)
 		d.Net, d.Address, d.PeerHost, d.PeerAddress = true, n.Address, n.PeerHost, n.PeerAddress
-		d.Protocol, d.TwoPrimaries = n.Protocol, n.TwoPrimaries
+		d.Protocol, d.TwoPrimaries, d.DiscardMyData = n.Protocol, n.TwoPrimaries, discard
 		s.connect(d, a.now, speedup)
 		if d.Disk == "" {
 			// Diskless: as big as the peer's disk, once connected.
@@ -494,9 +507,9 @@ func (a *adm) connect(r *Resource) int {
 	return 0
 }
 
-// down is `drbdsetup DEV down`: the device goes, and with it the
-// connection; its meta data stays. drbdsetup succeeds at it even without
-// the module.
+// down is `drbdsetup DEV down`: the device is unconfigured, and with it
+// the connection; its meta data stays. drbdsetup succeeds at it even
+// without the module.
 func (a *adm) down(r *Resource) int {
 	minor := a.minor(r)
 	if !a.loaded() || minor < 0 {
@@ -507,12 +520,41 @@ func (a *adm) down(r *Resource) int {
 		if d == nil {
 			return errNoChange
 		}
-		s.disconnect(d, a.now)
-		delete(s.Devices, devKey(d.Host, minor))
-		return blockdev.Remove(a.p.Host, d.Path)
+		return s.down(a.p.Host, d, a.now)
 	})
 	if err != nil {
 		return a.sys(err)
+	}
+	return 0
+}
+
+// disconnect is `drbdsetup DEV disconnect`: the network part goes and the
+// device stands alone; its peer waits for it. A device already standing
+// alone, or unconfigured, is no failure.
+func (a *adm) disconnect(r *Resource) int {
+	argv := a.generic(r, "disconnect")
+	if !a.loaded() {
+		return a.noModule(argv)
+	}
+	minor := a.minor(r)
+	missing := false
+	err := a.change(func(s *State) error {
+		if minor < 0 || !s.allocated(a.p.Host.FQDN, minor) {
+			missing = true
+			return errNoChange
+		}
+		d := s.Device(a.p.Host.FQDN, minor)
+		if d == nil || !d.Net {
+			return errNoChange
+		}
+		return s.dropNet(a.p.Host, d, a.now)
+	})
+	switch {
+	case err != nil:
+		return a.sys(err)
+	case missing:
+		a.err.WriteString(msgMinorInvalid)
+		return a.failed(argv, exitSetupFailure)
 	}
 	return 0
 }
@@ -537,8 +579,12 @@ func (a *adm) primary(r *Resource) int {
 	code, missing := 0, false
 	err := a.change(func(s *State) error {
 		d := s.Device(a.p.Host.FQDN, max(minor, 0))
-		if minor < 0 || d == nil {
+		switch {
+		case minor < 0 || !s.allocated(a.p.Host.FQDN, minor):
 			missing = true
+			return errNoChange
+		case d == nil:
+			code = errNoUpToDate // unconfigured: Diskless, no peer
 			return errNoChange
 		}
 		if code = s.primary(d, overwrite, a.now, speedup); code != 0 {
@@ -568,9 +614,12 @@ func (a *adm) secondary(r *Resource) int {
 	missing := false
 	err := a.change(func(s *State) error {
 		d := s.Device(a.p.Host.FQDN, max(minor, 0))
-		if minor < 0 || d == nil {
+		switch {
+		case minor < 0 || !s.allocated(a.p.Host.FQDN, minor):
 			missing = true
 			return errNoChange
+		case d == nil:
+			return errNoChange // unconfigured: Secondary already
 		}
 		d.Role = Secondary
 		return nil

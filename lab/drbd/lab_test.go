@@ -157,13 +157,21 @@ func TestPairThroughTheLabBinary(t *testing.T) {
 	if cs, st, ds, _ := proc(t, lab, a); cs+" "+st+" "+ds != "WFConnection Primary/Unknown UpToDate/DUnknown" {
 		t.Errorf("a with b down: %s %s %s", cs, st, ds)
 	}
-	if r := must(t, lab, b, 0, "cat", "/proc/drbd"); strings.Contains(r.Stdout, " 0: ") {
-		t.Errorf("b still reports its device:\n%s", r.Stdout)
+	if r := must(t, lab, b, 0, "cat", "/proc/drbd"); !strings.HasSuffix(r.Stdout, "\n 0: cs:Unconfigured\n") {
+		t.Errorf("b still reports its device configured:\n%s", r.Stdout)
 	}
 	must(t, lab, b, 0, "/sbin/drbdadm", "up", "r0")
 	cs, st, ds, out := proc(t, lab, b)
 	if cs+" "+st+" "+ds != "Connected Secondary/Primary UpToDate/UpToDate" || strings.Contains(out, "sync'ed") {
 		t.Errorf("b up again:\n%s", out)
+	}
+
+	// The unconfigured minor goes with the module.
+	must(t, lab, b, 0, "/sbin/drbdadm", "down", "r0")
+	must(t, lab, b, 0, "/sbin/modprobe", "-r", "drbd")
+	must(t, lab, b, 0, "/sbin/modprobe", "drbd")
+	if r := must(t, lab, b, 0, "cat", "/proc/drbd"); strings.Contains(r.Stdout, " 0: ") {
+		t.Errorf("a minor outlived the module:\n%s", r.Stdout)
 	}
 }
 

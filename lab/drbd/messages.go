@@ -43,6 +43,16 @@ const (
 	setDefaults        = "--set-defaults"
 	createDevice       = "--create-device"
 	unconfiguredAnswer = "Unconfigured\n"
+	// fmtUnconfiguredMinor is an allocated minor with nothing configured,
+	// as /proc/drbd shows it.
+	fmtUnconfiguredMinor = "%2d: cs:Unconfigured\n"
+	discardLong          = "--discard-my-data"
+	discardShort         = "-D"
+
+	// The kernel module's messages (drbd_receiver.c), after "drbdN: ".
+	msgSplitBrain       = "Split-Brain detected, dropping connection!"
+	fmtSplitBrainSolved = "Split-Brain detected, manually solved. Sync from %s node" // "this" or "peer"
+	msgTargetPrimary    = "I shall become SyncTarget, but I am primary!"
 
 	// drbdmeta.
 	fmtOpenFailed     = "open(%s) failed: No such file or directory\n"

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
 	"github.com/tetsuzuki/tetsuzuki/lab/kmod"
+	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // ProcPath is the file the module reports through.
@@ -73,12 +74,22 @@ func thousands(n int64) string {
 }
 
 // Proc is /proc/drbd for a host at now: the version lines, then each
-// configured device.
+// minor the module has allocated, configured or not, in order. As
+// drbd_proc.c walks the minors, a gap before one is a blank line.
 func (s *State) Proc(fqdn string, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(procHeader)
-	for _, d := range s.HostDevices(fqdn) {
-		b.WriteString(FormatStatus(s.Status(d, now)))
+	next := 0
+	for _, minor := range s.Minors[fqdn] {
+		if minor != next {
+			b.WriteString("\n")
+		}
+		next = minor + 1
+		if d := s.Device(fqdn, minor); d != nil {
+			b.WriteString(FormatStatus(s.Status(d, now)))
+		} else {
+			fmt.Fprintf(&b, fmtUnconfiguredMinor, minor)
+		}
 	}
 	return b.String()
 }
@@ -113,6 +124,18 @@ func Statuses(labDir, fqdn string, now time.Time) ([]Status, error) {
 		out = append(out, s.Status(d, now))
 	}
 	return out, nil
+}
+
+// ModuleUnloaded forgets the minors of a host whose module was unloaded
+// (modprobe -r drbd): a module loaded again has none. The caller holds the
+// lab's lock.
+func ModuleUnloaded(h host.Host) error {
+	s, err := load(h.Lab)
+	if err != nil || len(s.Minors[h.FQDN]) == 0 {
+		return err
+	}
+	delete(s.Minors, h.FQDN)
+	return state.WriteJSON(statePath(h.Lab), s)
 }
 
 // ModuleInUse reports whether a host has a configured DRBD device, which

@@ -3,9 +3,13 @@ package drbd
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/tetsuzuki/tetsuzuki/lab/blockdev"
+	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/kmsg"
 	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
@@ -41,6 +45,14 @@ type State struct {
 	// Devices are the configured DRBD devices, by devKey: `up` creates
 	// one, `down` deletes it.
 	Devices map[string]*Device `json:"devices,omitempty"`
+	// Minors are the minors each host's module has allocated, by FQDN: a
+	// device is created on its first configuration and stays, Unconfigured,
+	// after `down`, until the module is unloaded (ModuleUnloaded).
+	Minors map[string][]int `json:"minors,omitempty"`
+
+	// printed is what the kernels say during a change, written to their
+	// message buffers (package kmsg) with the change.
+	printed []kmsg.Line
 }
 
 // Meta is DRBD's internal meta data on one backing disk.
@@ -55,6 +67,13 @@ type Meta struct {
 	// the pair is connected, paused (and kept, with what is left) while
 	// it is not.
 	Sync *Sync `json:"sync,omitempty"`
+	// Diverged is how many bits of the bitmap this disk set while it was
+	// Primary apart from its peer. The lab tracks no writes, so only a
+	// split brain (lab break split-brain) sets it, on both disks of a
+	// pair: the next handshake between two diverged disks is one. DRBD
+	// tells it from the data generation UUIDs; the lab keeps their
+	// verdict.
+	Diverged int64 `json:"diverged,omitempty"`
 }
 
 // Sync is a resync. What is left is a pure function of the time it last
@@ -115,6 +134,10 @@ type Device struct {
 	RateKB       int64    `json:"rate_kb"`
 	Role         string   `json:"role"`
 	Counters     Counters `json:"counters"`
+	// DiscardMyData is the net option --discard-my-data: at a split
+	// brain this side's changes are dropped and it becomes the resync's
+	// target. It goes with the net configuration.
+	DiscardMyData bool `json:"discard_my_data,omitempty"`
 }
 
 // Counters are the traffic counters of /proc/drbd, in KiB, of finished or
@@ -144,6 +167,9 @@ func load(lab string) (*State, error) {
 	if s.Devices == nil {
 		s.Devices = map[string]*Device{}
 	}
+	if s.Minors == nil {
+		s.Minors = map[string][]int{}
+	}
 	return s, nil
 }
 
@@ -159,8 +185,31 @@ func change(lab string, now time.Time, fn func(*State) error) error {
 		if err := fn(s); err != nil {
 			return err
 		}
-		return state.WriteJSON(statePath(lab), s)
+		if err := state.WriteJSON(statePath(lab), s); err != nil {
+			return err
+		}
+		return kmsg.Append(lab, s.printed...)
 	})
+}
+
+// addDevice configures d, allocating its minor on its host.
+func (s *State) addDevice(d *Device) {
+	s.Devices[devKey(d.Host, d.Minor)] = d
+	if !slices.Contains(s.Minors[d.Host], d.Minor) {
+		s.Minors[d.Host] = append(s.Minors[d.Host], d.Minor)
+		slices.Sort(s.Minors[d.Host])
+	}
+}
+
+// allocated tells whether a host's module has created the minor.
+func (s *State) allocated(host string, minor int) bool {
+	return slices.Contains(s.Minors[host], minor)
+}
+
+// printk is a message of d's minor in its host's kernel log, as DRBD 8.2's
+// ALERT, ERR, WARN and INFO macros print it: "drbd0: ...".
+func (s *State) printk(d *Device, level int, msg string) {
+	s.printed = append(s.printed, kmsg.Printf(d.Host, level, "drbd%d: %s", d.Minor, msg))
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -328,6 +377,10 @@ func (s *State) connect(d *Device, now time.Time, speedup float64) {
 	if md == nil || mp == nil {
 		return
 	}
+	if md.Diverged > 0 && mp.Diverged > 0 {
+		s.splitBrain(d, p, now, speedup)
+		return
+	}
 	for _, e := range []struct {
 		target  *Meta
 		tdev    *Device
@@ -348,6 +401,63 @@ func (s *State) connect(d *Device, now time.Time, speedup float64) {
 	case mp.State == UpToDate && md.State != UpToDate:
 		startSync(md, p.Host, now, d.RateKB, speedup)
 	}
+}
+
+// splitBrain is the handshake of two devices whose disks both diverged,
+// as drbd_sync_handshake of 8.2 settles it with the default after-sb
+// policies (disconnect): unless exactly one side was connected with
+// --discard-my-data, both drop the connection and stand alone. With one
+// victim, its changes and the survivor's are resynced from the survivor,
+// unless the victim is Primary, which rr-conflict's default refuses: it
+// drops the connection, and the survivor waits for it.
+func (s *State) splitBrain(d, p *Device, now time.Time, speedup float64) {
+	var victim, survivor *Device
+	switch {
+	case d.DiscardMyData && !p.DiscardMyData:
+		victim, survivor = d, p
+	case p.DiscardMyData && !d.DiscardMyData:
+		victim, survivor = p, d
+	}
+	if victim == nil {
+		for _, x := range []*Device{d, p} {
+			s.printk(x, kmsg.Alert, msgSplitBrain)
+			x.Net, x.DiscardMyData = false, false
+		}
+		return
+	}
+	s.printk(survivor, kmsg.Warning, fmt.Sprintf(fmtSplitBrainSolved, "this"))
+	s.printk(victim, kmsg.Warning, fmt.Sprintf(fmtSplitBrainSolved, "peer"))
+	if victim.Role == Primary {
+		s.printk(victim, kmsg.Err, msgTargetPrimary)
+		victim.Net, victim.DiscardMyData = false, false
+		return
+	}
+	vm, sm := s.devMeta(victim), s.devMeta(survivor)
+	bits := min(vm.Diverged+sm.Diverged, (vm.Sectors+7)/8)
+	vm.Diverged, sm.Diverged = 0, 0
+	victim.DiscardMyData = false
+	vm.State = Inconsistent
+	vm.Sync = &Sync{Source: survivor.Host, TotalBits: bits, LeftBits: bits}
+	resume(vm, now, victim.RateKB, speedup)
+}
+
+// down unconfigures d on its host h: the resyncs it takes part in pause,
+// its device file goes; its minor stays allocated.
+func (s *State) down(h host.Host, d *Device, now time.Time) error {
+	s.disconnect(d, now)
+	delete(s.Devices, devKey(d.Host, d.Minor))
+	return blockdev.Remove(h, d.Path)
+}
+
+// dropNet removes d's network configuration: it stands alone, its resyncs
+// pause. A device without a disk either is then unconfigured.
+func (s *State) dropNet(h host.Host, d *Device, now time.Time) error {
+	s.disconnect(d, now)
+	d.Net, d.DiscardMyData = false, false
+	if d.Disk == "" {
+		return s.down(h, d, now)
+	}
+	return nil
 }
 
 // disconnect pauses the resyncs d takes part in, before d goes.
@@ -433,8 +543,16 @@ func (s *State) Status(d *Device, now time.Time) Status {
 		NS: d.Counters.NS, NR: d.Counters.NR, DW: d.Counters.DW, DR: d.Counters.DR,
 	}
 	p := s.peerOf(d)
-	if p != nil {
+	switch {
+	case p != nil:
 		st.CState, st.PeerRole, st.PeerDisk = Connected, p.Role, s.diskState(p, now)
+	case !d.Net:
+		// Without a net configuration there is no wire protocol:
+		// drbd_proc.c prints a space for it.
+		st.CState, st.Protocol = StandAlone, " "
+	}
+	if md := s.devMeta(d); md != nil {
+		st.OOS = md.Diverged * bitKB // what it wrote apart, known out of sync
 	}
 	m, source := s.syncInto(d), false
 	if m == nil {

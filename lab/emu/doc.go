@@ -26,6 +26,7 @@
 //	<lab>/state/multipath.json multipath maps and multipathd
 //	<lab>/state/lvm.json       LVM labels and metadata on the shared disks
 //	<lab>/state/gfs2.json      GFS2 filesystems, their files and mounts
+//	<lab>/state/kmsg.json      the hosts' kernel messages (dmesg)
 //	<lab>/settings.json        lab settings (lab set), e.g. drbd-speedup
 //	<lab>/faults.json          injected faults
 //	<lab>/log/<fqdn>.log       one JSON line per tool invocation

@@ -28,10 +28,17 @@
 //     every export of the server not yet imported, each on the lowest free
 //     minor; importing the same server again changes nothing, as the real
 //     tool only restarts gnbd_recvd for a device it already has.
-//   - An import is connected while its server runs and exports it; the
-//     state is derived, never stored, since gnbd_recvd reconnects on its
-//     own. A device is open while a device-mapper device holds it (see
-//     Holders), and then cannot be removed.
+//   - An import is connected while its server runs and exports it and its
+//     gnbd_recvd runs; the state is derived, since gnbd_recvd reconnects
+//     on its own. Only a gnbd_recvd that is gone (Import.RecvdGone, which
+//     lab break import-disconnect sets) is remembered: importing from the
+//     same server again, or -a, starts a new one ("restarted gnbd_recvd
+//     for gnbd device ..."), as restart_device does. A device is open
+//     while a device-mapper device holds it (see Holders), and then cannot
+//     be removed.
+//   - gnbd_serv dying (lab break gnbd-serv-dies) is -K without its
+//     message: the exports go, the clients are disconnected until it runs
+//     and exports them again.
 //
 // The tools' options are parsed by package getopt. All the text they
 // print is in messages.go.

@@ -213,7 +213,7 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 	case uidAction:
 		return t.uid(device)
 	case validateImportsAction:
-		return 0
+		return t.validate()
 	default:
 		return t.listImports()
 	}
@@ -275,7 +275,9 @@ func (t *tool) importFrom(server string, port int, clustered bool, uevent func(h
 				imp := &cl.Imports[i]
 				switch {
 				case imp.Host == fqdn && imp.Port == port:
-					// gnbd_recvd reconnects on its own.
+					// gnbd_recvd reconnects on its own, or is
+					// started again if it is gone.
+					restartRecvd(imp, printm)
 				case e.Timeout != 0:
 					out = append(out, fmt.Sprintf(fmtPrinte+fmtNoReimport, progImport, e.Name))
 				default:
@@ -326,6 +328,42 @@ func (t *tool) importFrom(server string, port int, clustered bool, uevent func(h
 	if fail != "" {
 		t.printe("%s", fail)
 		return 1
+	}
+	return 0
+}
+
+// restartRecvd is restart_device: a device whose gnbd_recvd is gone gets
+// a new one, which reconnects it. printm prints as the program named.
+func restartRecvd(imp *Import, printm func(prog, format string, args ...any)) {
+	if !imp.RecvdGone {
+		return
+	}
+	imp.RecvdGone = false
+	printm(progRecvd, msgRecvdStarted)
+	printm(progImport, fmtRestartedRecvd, imp.Name)
+}
+
+// validate is -a: every device whose gnbd_recvd is gone gets a new one.
+func (t *tool) validate() int {
+	var out []string
+	printm := func(prog, format string, args ...any) {
+		if prog != progImport || !t.quiet {
+			out = append(out, fmt.Sprintf(fmtPrintm+format, append([]any{prog}, args...)...))
+		}
+	}
+	err := change(t.p.Host.Lab, func(s *State) error {
+		if cl := s.Clients[t.p.Host.FQDN]; cl != nil {
+			for i := range cl.Imports {
+				restartRecvd(&cl.Imports[i], printm)
+			}
+		}
+		return nil
+	})
+	for _, line := range out {
+		fmt.Fprintln(t.p.Stdout, line)
+	}
+	if err != nil {
+		return t.labError(err)
 	}
 	return 0
 }

@@ -154,6 +154,7 @@ const (
 	fmtImported         = "created gnbd device %s"
 	fmtMonitorStarted   = "gnbd_monitor started. Monitoring device #%d"
 	msgRecvdStarted     = "gnbd_recvd started"
+	fmtRestartedRecvd   = "restarted gnbd_recvd for gnbd device %s"
 	fmtNoReimport       = "cannot reimport uncached GNBD %s"
 	fmtReimporting      = "reimporting device %s on server %s, port %d"
 	fmtCannotDisconnect = "cannot disconnect device #%d : %s"

@@ -72,6 +72,10 @@ type Import struct {
 	Sectors  int64  `json:"sectors"`
 	Readonly bool   `json:"readonly,omitempty"`
 	Timeout  int    `json:"timeout,omitempty"`
+	// RecvdGone tells that the device's gnbd_recvd is gone (killed, or
+	// given up): nothing reconnects the device until gnbd_import -i (of
+	// its server) or -a starts a new one.
+	RecvdGone bool `json:"recvd_gone,omitempty"`
 }
 
 // Dev is the kernel's name of the device, gnbd0 for minor 0.
@@ -105,12 +109,13 @@ func (s *State) export(fqdn, name string) *Export {
 	return nil
 }
 
-// Connected tells whether an import is connected: its server runs, on the
-// port it was imported from, and still exports it. gnbd_recvd reconnects on
-// its own when an export comes back, so nothing else is remembered.
+// Connected tells whether an import is connected: its gnbd_recvd runs, and
+// its server runs, on the port it was imported from, and still exports it.
+// gnbd_recvd reconnects on its own when an export comes back, so nothing
+// else is remembered.
 func (s *State) Connected(imp Import) bool {
 	srv := s.running(imp.Host)
-	return srv != nil && srv.Port == imp.Port && s.export(imp.Host, imp.Name) != nil
+	return !imp.RecvdGone && srv != nil && srv.Port == imp.Port && s.export(imp.Host, imp.Name) != nil
 }
 
 // importers are the client hosts whose import of an export is connected:

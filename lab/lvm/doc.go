@@ -33,6 +33,11 @@
 //     fails on a host that does not see all the VG's PVs ("Error locking on
 //     node"). The init script activates every VG on start and deactivates
 //     the clustered ones on stop, which fails while an LV is open.
+//   - clvmd may die (lab break clvmd-stop): the LVs stay active, the init
+//     script's lock stays, so status says "clvmd dead but subsys locked"
+//     and `/etc/init.d/clvmd start` starts it again. An LV may be
+//     deactivated on one host (lab break lv-deactivate), as `lvchange
+//     -aln` does.
 //   - An LV is open while a package that registered an Opener says so
 //     (GFS2's mounts): such an LV cannot be deactivated or removed.
 //   - pvcreate refuses a PV of a volume group without -ff, and a device

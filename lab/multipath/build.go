@@ -77,7 +77,9 @@ func build(h host.Host, hs *Host) ([]event, error) {
 	}
 	for i := range hs.Maps {
 		// A path whose device is gone leaves its map at the next reload.
-		hs.Maps[i].Paths = slices.DeleteFunc(hs.Maps[i].Paths, func(p string) bool { _, ok := byName[p]; return !ok })
+		gone := func(p string) bool { _, ok := byName[p]; return !ok }
+		hs.Maps[i].Paths = slices.DeleteFunc(hs.Maps[i].Paths, gone)
+		hs.Maps[i].Failed = slices.DeleteFunc(hs.Maps[i].Failed, gone)
 	}
 	var wwids []string
 	groups := map[string][]gnbd.Device{}
@@ -102,6 +104,8 @@ func build(h host.Host, hs *Host) ([]event, error) {
 				}
 			}
 			if added {
+				// A reload loads the table anew, every path active.
+				m.Failed = nil
 				slices.SortFunc(m.Paths, func(a, b string) int { return byName[a].Minor - byName[b].Minor })
 				if err := writeDevices(h, *m); err != nil {
 					return nil, err

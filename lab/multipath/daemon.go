@@ -64,6 +64,7 @@ func startDaemon(p *host.Proc) (started bool, err error) {
 		hs.Daemon = os.Getpid() + 1 // it daemonizes
 		started = true
 		_, err := build(p.Host, hs)
+		hs.reinstate()
 		return err
 	})
 	return started, err
@@ -111,6 +112,7 @@ func initScript(p *host.Proc) int {
 			}
 			ok = true
 			_, err := build(p.Host, hs)
+			hs.reinstate()
 			return err
 		})
 		if err != nil {

@@ -30,7 +30,19 @@
 //     nothing holds open.
 //   - `multipath -l` lists the maps in device-mapper's order (its name hash,
 //     newest first within a bucket: mpath1 before mpath0), a path failed
-//     while its GNBD import is disconnected.
+//     while its GNBD import is disconnected, or while device-mapper keeps
+//     it failed (Map.Failed: lab break path-fail). -l runs no path
+//     checker, so it says [failed][undef]; -ll runs them: [failed][faulty]
+//     for a disconnected import, [failed][ready] for a path failed in the
+//     kernel whose device answers.
+//   - multipathd's checkers reinstate the paths device-mapper failed when
+//     it starts or reloads (`/etc/init.d/multipathd restart|reload`); a
+//     real one also does every polling_interval (5 s), the lab's does not
+//     poll, so a failed path stays failed until then. A map reloaded with
+//     new paths has every path active again; `multipath` alone reloads no
+//     map whose paths are unchanged.
+//   - multipathd may die (lab break multipathd-stop): the maps stay, and
+//     the init script's lock, so status says "dead but subsys locked".
 //
 // All the text the tools print is in messages.go.
 package multipath

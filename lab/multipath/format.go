@@ -2,6 +2,7 @@ package multipath
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/gnbd"
@@ -61,12 +62,14 @@ func topology(events []event, v view, devs map[string]gnbd.Device) string {
 		var lines []string
 		for _, p := range m.Paths {
 			d, ok := devs[p]
+			// up is the checker's verdict, read from the device; the
+			// kernel's state is failed too for a path it failed.
 			up := ok && d.Connected
 			dm, chk := stateActive, stateUndef
 			switch {
 			case v == viewChange:
 				dm, chk = stateUndef, checkReady
-			case !up:
+			case !up || slices.Contains(m.Failed, p):
 				dm = stateFailed
 			}
 			if v == viewListLong {

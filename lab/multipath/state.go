@@ -34,6 +34,11 @@ type Map struct {
 	Sectors int64    `json:"sectors"`
 	Paths   []string `json:"paths"` // kernel names of the paths, gnbd0
 	Seq     int      `json:"seq"`
+	// Failed are the paths device-mapper failed (after an I/O error, or
+	// `dmsetup message MAP 0 fail_path DEV`) whatever their devices do
+	// now: they stay failed until the map is reloaded or multipathd's
+	// checker reinstates them (reinstate).
+	Failed []string `json:"failed,omitempty"`
 }
 
 // Device is /dev/mapper/NAME.
@@ -65,6 +70,16 @@ func (h *Host) listed() []Map {
 		return b.Seq - a.Seq
 	})
 	return ms
+}
+
+// reinstate is what multipathd's path checkers do to the paths
+// device-mapper failed: those that answer are active again. The lab's
+// multipathd checks when it starts or reloads its configuration, not
+// every polling_interval, so a failed path stays failed until then.
+func (h *Host) reinstate() {
+	for i := range h.Maps {
+		h.Maps[i].Failed = nil
+	}
 }
 
 func (s *State) host(fqdn string) *Host {

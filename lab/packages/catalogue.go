@@ -32,12 +32,13 @@ func (p Package) String() string { return p.NVR() + "." + p.Arch }
 func (p Package) EVR() string { return "0:" + p.Version + "-" + p.Release }
 
 // BaseLinks are the tools every host has from installation time: yum and
-// rpm, parted, coreutils', util-linux's, module-init-tools' and e2fsprogs'
-// commands, and LVM2's (every LVM command is a link to /usr/sbin/lvm).
+// rpm, parted, coreutils', util-linux's (dmesg included),
+// module-init-tools' and e2fsprogs' commands, and LVM2's (every LVM
+// command is a link to /usr/sbin/lvm).
 var BaseLinks = []string{
 	"/usr/bin/yum", "/bin/rpm",
 	"/sbin/parted", "/bin/cat", "/sbin/modprobe", "/sbin/lsmod",
-	"/bin/mount", "/bin/umount", "/bin/ls", "/bin/touch", "/bin/df", "/sbin/blkid",
+	"/bin/mount", "/bin/umount", "/bin/dmesg", "/bin/ls", "/bin/touch", "/bin/df", "/sbin/blkid",
 	"/usr/sbin/lvm",
 	"/usr/sbin/pvcreate", "/usr/sbin/pvremove", "/usr/sbin/pvdisplay", "/usr/sbin/pvs",
 	"/usr/sbin/vgcreate", "/usr/sbin/vgextend", "/usr/sbin/vgremove", "/usr/sbin/vgchange",

@@ -9,6 +9,11 @@
 // host the tools exist only while their package is installed, and the
 // agent's "command not found" must come about the same way.
 //
+// Erase is `rpm -e --nodeps` (lab break package-remove): one package goes,
+// its tools and unchanged config files with it, whatever requires it. A
+// changed config file stays where it is, as yum remove leaves it here;
+// real rpm renames it to .rpmsave.
+//
 // yum keeps the quirk the runbooks are written around: asked for a package
 // no repository carries, it prints "No package foo available." and exits 0,
 // so only `rpm -q` afterwards tells whether the install happened.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
+	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // removing is yum remove: it erases the packages asked for and those that
@@ -15,19 +16,44 @@ import (
 var removing = txKind{
 	setup: msgSetupRemove, needList: msgNeedRemoveList, nothing: msgNoRemove,
 	table: "Removing", progress: "Erasing   ", done: "Removed", depsDone: "Dependency Removed",
-	plan: planRemove,
-	apply: func(p *host.Proc, d *db, it txItem) error {
-		for _, l := range it.pkg.Links {
-			if err := unlink(p.Host, l); err != nil {
-				return err
-			}
-		}
-		if err := removeFiles(p.Host, it.pkg); err != nil {
+	plan:  planRemove,
+	apply: func(p *host.Proc, d *db, it txItem) error { return erase(p.Host, d, it.pkg) },
+}
+
+// erase is rpm erasing one package: its tools, its unchanged config files,
+// its line in the database (written by the caller).
+func erase(h host.Host, d *db, pkg Package) error {
+	for _, l := range pkg.Links {
+		if err := unlink(h, l); err != nil {
 			return err
 		}
-		d.remove(it.pkg.Name)
-		return nil
-	},
+	}
+	if err := removeFiles(h, pkg); err != nil {
+		return err
+	}
+	d.remove(pkg.Name)
+	return nil
+}
+
+// Erase is `rpm -e --nodeps NAME` on a host, what lab break package-remove
+// does: the package goes as yum remove would take it, and whatever
+// requires it stays, broken. Running daemons of it are left running, as
+// rpm leaves them.
+func Erase(h host.Host, name string) error {
+	return state.With(h.Lab, func() error {
+		d, err := readDB(h)
+		if err != nil {
+			return err
+		}
+		nvr, ok := d.find(name)
+		if !ok {
+			return fmt.Errorf(fmtRpmNotInstalled, name)
+		}
+		if err := erase(h, d, installedPackage(nvr)); err != nil {
+			return err
+		}
+		return d.write(h)
+	})
 }
 
 // planRemove decides what to remove: the packages asked for that are
