@@ -21,6 +21,11 @@ func clvmFindings(e Expect, ins *activities.Inspection) []Finding {
 	if !ins.ClvmdRunning {
 		fs = append(fs, f(ClvmdDown, Critical, "clvmd is not running", shown(ins.Clvmd), Repair{Kind: Safe, Action: "/etc/init.d/clvmd start"}))
 	}
+	if !ins.ClvmdRunning {
+		// Without clvmd the LVM tools cannot take the cluster's locks and
+		// see no clustered volume: what they say is clvmd's finding.
+		return fs
+	}
 	switch {
 	case ins.VG == nil:
 		fs = append(fs, f(VGMissing, Critical, "volume group "+v.VG+" is not seen", shown(ins.VGOutput),

@@ -26,18 +26,16 @@ import (
 
 // The workflow types a schedule runs.
 const (
-	checkWorkflow = workflows.CheckName
-	// repairWorkflow is the Repair of issue #9, not in this build yet:
-	// list and describe name schedules of it, create refuses them.
-	repairWorkflow = "Repair"
+	checkWorkflow  = workflows.CheckName
+	repairWorkflow = workflows.RepairName
 )
 
 // scheduled are the procedures a schedule may run, by the name people
 // type. Both take a workflows.RunbookInput. One with a refusal is known
-// by name but not made: its workflow is not in this build.
+// by name but not made.
 var scheduled = []struct{ name, workflow, refusal string }{
 	{"check", checkWorkflow, ""},
-	{"repair", repairWorkflow, "the Repair workflow is not in this build yet: schedule check, and repair from its findings' repairs"},
+	{"repair", repairWorkflow, ""},
 }
 
 const scheduleUsage = `usage: starter schedule <command> [flags]

@@ -56,16 +56,16 @@ func TestScheduleCreate(t *testing.T) {
 `,
 		},
 		{
-			name: "check by cron, of a file, with overrides",
-			args: []string{"--id", "check.storage_2", "--procedure", "check", "--runbook", file, "--cron", "*/15 * * * *",
+			name: "repair by cron, of a file, with overrides",
+			args: []string{"--id", "repair.storage_2", "--procedure", "repair", "--runbook", file, "--cron", "*/15 * * * *",
 				"--catchup-window", "5m", "--pause-on-failure=false", "--overrides", `{"gfs2": {"journals": 6}}`},
-			workflow: "Check",
+			workflow: "Repair",
 			spec:     client.ScheduleSpec{CronExpressions: []string{"*/15 * * * *"}},
 			catchup:  5 * time.Minute,
 			input:    fmt.Sprintf(`{"runbook": "scalable-storage", "runbook_yaml": %q, "source": %q, "overrides": {"gfs2": {"journals": 6}}}`, data, file),
-			out: `created schedule check.storage_2: check of scalable-storage, cron */15 * * * *
-  runs:    check.storage_2-TIME, with TetsuzukiRunbook="scalable-storage"
-  Web UI:  http://ui.example:8233/namespaces/default/schedules/check.storage_2
+			out: `created schedule repair.storage_2: repair of scalable-storage, cron */15 * * * *
+  runs:    repair.storage_2-TIME, with TetsuzukiRunbook="scalable-storage"
+  Web UI:  http://ui.example:8233/namespaces/default/schedules/repair.storage_2
 `,
 		},
 	}
@@ -178,7 +178,6 @@ func TestScheduleCreateRefusesBadFlags(t *testing.T) {
 		{"id too long", with("--id", strings.Repeat("a", 65)), "at most 64"},
 		{"no procedure", with("--procedure", ""), "--procedure is required: check or repair"},
 		{"a procedure that is not scheduled", with("--procedure", "teardown"), `--procedure "teardown": a schedule runs check or repair`},
-		{"repair, not in this build", with("--procedure", "repair"), `--procedure repair: the Repair workflow is not in this build yet`},
 		{"no runbook", with("--runbook", ""), "--runbook is required"},
 		{"a name no catalog has", with("--runbook", "Scalable_Storage"), `--runbook: "Scalable_Storage" is not a runbook name`},
 		{"missing runbook file", with("--runbook", "runbooks/nope.yaml"), "runbooks/nope.yaml"},

@@ -137,7 +137,8 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 		}
 		auto := true
 		for _, f := range found {
-			auto = auto && rb.Checks.AutoRepaired(string(f.Code))
+			// A destructive repair asks on its own step, by name.
+			auto = auto && (findings.Destroys(f.Code) || rb.Checks.AutoRepaired(string(f.Code)))
 		}
 		out = append(out, repair{name: name, layer: layer, approval: "repair:" + string(layer), auto: auto, stage: st})
 	}
