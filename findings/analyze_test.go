@@ -1,0 +1,176 @@
+package findings_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/findings"
+)
+
+// A drift is one thing gone wrong on the built stack, made by changing
+// what the hosts' tools print, and the findings a check must report for
+// it: exactly these, nothing else.
+type drift struct {
+	name   string
+	breaks func(s *stack)
+	want   []want
+	// fencing: report CLUSTER_NO_FENCING, which the other cases ignore,
+	// as the blog's runbook does (checks.ignore).
+	fencing bool
+}
+
+// want is one finding a drift must cause.
+type want struct {
+	code     findings.Code
+	host     string // short name
+	severity findings.Severity
+	repair   findings.RepairKind
+	// shows are lines the finding's evidence must show, each whole; nil
+	// when the finding has no evidence.
+	shows []string
+}
+
+// analyze runs a check's analysis on the stack as its tools print it now.
+func analyze(s *stack, fencing bool) []findings.Finding {
+	ignore := []findings.Code{findings.NoFencing}
+	if fencing {
+		ignore = nil
+	}
+	return findings.Analyze(s.findingsHosts(), ignore)
+}
+
+// runDrifts breaks the healthy stack as each case says and checks what
+// Analyze reports.
+func runDrifts(t *testing.T, cases []drift) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := healthyStack(t)
+			c.breaks(s)
+			checkFindings(t, analyze(s, c.fencing), c.want)
+		})
+	}
+}
+
+// checkFindings checks that got are the wanted findings, no more, no less,
+// each with its layer, severity, repair and evidence.
+func checkFindings(t *testing.T, got []findings.Finding, wants []want) {
+	t.Helper()
+	var gotPairs, wantPairs []string
+	for _, f := range got {
+		gotPairs = append(gotPairs, string(f.Code)+"@"+short(f.Host))
+	}
+	for _, w := range wants {
+		wantPairs = append(wantPairs, string(w.code)+"@"+w.host)
+	}
+	slices.Sort(gotPairs)
+	slices.Sort(wantPairs)
+	if !slices.Equal(gotPairs, wantPairs) {
+		t.Fatalf("findings:\n got  %v\n want %v\n%s", gotPairs, wantPairs, describe(got))
+	}
+	used := make([]bool, len(wants))
+	for _, f := range got {
+		checkFinding(t, f)
+		match := -1
+		var why []string
+		for j := range wants {
+			w := wants[j]
+			if used[j] || w.code != f.Code || fqdn(w.host) != f.Host {
+				continue
+			}
+			if problem := w.mismatch(f); problem != "" {
+				why = append(why, problem)
+				continue
+			}
+			match = j
+			break
+		}
+		if match < 0 {
+			t.Errorf("%s on %s is not as wanted: %s\n%s", f.Code, short(f.Host), strings.Join(why, "; "), describe([]findings.Finding{f}))
+			continue
+		}
+		used[match] = true
+	}
+}
+
+// mismatch says how f differs from w, "" when it does not.
+func (w want) mismatch(f findings.Finding) string {
+	switch {
+	case f.Severity != w.severity:
+		return fmt.Sprintf("severity %s, want %s", f.Severity, w.severity)
+	case f.Repair.Kind != w.repair:
+		return fmt.Sprintf("repair %s, want %s", f.Repair.Kind, w.repair)
+	case w.shows == nil && len(f.Evidence) > 0:
+		return "evidence, want none"
+	}
+	for _, line := range w.shows {
+		if !slices.ContainsFunc(f.Evidence, func(ev activities.Evidence) bool { return slices.Contains(ev.Lines, line) }) {
+			return fmt.Sprintf("evidence does not show %q", line)
+		}
+	}
+	return ""
+}
+
+// checkFinding checks what every finding must have: the layer its code
+// names, a summary, a repair, and data at stake only on a destructive one,
+// which only a split brain and a disk not up to date have.
+func checkFinding(t *testing.T, f findings.Finding) {
+	t.Helper()
+	if want := layerOf(f.Code); f.Layer != want {
+		t.Errorf("%s on %s: layer %q, want %q", f.Code, f.Host, f.Layer, want)
+	}
+	if !findings.Known(f.Code) {
+		t.Errorf("%s on %s: not a code of findings.Codes", f.Code, f.Host)
+	}
+	if !slices.Contains([]findings.Severity{findings.Info, findings.Warning, findings.Critical}, f.Severity) {
+		t.Errorf("%s on %s: severity %q", f.Code, f.Host, f.Severity)
+	}
+	if f.Summary == "" || f.Repair.Action == "" {
+		t.Errorf("%s on %s: summary %q, repair %q", f.Code, f.Host, f.Summary, f.Repair.Action)
+	}
+	destructive := f.Code == findings.DRBDSplitBrain || f.Code == findings.DRBDNotUpToDate
+	if (f.Repair.Kind == findings.Destructive) != destructive || (f.Repair.Destroys != "") != destructive {
+		t.Errorf("%s on %s: repair %s destroying %q", f.Code, f.Host, f.Repair.Kind, f.Repair.Destroys)
+	}
+	for _, ev := range f.Evidence {
+		if len(ev.Argv) == 0 || len(ev.Lines) == 0 {
+			t.Errorf("%s on %s: empty evidence %+v", f.Code, f.Host, ev)
+		}
+	}
+}
+
+// layerOf is the layer a code names in its prefix.
+func layerOf(c findings.Code) findings.Layer {
+	prefix, _, _ := strings.Cut(string(c), "_")
+	return findings.Layer(strings.ToLower(prefix))
+}
+
+func describe(fs []findings.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s %s %s %s: %s\n    repair %s: %s\n", f.Layer, short(f.Host), f.Code, f.Severity, f.Summary, f.Repair.Kind, f.Repair.Action)
+		for _, ev := range f.Evidence {
+			fmt.Fprintf(&b, "    $ %s (exit %d)\n", strings.Join(ev.Argv, " "), ev.Exit)
+			for _, l := range ev.Lines {
+				fmt.Fprintf(&b, "      %s\n", l)
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestHealthyStackHasNoFinding(t *testing.T) {
+	if fs := findings.Analyze(healthy(), []findings.Code{findings.NoFencing}); len(fs) != 0 {
+		t.Errorf("the healthy stack has findings:\n%s", describe(fs))
+	}
+	// The blog's cluster.conf has an empty <fencedevices/>: each member
+	// of each cluster says so, and nothing else is wrong.
+	var wants []want
+	for _, h := range []string{"client0", "client1", "storage0a", "storage0b", "storage1a", "storage1b"} {
+		wants = append(wants, want{findings.NoFencing, h, findings.Warning, findings.Manual, []string{"  <fencedevices/>"}})
+	}
+	checkFindings(t, findings.Analyze(healthy(), nil), wants)
+}
