@@ -2,6 +2,8 @@ package findings_test
 
 import (
 	"fmt"
+	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -162,6 +164,11 @@ func describe(fs []findings.Finding) string {
 	return b.String()
 }
 
+// allDrifts are the cases of every layer.
+func allDrifts() []drift {
+	return slices.Concat(hostDrifts, clusterDrifts, drbdDrifts, gnbdDrifts, multipathDrifts, clvmDrifts, gfs2Drifts)
+}
+
 func TestHealthyStackHasNoFinding(t *testing.T) {
 	if fs := findings.Analyze(healthy(), []findings.Code{findings.NoFencing}); len(fs) != 0 {
 		t.Errorf("the healthy stack has findings:\n%s", describe(fs))
@@ -173,4 +180,120 @@ func TestHealthyStackHasNoFinding(t *testing.T) {
 		wants = append(wants, want{findings.NoFencing, h, findings.Warning, findings.Manual, []string{"  <fencedevices/>"}})
 	}
 	checkFindings(t, findings.Analyze(healthy(), nil), wants)
+}
+
+func TestEveryCodeHasACase(t *testing.T) {
+	made := map[findings.Code][]string{}
+	for _, c := range allDrifts() {
+		s := healthyStack(t)
+		c.breaks(s)
+		for _, f := range analyze(s, c.fencing) {
+			made[f.Code] = append(made[f.Code], c.name)
+		}
+	}
+	for _, c := range findings.Codes {
+		if len(made[c]) == 0 {
+			t.Errorf("no case makes %s", c)
+		}
+	}
+	names := map[string]bool{}
+	for _, c := range allDrifts() {
+		if names[c.name] {
+			t.Errorf("two cases are named %q", c.name)
+		}
+		names[c.name] = true
+	}
+}
+
+// broken is the stack with drift on many layers at once: storage0a down,
+// storage1b's DRBD demoted, client0's lvm.conf locking locally, client1
+// without its mount.
+func broken(t *testing.T) []findings.Host {
+	s := healthyStack(t)
+	hostDown(s, "storage0a")
+	demote(s, "storage1b")
+	localLocking(s, "client0")
+	unmount(s, "client1")
+	return s.findingsHosts()
+}
+
+func TestFindingsAreOrderedByLayerHostAndCode(t *testing.T) {
+	fs := findings.Analyze(broken(t), nil)
+	if len(fs) < 10 {
+		t.Fatalf("only %d findings:\n%s", len(fs), describe(fs))
+	}
+	layer := func(f findings.Finding) int { return slices.Index(findings.Layers, f.Layer) }
+	for i := 1; i < len(fs); i++ {
+		a, b := fs[i-1], fs[i]
+		if layer(a) < 0 || layer(b) < 0 {
+			t.Fatalf("a layer not in findings.Layers: %s, %s", a.Layer, b.Layer)
+		}
+		ka := fmt.Sprintf("%d %s %s", layer(a), a.Host, a.Code)
+		kb := fmt.Sprintf("%d %s %s", layer(b), b.Host, b.Code)
+		if ka > kb {
+			t.Errorf("finding %d (%s) before %d (%s):\n%s", i-1, ka, i, kb, describe(fs))
+		}
+	}
+	if got := findings.Worst(fs); got != findings.Critical {
+		t.Errorf("worst %q, want critical", got)
+	}
+	if got := findings.Worst(nil); got != "" {
+		t.Errorf("worst of none %q", got)
+	}
+	var warnings []findings.Finding
+	for _, f := range fs {
+		if f.Severity != findings.Critical {
+			warnings = append(warnings, f)
+		}
+	}
+	if got := findings.Worst(warnings); got != findings.Warning {
+		t.Errorf("worst of the warnings %q", got)
+	}
+}
+
+func TestSameHostsSameFindings(t *testing.T) {
+	hosts := broken(t)
+	want := findings.Analyze(hosts, nil)
+	if again := findings.Analyze(broken(t), nil); !reflect.DeepEqual(again, want) {
+		t.Errorf("a second analysis differs:\n%s\nfirst:\n%s", describe(again), describe(want))
+	}
+	for seed := int64(1); seed <= 20; seed++ {
+		shuffled := slices.Clone(hosts)
+		rand.New(rand.NewSource(seed)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if got := findings.Analyze(shuffled, nil); !reflect.DeepEqual(got, want) {
+			t.Fatalf("hosts shuffled (seed %d) give other findings:\n%s\nin the runbook's order:\n%s", seed, describe(got), describe(want))
+		}
+	}
+}
+
+func TestIgnoreDropsExactlyTheListedCodes(t *testing.T) {
+	all := findings.Analyze(broken(t), nil)
+	codes := map[findings.Code]bool{}
+	for _, f := range all {
+		codes[f.Code] = true
+	}
+	if len(codes) < 5 {
+		t.Fatalf("only codes %v", codes)
+	}
+	for _, ignore := range [][]findings.Code{
+		nil,
+		{},
+		{findings.NoFencing},
+		{findings.DRBDWaiting, findings.PathFailed},
+		{findings.AgentUnreachable, findings.GNBDImportDown, findings.NoFencing},
+		{"NOT_A_CODE"},
+		{findings.GFS2FewJournals},
+		findings.Codes,
+	} {
+		var want []findings.Finding
+		for _, f := range all {
+			if !slices.Contains(ignore, f.Code) {
+				want = append(want, f)
+			}
+		}
+		// None left is none, nil or empty.
+		if got := findings.Analyze(broken(t), ignore); len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Errorf("ignoring %v:\n%s\nwant:\n%s", ignore, describe(got), describe(want))
+		}
+	}
 }
