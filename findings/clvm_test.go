@@ -37,18 +37,24 @@ var clvmDrifts = []drift{
 			h.prints("vgdisplay VG0", 5, noClvmd+skipped)
 			h.prints("lvdisplay /dev/VG0/LV0", 5, noClvmd+skipped)
 		},
-		want: []want{
-			{findings.ClvmdDown, "client0", findings.Critical, findings.Safe, []string{"clvmd dead but subsys locked"}},
-			{findings.VGMissing, "client0", findings.Critical, findings.Manual, []string{"  Skipping clustered volume group VG0"}},
+		want: []want{{findings.ClvmdDown, "client0", findings.Critical, findings.Safe, []string{"clvmd dead but subsys locked"}}},
+	},
+	{
+		// Without clvmd LVM cannot tell: the VG is looked at again
+		// once clvmd runs.
+		name: "clvmd dies where the VG is gone",
+		breaks: func(s *stack) {
+			h := s.on("client1")
+			h.prints("/etc/init.d/clvmd status", 3, "clvmd is stopped\nactive volumes: (none)\n")
+			h.prints("vgdisplay VG0", 5, noClvmd+"  Volume group \"VG0\" not found\n")
+			h.prints("lvdisplay /dev/VG0/LV0", 5, noClvmd+"  Volume group \"VG0\" not found\n")
 		},
+		want: []want{{findings.ClvmdDown, "client1", findings.Critical, findings.Safe, []string{"clvmd is stopped"}}},
 	},
 	{
 		name:   "locking_type 1",
 		breaks: func(s *stack) { localLocking(s, "client1") },
-		want: []want{
-			{findings.LockingNotCluster, "client1", findings.Critical, findings.Safe, []string{"    locking_type = 1"}},
-			{findings.VGMissing, "client1", findings.Critical, findings.Manual, []string{"  Skipping clustered volume group VG0"}},
-		},
+		want:   []want{{findings.LockingNotCluster, "client1", findings.Critical, findings.Safe, []string{"    locking_type = 1"}}},
 	},
 	{
 		name:   "lvm.conf deleted",
