@@ -297,3 +297,61 @@ func TestIgnoreDropsExactlyTheListedCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestEvidenceIsTheFindingsOwn checks whole evidence where a tool's
+// output holds other parts' lines too: a finding shows its own map,
+// import or resource, not its neighbours'.
+func TestEvidenceIsTheFindingsOwn(t *testing.T) {
+	cases := map[string]drift{}
+	for _, c := range allDrifts() {
+		cases[c.name] = c
+	}
+	for _, c := range []struct {
+		drift string
+		code  findings.Code
+		host  string
+		lines []string
+	}{
+		{"import removed", findings.PathsMissing, "client1", []string{
+			"mpath1 (1) dm-1 GNBD,GNBD",
+			` \_ #:#:#:# gnbd2 252:2 [active][undef]`,
+		}},
+		{"path left out", findings.PathsMissing, "client0", []string{
+			"mpath0 (0) dm-0 GNBD,GNBD",
+			` \_ #:#:#:# gnbd1 252:1 [active][undef]`,
+		}},
+		{"path failed", findings.PathFailed, "client0", []string{
+			"mpath0 (0) dm-0 GNBD,GNBD",
+			` \_ #:#:#:# gnbd1 252:1 [failed][undef]`,
+		}},
+		{"import disconnected", findings.GNBDImportDown, "client0", []string{
+			"Device name : gnbd1a",
+			"      State : Open Disconnected Pending",
+		}},
+		{"unused import disconnected", findings.GNBDImportDown, "client1", []string{
+			"Device name : gnbd0b",
+			"      State : Close Disconnected Clear",
+		}},
+		{"disconnected", findings.DRBDStandAlone, "storage0a", []string{standAlone}},
+	} {
+		d, ok := cases[c.drift]
+		if !ok {
+			t.Fatalf("no case %q", c.drift)
+		}
+		s := healthyStack(t)
+		d.breaks(s)
+		fs := analyze(s, false)
+		i := slices.IndexFunc(fs, func(f findings.Finding) bool { return f.Code == c.code && f.Host == fqdn(c.host) })
+		if i < 0 {
+			t.Errorf("%s: no %s on %s", c.drift, c.code, c.host)
+			continue
+		}
+		var got []string
+		for _, ev := range fs[i].Evidence {
+			got = append(got, ev.Lines...)
+		}
+		if !slices.Equal(got, c.lines) {
+			t.Errorf("%s: %s on %s shows\n  %q\nwant\n  %q", c.drift, c.code, c.host, got, c.lines)
+		}
+	}
+}
