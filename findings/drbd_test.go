@@ -51,6 +51,25 @@ var drbdDrifts = []drift{
 		},
 	},
 	{
+		// A pair on another minor: /proc/drbd leaves a blank line for
+		// the minor before it.
+		name: "split brain on drbd1",
+		breaks: func(s *stack) {
+			for _, h := range []string{"storage1a", "storage1b"} {
+				n := s.on(h)
+				n.expect.DRBD.Resource.Device = "/dev/drbd1"
+				n.expect.DRBD.Conf = activities.RenderDRBDConf([]activities.DRBDResource{n.expect.DRBD.Resource})
+				n.files[activities.DRBDConfPath] = n.expect.DRBD.Conf
+				n.prints("cat /proc/drbd", 0, procHeader+"\n 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---\n"+
+					"    ns:0 nr:0 dw:2048 dr:0 al:1 bm:64 lo:0 pe:0 ua:0 ap:0 oos:2048\n")
+			}
+		},
+		want: []want{
+			{findings.DRBDSplitBrain, "storage1a", findings.Critical, findings.Destructive, []string{" 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---"}},
+			{findings.DRBDSplitBrain, "storage1b", findings.Critical, findings.Destructive, []string{" 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---"}},
+		},
+	},
+	{
 		name: "down",
 		breaks: func(s *stack) {
 			drbdState(s, "storage0a", unconfigured)
