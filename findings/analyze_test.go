@@ -361,3 +361,22 @@ func TestEvidenceIsTheFindingsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatAHostHasNoRoleInIsNotLookedAt: a host of the runbook outside
+// every role, a host handed over without inspection nor reason, and a
+// storage host whose inspection has no DRBD status (an agent that did not
+// look) add nothing.
+func TestWhatAHostHasNoRoleInIsNotLookedAt(t *testing.T) {
+	s := healthyStack(t)
+	spare := &host{t: t, expect: findings.Expect{Host: fqdn("spare")}, cmds: map[string]output{"mount": {0, mounts(false)}}}
+	s.hosts = append(s.hosts, spare)
+	hosts := append(s.findingsHosts(), findings.Host{Expect: findings.Expect{Host: fqdn("storage2a"), Packages: []string{"cman"}}})
+	for i := range hosts {
+		if hosts[i].Expect.Host == fqdn("storage1a") {
+			hosts[i].Inspection.DRBD = nil
+		}
+	}
+	if fs := findings.Analyze(hosts, []findings.Code{findings.NoFencing}); len(fs) != 0 {
+		t.Errorf("findings:\n%s", describe(fs))
+	}
+}
