@@ -14,7 +14,9 @@ func clvmFindings(e Expect, ins *activities.Inspection) []Finding {
 		return Finding{Code: code, Host: e.Host, Layer: LayerCLVM, Severity: sev, Summary: summary, Evidence: ev, Repair: r}
 	}
 	var fs []Finding
-	if file := ins.File(activities.LVMConfPath); !file.Exists || activities.ClusterLocking(file.Content) != file.Content {
+	file := ins.File(activities.LVMConfPath)
+	localLocking := !file.Exists || activities.ClusterLocking(file.Content) != file.Content
+	if localLocking {
 		fs = append(fs, f(LockingNotCluster, Critical, activities.LVMConfPath+"'s locking_type is not 3: this host's LVM ignores the cluster's locks",
 			fileEvidence(file, "locking_type"), Repair{Kind: Safe, Action: "set locking_type = 3 in " + activities.LVMConfPath + ", then restart clvmd"}))
 	}
@@ -27,6 +29,10 @@ func clvmFindings(e Expect, ins *activities.Inspection) []Finding {
 		return fs
 	}
 	switch {
+	case ins.VG == nil && (localLocking || !ins.ClvmdRunning):
+		// LVM reads a clustered VG only through clvmd: without it,
+		// vgdisplay skips the VG, which is not gone. The finding above
+		// says why; the next check sees the VG as it is.
 	case ins.VG == nil:
 		fs = append(fs, f(VGMissing, Critical, "volume group "+v.VG+" is not seen", shown(ins.VGOutput),
 			Repair{Kind: Manual, Action: "find out why the physical volumes are gone (multipath -l, pvs) before anything else"}))

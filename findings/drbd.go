@@ -27,8 +27,9 @@ func drbdFindings(e Expect, ins, peer *activities.Inspection) []Finding {
 		return fs
 	}
 	s := ins.DRBD[0]
-	line := strconv.Itoa(s.Minor) + ":"
-	ev := shown(ins.ProcDRBD, line)
+	// The resource's line, and its resync's progress when there is one:
+	// "1:" alone also matches the time in the GIT-hash line.
+	ev := shown(ins.ProcDRBD, strconv.Itoa(s.Minor)+": cs:", "sync'ed:", "finish:")
 	peerState := ""
 	if peer != nil && len(peer.DRBD) > 0 {
 		peerState = peer.DRBD[0].Connection

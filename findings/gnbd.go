@@ -48,7 +48,7 @@ func gnbdFindings(e Expect, ins *activities.Inspection) []Finding {
 		}
 		if g := ins.Imports[i]; !g.Connected() {
 			fs = append(fs, f(GNBDImportDown, Critical, fmt.Sprintf("import %s from %s is %q, not Connected", im.Name, im.Server, g.State),
-				shown(ins.ImportsOutput, im.Name, "State"), Repair{Kind: Safe, Action: "gnbd_import -i " + im.Server + " (once its server exports again)"}))
+				shown(ins.ImportsOutput, im.Name, "State : "+g.State), Repair{Kind: Safe, Action: "gnbd_import -i " + im.Server + " (once its server exports again)"}))
 		}
 	}
 	return fs

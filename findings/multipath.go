@@ -35,8 +35,12 @@ func multipathFindings(e Expect, ins *activities.Inspection) []Finding {
 		}
 		mp := ins.Maps[i]
 		if len(mp.Paths) < len(m.Exports) {
+			own := []string{mp.Name} // the map's lines, not its neighbours' paths
+			for _, p := range mp.Paths {
+				own = append(own, p.Device)
+			}
 			fs = append(fs, f(PathsMissing, Critical, fmt.Sprintf("map %s has %d of its %d paths", mp.Name, len(mp.Paths), len(m.Exports)),
-				shown(ins.MapsOutput, mp.Name, "gnbd"), Repair{Kind: Safe, Action: "import the missing export (gnbd_import -i), then multipath"}))
+				shown(ins.MapsOutput, own...), Repair{Kind: Safe, Action: "import the missing export (gnbd_import -i), then multipath"}))
 		}
 		for _, p := range mp.Paths {
 			if p.State != "active" {
