@@ -378,3 +378,25 @@ func (h *Host) Membership(ctx context.Context, in MembershipInput) (MembershipRe
 	}
 	return r, nil
 }
+
+// PushClusterConf pushes this member's cluster.conf to the running
+// cluster (ccs_tool update) unless cman already runs its version: how a
+// file raised on one member reaches the others, as after a join.
+func (h *Host) PushClusterConf(ctx context.Context, _ ClusterInput) (Change, error) {
+	conf, _, ok, err := h.readConf()
+	if err != nil {
+		return Change{}, err
+	}
+	if !ok {
+		return Change{}, permanent(ErrBadConfig, "%s: no %s to push", h.FQDN, ClusterConfPath)
+	}
+	status, err := h.status(ctx)
+	if err != nil {
+		return Change{}, err
+	}
+	if status.ConfigVersion >= conf.Version {
+		return Change{}, nil
+	}
+	res, err := h.push(ctx, conf, status.ConfigVersion)
+	return Change{Changed: res.Changed}, err
+}

@@ -183,7 +183,7 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 			r.DRBD = append(r.DRBD, s)
 		}
 		if out, full, ok := l.lookFull("dmesg"); ok {
-			r.SplitBrain, r.Kernel = splitBrain(out, full, in.Resources)
+			r.SplitBrain, r.Kernel = KernelSplitBrain(out, full, in.Resources)
 		}
 	}
 
@@ -277,11 +277,11 @@ func evidence(text string) []string {
 	return lines
 }
 
-// splitBrain reads the kernel's messages for the resources' split brains:
+// KernelSplitBrain reads the kernel's messages for the resources' split brains:
 // DRBD logs "drbdN: Split-Brain detected, dropping connection!" when it
 // finds one, and "... manually solved" once a side discarded its data.
 // The evidence keeps only those lines.
-func splitBrain(out *Evidence, full string, resources []DRBDResource) (bool, *Evidence) {
+func KernelSplitBrain(out *Evidence, full string, resources []DRBDResource) (bool, *Evidence) {
 	ev := *out
 	ev.Lines = nil
 	open := false

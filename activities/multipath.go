@@ -174,3 +174,25 @@ func (h *Host) StopMultipath(ctx context.Context, _ MultipathInput) (Change, err
 	res, err := h.setService(ctx, "multipathd", false)
 	return Change{Changed: changed || res.Changed}, err
 }
+
+// ReinstatePaths has multipathd reload when a map has a failed path whose
+// device is back: multipathd's checker would reinstate it within its
+// polling interval, a reload does now. Maps without a failed path are
+// left alone.
+func (h *Host) ReinstatePaths(ctx context.Context, _ MultipathInput) (Change, error) {
+	out, err := h.run(ctx, time.Minute, "multipath", "-l")
+	if err != nil {
+		return Change{}, err
+	}
+	maps, err := ParseMultipath(out.Stdout)
+	if err != nil {
+		return Change{}, err
+	}
+	failed := slices.ContainsFunc(maps, func(m MultipathMap) bool {
+		return slices.ContainsFunc(m.Paths, func(p MultipathPath) bool { return p.State != "active" })
+	})
+	if !failed {
+		return Change{}, nil
+	}
+	return h.act(ctx, 2*time.Minute, multipathdInit, "reload")
+}

@@ -24,6 +24,8 @@ const (
 	DRBDConnectName        = "DRBDConnect"
 	DRBDDiscardMyDataName  = "DRBDDiscardMyData"
 	ActivateVolumeName     = "ActivateVolume"
+	PushClusterConfName    = "PushClusterConf"
+	ReinstatePathsName     = "ReinstatePaths"
 	PrepareDiskName        = "PrepareDisk"
 	LoadModuleName         = "LoadModule"
 	UnloadModuleName       = "UnloadModule"

@@ -30,6 +30,8 @@ func (h *Host) Register(r Registry) {
 		DRBDConnectName:        h.DRBDConnect,
 		DRBDDiscardMyDataName:  h.DRBDDiscardMyData,
 		ActivateVolumeName:     h.ActivateVolume,
+		PushClusterConfName:    h.PushClusterConf,
+		ReinstatePathsName:     h.ReinstatePaths,
 		PrepareDiskName:        h.PrepareDisk,
 		LoadModuleName:         h.LoadModule,
 		UnloadModuleName:       h.UnloadModule,

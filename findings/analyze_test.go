@@ -333,7 +333,7 @@ func TestEvidenceIsTheFindingsOwn(t *testing.T) {
 			"      State : Close Disconnected Clear",
 		}},
 		{"disconnected", findings.DRBDStandAlone, "storage0a", []string{standAlone}},
-		{"split brain on drbd1", findings.DRBDSplitBrain, "storage1b", []string{" 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---"}},
+		{"split brain on drbd1", findings.DRBDSplitBrain, "storage1b", []string{" 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---", "drbd1: Split-Brain detected, dropping connection!"}},
 		{"resyncing", findings.DRBDSyncing, "storage0b", []string{
 			" 0: cs:SyncTarget st:Primary/Primary ds:Inconsistent/UpToDate C r---",
 			"\t[>....................] sync'ed:  4.0% (1008036/1048472)K",

@@ -112,7 +112,7 @@ func skewFindings(hosts []Host) []Finding {
 		fs = append(fs, Finding{Code: ConfigSkew, Host: h.Expect.Host, Layer: LayerCluster, Severity: Warning,
 			Summary:  fmt.Sprintf("cluster.conf is at config_version %d, %s's at %d", v, from, newest),
 			Evidence: fileEvidence(h.Inspection.File(activities.ClusterConfPath), "config_version"),
-			Repair:   Repair{Kind: Manual, Action: "push the newest cluster.conf from " + from + " (ccs_tool update " + activities.ClusterConfPath + ")"}})
+			Repair:   Repair{Kind: Safe, Action: "push the newest cluster.conf from " + from + " (ccs_tool update " + activities.ClusterConfPath + ")", On: from}})
 	}
 	return fs
 }

@@ -71,28 +71,28 @@ var clusterDrifts = []drift{
 		breaks: func(s *stack) {
 			s.on("storage1b").editFile(activities.ClusterConfPath, `<cluster name="storage1"`, `<cluster name="storage0"`)
 		},
-		want: []want{{findings.NotMember, "storage1b", findings.Critical, findings.Safe, []string{`<cluster name="storage0" config_version="2">`}}},
+		want: []want{{findings.NotMember, "storage1b", findings.Critical, findings.Manual, []string{`<cluster name="storage0" config_version="2">`}}},
 	},
 	{
 		name: "cman runs in another cluster",
 		breaks: func(s *stack) {
 			s.on("client1").editOutput("cman_tool status", "Cluster Name: client", "Cluster Name: clients")
 		},
-		want: []want{{findings.NotMember, "client1", findings.Critical, findings.Safe, []string{"Cluster Name: clients"}}},
+		want: []want{{findings.NotMember, "client1", findings.Critical, findings.Manual, []string{"Cluster Name: clients"}}},
 	},
 	{
 		name: "not a member of the membership",
 		breaks: func(s *stack) {
 			s.on("client1").editOutput("cman_tool nodes", "   2   M      4   2008-10-25 04:23:50  client1", "   2   d      4   2008-10-25 04:23:50  client1")
 		},
-		want: []want{{findings.NotMember, "client1", findings.Critical, findings.Safe, []string{"   2   d      4   2008-10-25 04:23:50  client1.example.org"}}},
+		want: []want{{findings.NotMember, "client1", findings.Critical, findings.Manual, []string{"   2   d      4   2008-10-25 04:23:50  client1.example.org"}}},
 	},
 	{
 		name: "left out of the membership",
 		breaks: func(s *stack) {
 			s.on("client0").prints("cman_tool nodes", 0, "Node  Sts   Inc   Joined               Name\n   2   M      4   2008-10-25 04:23:50  client1.example.org\n")
 		},
-		want: []want{{findings.NotMember, "client0", findings.Critical, findings.Safe, []string{"   2   M      4   2008-10-25 04:23:50  client1.example.org"}}},
+		want: []want{{findings.NotMember, "client0", findings.Critical, findings.Manual, []string{"   2   M      4   2008-10-25 04:23:50  client1.example.org"}}},
 	},
 	{
 		// The older member is the one a check reports: its file is
@@ -107,7 +107,7 @@ var clusterDrifts = []drift{
 		name:   "bootstrap cluster.conf",
 		breaks: func(s *stack) { s.on("storage0a").files[activities.ClusterConfPath] = bootstrapConf },
 		want: []want{
-			{findings.NodeMissing, "storage0a", findings.Warning, findings.Safe, []string{`        <clusternode name="storage0a.example.org" nodeid="1" votes="1"/>`}},
+			{findings.NodeMissing, "storage0a", findings.Warning, findings.Manual, []string{`        <clusternode name="storage0a.example.org" nodeid="1" votes="1"/>`}},
 			{findings.ConfigSkew, "storage0a", findings.Warning, findings.Safe, []string{`<cluster name="storage0" config_version="1">`}},
 		},
 	},
@@ -115,8 +115,8 @@ var clusterDrifts = []drift{
 		name:   "two_node set by hand",
 		breaks: func(s *stack) { twoNode(s, "client0", "client1") },
 		want: []want{
-			{findings.TwoNodeWrong, "client0", findings.Warning, findings.Safe, []string{`  <cman two_node="1" expected_votes="1"/>`}},
-			{findings.TwoNodeWrong, "client1", findings.Warning, findings.Safe, []string{`  <cman two_node="1" expected_votes="1"/>`}},
+			{findings.TwoNodeWrong, "client0", findings.Warning, findings.Manual, []string{`  <cman two_node="1" expected_votes="1"/>`}},
+			{findings.TwoNodeWrong, "client1", findings.Warning, findings.Manual, []string{`  <cman two_node="1" expected_votes="1"/>`}},
 		},
 	},
 	{
@@ -126,8 +126,8 @@ var clusterDrifts = []drift{
 			s.on("storage1b").expect.Cluster.TwoNode = true
 		},
 		want: []want{
-			{findings.TwoNodeWrong, "storage1a", findings.Warning, findings.Safe, []string{`<cluster name="storage1" config_version="2">`}},
-			{findings.TwoNodeWrong, "storage1b", findings.Warning, findings.Safe, []string{`<cluster name="storage1" config_version="2">`}},
+			{findings.TwoNodeWrong, "storage1a", findings.Warning, findings.Manual, []string{`<cluster name="storage1" config_version="2">`}},
+			{findings.TwoNodeWrong, "storage1b", findings.Warning, findings.Manual, []string{`<cluster name="storage1" config_version="2">`}},
 		},
 	},
 	{
@@ -137,14 +137,14 @@ var clusterDrifts = []drift{
 	{
 		name:   "cluster.conf deleted",
 		breaks: func(s *stack) { delete(s.on("storage1a").files, activities.ClusterConfPath) },
-		want:   []want{{findings.ClusterConfGone, "storage1a", findings.Critical, findings.Safe, []string{"cat: /etc/cluster/cluster.conf: No such file or directory"}}},
+		want:   []want{{findings.ClusterConfGone, "storage1a", findings.Critical, findings.Manual, []string{"cat: /etc/cluster/cluster.conf: No such file or directory"}}},
 	},
 	{
 		name: "cluster.conf cut short",
 		breaks: func(s *stack) {
 			s.on("storage1a").editFile(activities.ClusterConfPath, "  </rm>\n</cluster>\n", "  </rm>\n")
 		},
-		want: []want{{findings.ClusterConfGone, "storage1a", findings.Critical, findings.Safe, []string{`<cluster name="storage1" config_version="2">`, "  </rm>"}}},
+		want: []want{{findings.ClusterConfGone, "storage1a", findings.Critical, findings.Manual, []string{`<cluster name="storage1" config_version="2">`, "  </rm>"}}},
 	},
 	{
 		// A fence device on every member but client1, whose file was

@@ -68,7 +68,7 @@ func drbdFindings(e Expect, ins, peer *activities.Inspection) []Finding {
 			Repair{Kind: Manual, Action: "wait: the sync goes on in the kernel"}))
 	} else if !s.InSync() {
 		fs = append(fs, f(DRBDNotUpToDate, Critical, fmt.Sprintf("%s's disks are %s/%s, not UpToDate/UpToDate", name, s.Disk, s.PeerDisk), ev,
-			Repair{Kind: Manual, Action: "find which side holds the data, then drbdadm -- --overwrite-data-of-peer primary " + name + " there",
+			Repair{Kind: Destructive, Action: "find which side holds the data, then drbdadm -- --overwrite-data-of-peer primary " + name + " there (by hand: Repair does not choose)",
 				Destroys: "what the other side holds of " + name}))
 	}
 	if s.Role != "Primary" {

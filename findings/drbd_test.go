@@ -1,6 +1,7 @@
 package findings_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -44,10 +45,13 @@ var drbdDrifts = []drift{
 		breaks: func(s *stack) {
 			drbdState(s, "storage1a", standAlone, "    ns:1048472 nr:0 dw:2048 dr:1048472 al:1 bm:64 lo:0 pe:0 ua:0 ap:0 oos:2048")
 			drbdState(s, "storage1b", standAlone, "    ns:0 nr:1048472 dw:1050520 dr:0 al:1 bm:64 lo:0 pe:0 ua:0 ap:0 oos:1024")
+			for _, h := range []string{"storage1a", "storage1b"} {
+				s.on(h).prints("dmesg", 0, splitBrainLog(0))
+			}
 		},
 		want: []want{
-			{findings.DRBDSplitBrain, "storage1a", findings.Critical, findings.Destructive, []string{standAlone}},
-			{findings.DRBDSplitBrain, "storage1b", findings.Critical, findings.Destructive, []string{standAlone}},
+			{findings.DRBDSplitBrain, "storage1a", findings.Critical, findings.Destructive, []string{standAlone, "drbd0: Split-Brain detected, dropping connection!"}},
+			{findings.DRBDSplitBrain, "storage1b", findings.Critical, findings.Destructive, []string{standAlone, "drbd0: Split-Brain detected, dropping connection!"}},
 		},
 	},
 	{
@@ -62,6 +66,7 @@ var drbdDrifts = []drift{
 				n.files[activities.DRBDConfPath] = n.expect.DRBD.Conf
 				n.prints("cat /proc/drbd", 0, procHeader+"\n 1: cs:StandAlone st:Primary/Unknown ds:UpToDate/DUnknown   r---\n"+
 					"    ns:0 nr:0 dw:2048 dr:0 al:1 bm:64 lo:0 pe:0 ua:0 ap:0 oos:2048\n")
+				n.prints("dmesg", 0, splitBrainLog(1))
 			}
 		},
 		want: []want{
@@ -145,3 +150,9 @@ var drbdDrifts = []drift{
 }
 
 func TestDRBDFindings(t *testing.T) { runDrifts(t, drbdDrifts) }
+
+// splitBrainLog is what DRBD 8.2 logs on each side of a split brain
+// (drbd_sync_handshake; lab/drbd), among the kernel's other messages.
+func splitBrainLog(minor int) string {
+	return fmt.Sprintf("drbd%d: conn( WFReportParams -> Connected ) pdsk( DUnknown -> UpToDate )\ndrbd%d: Split-Brain detected, dropping connection!\n", minor, minor)
+}

@@ -46,6 +46,9 @@ type Repair struct {
 	Action string `json:"action"`
 	// Destroys names the data a destructive repair destroys.
 	Destroys string `json:"destroys,omitempty"`
+	// On is the host the repair runs on, when not the finding's own (a
+	// skew is put right from the member with the newest file).
+	On string `json:"on,omitempty"`
 }
 
 // rank orders severities, least first.

@@ -26,6 +26,7 @@ var gnbdDrifts = []drift{
 		},
 		want: []want{
 			{findings.GNBDServDown, "storage0a", findings.Critical, findings.Safe, []string{"gnbd_export: ERROR error connecting to gnbd_serv: Connection refused"}},
+			{findings.GNBDExportMissing, "storage0a", findings.Critical, findings.Safe, []string{"gnbd_export: ERROR error connecting to gnbd_serv: Connection refused"}},
 			{findings.GNBDImportDown, "client0", findings.Critical, findings.Safe, []string{"Device name : gnbd0a", "      State : Open Disconnected Pending"}},
 			{findings.GNBDImportDown, "client1", findings.Critical, findings.Safe, []string{"Device name : gnbd0a", "      State : Open Disconnected Pending"}},
 			{findings.PathFailed, "client0", findings.Critical, findings.Safe, []string{` \_ #:#:#:# gnbd0 252:0 [failed][undef]`}},

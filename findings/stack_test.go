@@ -500,6 +500,9 @@ func (h *host) inspection() *activities.Inspection {
 			}
 		}
 		r.DRBD = append(r.DRBD, s)
+		if out, ok := h.look("dmesg"); ok {
+			r.SplitBrain, r.Kernel = activities.KernelSplitBrain(out, text(out), []activities.DRBDResource{res})
+		}
 	}
 
 	if out, ok := h.look("gnbd_export", "-l"); ok {

@@ -121,7 +121,9 @@ func (r repair) run(ctx workflow.Context, p *proc) error {
 func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 	on := func(layer findings.Layer, codes ...findings.Code) (hosts []string, found []findings.Finding) {
 		for _, f := range fs {
-			if f.Layer == layer && f.Repair.Kind != findings.Manual && (len(codes) == 0 || slices.Contains(codes, f.Code)) {
+			// Manual findings are a person's; destructive ones get their
+			// own step, asked for by name, or none.
+			if f.Layer == layer && f.Repair.Kind == findings.Safe && (len(codes) == 0 || slices.Contains(codes, f.Code)) {
 				found = append(found, f)
 				if !slices.Contains(hosts, f.Host) {
 					hosts = append(hosts, f.Host)
@@ -155,6 +157,18 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 		return []Step{ensurePackages(host, pkgs)}
 	}, nil})
 
+	// A skew is put right from the member with the newest file.
+	var pushers []string
+	_, skews := on(findings.LayerCluster, findings.ConfigSkew)
+	for _, f := range skews {
+		if !slices.Contains(pushers, f.Repair.On) {
+			pushers = append(pushers, f.Repair.On)
+		}
+	}
+	add(findings.LayerCluster, "push the newest cluster.conf", skews, stage{"ccs_tool update", pushers, func(host string) []Step {
+		return []Step{pushClusterConf(host)}
+	}, nil})
+
 	hosts, found = on(findings.LayerCluster, findings.CmanNotRunning)
 	add(findings.LayerCluster, "start cman", found, stage{"start cman", hosts, func(host string) []Step {
 		h, _ := rb.Lookup(host)
@@ -165,9 +179,11 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 	// DRBD: a split brain first, destructive and asked for by name; then
 	// every pair with a finding, both sides, brought up, connected,
 	// synced and primary as Startup does.
-	_, split := on(findings.LayerDRBD, findings.DRBDSplitBrain)
 	var victims []string
-	for _, f := range split {
+	for _, f := range fs {
+		if f.Code != findings.DRBDSplitBrain {
+			continue
+		}
 		d, _ := rb.PairOn(f.Host)
 		if victim := victimOf(rb, d); f.Host == victim && !slices.Contains(victims, victim) {
 			victims = append(victims, victim)
@@ -180,6 +196,7 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 		}, nil}})
 	}
 	hosts, found = on(findings.LayerDRBD)
+	hosts = append(hosts, victims...) // the pairs to bring back after the resolution
 	var pairHosts []string
 	for _, h := range hosts {
 		d, _ := rb.PairOn(h)
@@ -207,7 +224,7 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 	maps := mapSpecs(rb)
 	hosts, found = on(findings.LayerMultipath)
 	add(findings.LayerMultipath, "multipath.conf, multipathd, maps", found, stage{"multipath.conf, multipathd, maps", hosts, func(host string) []Step {
-		return []Step{configureMultipath(host, maps), multipathMaps(host, maps)}
+		return []Step{configureMultipath(host, maps), reinstatePaths(host), multipathMaps(host, maps)}
 	}, nil})
 
 	if rb.CLVM != nil {
@@ -262,3 +279,12 @@ func activateVolume(host string, vol activities.VolumeInput) Step {
 }
 
 func rb2path(vol activities.VolumeInput) string { return "/dev/" + vol.VG + "/" + vol.LV }
+
+func pushClusterConf(host string) Step {
+	return Step{Host: host, Summary: "ccs_tool update " + activities.ClusterConfPath, Activity: activities.PushClusterConfName,
+		Input: activities.ClusterInput{}, Timeout: Command}
+}
+
+func reinstatePaths(host string) Step {
+	return Step{Host: host, Summary: "multipathd reload (failed paths)", Activity: activities.ReinstatePathsName, Input: activities.MultipathInput{}, Timeout: Daemon}
+}

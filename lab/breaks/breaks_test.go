@@ -200,13 +200,13 @@ func TestEveryKindBreaksAndIsRepaired(t *testing.T) {
 	step("config-edit", "config-edit/multipath.conf", func(s *stack) {
 		before := s.lab.ReadFile(s.t, c1, "/etc/multipath.conf")
 		s.brk(c1, "config-edit", []string{"/etc/multipath.conf"}, "/etc/multipath.conf", c1+" MULTIPATH_CONF_DRIFT /etc/multipath.conf")
-		s.says(c1, 0, strings.Replace(before, "\ndefaults {\n", "\ndefaults {\n\tpolling_interval 10\n", 1), "cat", "/etc/multipath.conf")
+		s.says(c1, 0, strings.Replace(before, "#blacklist {\n#        devnode \"*\"\n#}", "blacklist {\n        devnode \"*\"\n}", 1), "cat", "/etc/multipath.conf")
 		s.lab.WriteFile(s.t, c1, "/etc/multipath.conf", before)
 		s.run(c1, 0, "/etc/init.d/multipathd", "reload")
 	})
 	step("config-edit", "config-edit/cluster.conf", func(s *stack) {
 		before := s.lab.ReadFile(s.t, s0b, "/etc/cluster/cluster.conf")
-		s.brk(s0b, "config-edit", []string{"/etc/cluster/cluster.conf"}, "/etc/cluster/cluster.conf", s0b+" CLUSTER_CONFIG_SKEW /etc/cluster/cluster.conf")
+		s.brk(s0b, "config-edit", []string{"/etc/cluster/cluster.conf"}, "/etc/cluster/cluster.conf", s0a+" CLUSTER_CONFIG_SKEW /etc/cluster/cluster.conf")
 		s.has(s0b, 0, `<cluster name="storage0" config_version="2">`, "cat", "/etc/cluster/cluster.conf")
 		s.has(s0a, 0, `<cluster name="storage0" config_version="1">`, "cat", "/etc/cluster/cluster.conf")
 		s.says(s0b, 0, "6.1.0 config 1\n", "cman_tool", "version")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/findings"
 	"github.com/tetsuzuki/tetsuzuki/lab/lvm"
@@ -29,15 +30,16 @@ var edits = map[string]struct {
 	drbdConf: {findings.DRBDConfDrift, func(text string) (string, error) {
 		return doubleFirst(text, syncerRate, "no syncer rate")
 	}},
-	// A person tunes the path checker's interval.
+	// A person puts the package's file back (an rpm update that replaced
+	// it, say): the blacklist of every device is live again, and the next
+	// multipathd start maps nothing.
 	multipathConf: {findings.MultipathConfDrift, func(text string) (string, error) {
-		if pollingInterval.MatchString(text) {
-			return doubleFirst(text, pollingInterval, "")
+		m := commentedBlacklist.FindStringIndex(text)
+		if m == nil {
+			return "", errors.New("no commented-out blacklist of every device: multipath.conf is not as part #4 leaves it")
 		}
-		if loc := defaultsSection.FindStringIndex(text); loc != nil {
-			return text[:loc[1]] + "\tpolling_interval 10\n" + text[loc[1]:], nil
-		}
-		return text + "defaults {\n\tpolling_interval 10\n}\n", nil
+		block := strings.ReplaceAll(text[m[0]:m[1]], "#", "")
+		return text[:m[0]] + block + text[m[1]:], nil
 	}},
 	// A person raises config_version on one member without ccs_tool
 	// update: the members hold different versions.
@@ -52,10 +54,12 @@ var edits = map[string]struct {
 }
 
 var (
-	syncerRate      = regexp.MustCompile(`\brate\s+(\d+)`)
-	pollingInterval = regexp.MustCompile(`(?m)^\s*polling_interval\s+(\d+)`)
-	defaultsSection = regexp.MustCompile(`(?m)^defaults\s*\{[ \t]*\n`)
-	configVersion   = regexp.MustCompile(`config_version="(\d+)"`)
+	syncerRate = regexp.MustCompile(`\brate\s+(\d+)`)
+	// commentedBlacklist is part #4's edit of the default blacklist
+	// (activities.EnableMultipath): each line of it commented out.
+	commentedBlacklist = regexp.MustCompile(`(?m)^#blacklist\s*\{\s*\n#\s*devnode\s+"\*"\s*\n#\s*\}[ \t]*$`)
+	configVersion      = regexp.MustCompile(`config_version="(\d+)"`)
+	clusterNode        = regexp.MustCompile(`<clusternode name="([^"]+)"`)
 )
 
 // doubleFirst doubles the number of re's first match.
@@ -88,6 +92,16 @@ func configEdit(b *breaker, args []string) error {
 		return err
 	}
 	b.done(file)
-	b.want(b.h.FQDN, e.code, file)
+	if file != clusterConf {
+		b.want(b.h.FQDN, e.code, file)
+		return nil
+	}
+	// The skew is the others': they hold the older file, which cman
+	// would not take over this one's.
+	for _, m := range clusterNode.FindAllStringSubmatch(string(data), -1) {
+		if m[1] != b.h.FQDN {
+			b.want(m[1], e.code, file)
+		}
+	}
 	return nil
 }

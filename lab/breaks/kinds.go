@@ -195,7 +195,7 @@ var Kinds = []Kind{
 			{Code: findings.LockingNotCluster, On: OnHost, If: "FILE is " + lvmConf + " (locking_type = 1)"},
 			{Code: findings.DRBDConfDrift, On: OnHost, If: "FILE is " + drbdConf + " (a syncer rate doubled)"},
 			{Code: findings.MultipathConfDrift, On: OnHost, If: "FILE is " + multipathConf + " (polling_interval set)"},
-			{Code: findings.ConfigSkew, On: OnHost, If: "FILE is " + clusterConf + " (config_version raised on this member only)"},
+			{Code: findings.ConfigSkew, On: OnMembers, If: "FILE is " + clusterConf + " (config_version raised on this member only: the others hold an older file)"},
 		},
 		Repair: "write the file the runbook renders again (for lvm.conf, lvmconf --enable-cluster does it); " +
 			"cluster.conf back to the running config_version, or a higher one pushed with ccs_tool update",
