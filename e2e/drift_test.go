@@ -176,8 +176,8 @@ func TestCheckFindsEachBreakAndRepairPutsItRight(t *testing.T) {
 				}) {
 					t.Errorf("the split brain was resolved without a person: %+v", rep.Approvals)
 				}
-				if len(rep.After) != 0 {
-					t.Errorf("left after the repair of %s: %v (repaired: %q)", k.Name, pairs(rep.After), rep.Repaired)
+				for _, f := range rep.After {
+					t.Errorf("left after the repair of %s: %s on %s: %s (repaired: %q)", k.Name, f.Code, f.Host, f.Summary, rep.Repaired)
 				}
 				if after := state(t, l); !mapsEqual(built, after) {
 					for key, v := range built {

@@ -146,10 +146,10 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 	}
 	var none activities.StorageProbeResult
 
-	hosts, found := on(findings.LayerHost, findings.PackageMissing)
-	add(findings.LayerHost, "install the missing packages", found, stage{"install packages", hosts, func(host string) []Step {
+	hosts, missing := on(findings.LayerHost, findings.PackageMissing)
+	add(findings.LayerHost, "install the missing packages", missing, stage{"install packages", hosts, func(host string) []Step {
 		var pkgs []string
-		for _, f := range found {
+		for _, f := range missing {
 			if f.Host == host {
 				pkgs = append(pkgs, strings.TrimPrefix(f.Repair.Action, "yum -y install "))
 			}
@@ -169,7 +169,7 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 		return []Step{pushClusterConf(host)}
 	}, nil})
 
-	hosts, found = on(findings.LayerCluster, findings.CmanNotRunning)
+	hosts, found := on(findings.LayerCluster, findings.CmanNotRunning)
 	add(findings.LayerCluster, "start cman", found, stage{"start cman", hosts, func(host string) []Step {
 		h, _ := rb.Lookup(host)
 		c, _ := rb.ClusterOf(h.Name)
