@@ -112,3 +112,24 @@ func printFindings(out io.Writer, res workflows.CheckResult) {
 		}
 	}
 }
+
+// printRepair is a repair's result: what it found, what it ran, what no
+// undo reverses, and what is left.
+func printRepair(out io.Writer, res workflows.RepairResult) {
+	fmt.Fprintf(out, "\nbefore: %d findings\n", len(res.Before))
+	for _, f := range res.Before {
+		fmt.Fprintf(out, "  %-8s  %-22s  %-26s  %s\n", f.Severity, f.Host, f.Code, f.Summary)
+	}
+	fmt.Fprintln(out, "repaired:")
+	for _, r := range res.Repaired {
+		fmt.Fprintf(out, "  %s\n", r)
+	}
+	for _, a := range res.Approvals {
+		fmt.Fprintf(out, "  approval %s: by %s\n", a.Step, a.By)
+	}
+	for _, s := range res.Irreversible {
+		fmt.Fprintf(out, "  not undoable: %s\n", s)
+	}
+	fmt.Fprintf(out, "after: ")
+	printFindings(out, workflows.CheckResult{Runbook: res.Runbook, Hosts: res.Hosts, Findings: res.After, Worst: res.Worst})
+}

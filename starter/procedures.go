@@ -86,6 +86,7 @@ var procedures = []procedure{
 	{"gnbd-import", workflows.GNBDImportName, "import every export on a client (--host)", onHost("gnbd-import")},
 	{"multipath", workflows.MultipathName, "multipath a client's imports (--host)", onHost("multipath")},
 	{"check", workflows.CheckName, "read every host, change nothing, and report what differs from the runbook (starter check prints it as a table)", whole(workflows.CheckName)},
+	{"repair", workflows.RepairName, "check, repair layer by layer with the build's own steps (approvals unless checks.repair lists the code), check again", whole(workflows.RepairName)},
 }
 
 func findProcedure(name string) (procedure, error) {

@@ -238,6 +238,13 @@ func printResult(out io.Writer, workflow string, raw json.RawMessage) {
 			return
 		}
 	}
+	if workflow == workflows.RepairName {
+		var res workflows.RepairResult
+		if json.Unmarshal(raw, &res) == nil {
+			printRepair(out, res)
+			return
+		}
+	}
 	if workflow == workflows.FormClustersName {
 		var res workflows.FormClustersResult
 		if json.Unmarshal(raw, &res) == nil {

@@ -48,6 +48,7 @@ func TestRunStartsEachProcedure(t *testing.T) {
 		{"gnbd-import", []string{"--host", "client0"}, "GNBDImport", `{"runbook": "scalable-storage", "host": "client0"}`},
 		{"multipath", []string{"--host", "client0"}, "Multipath", `{"runbook": "scalable-storage", "host": "client0"}`},
 		{"check", nil, "Check", `{"runbook": "scalable-storage"}`},
+		{"repair", nil, "Repair", `{"runbook": "scalable-storage"}`},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
@@ -302,7 +303,7 @@ func TestProcedures(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"form-clusters", "cluster-bootstrap", "node-join", "storage-layer", "storage-build", "clvm", "gfs2",
-		"shutdown", "startup", "teardown", "expand-capacity", "prepare-disk", "drbd-pair", "gnbd-export", "gnbd-import", "multipath", "check"}
+		"shutdown", "startup", "teardown", "expand-capacity", "prepare-disk", "drbd-pair", "gnbd-export", "gnbd-import", "multipath", "check", "repair"}
 	lines := strings.Split(strings.TrimSuffix(h.out.String(), "\n"), "\n")
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), h.out)

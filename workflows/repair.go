@@ -16,6 +16,7 @@ import (
 // RepairResult is what a repair found, did, and left.
 type RepairResult struct {
 	Runbook string             `json:"runbook"`
+	Hosts   int                `json:"hosts"`
 	Before  []findings.Finding `json:"before"`
 	// Repaired are the repairs run, in order: a layer and its hosts.
 	Repaired []string           `json:"repaired,omitempty"`
@@ -51,7 +52,7 @@ func Repair(ctx workflow.Context, in RunbookInput) (RepairResult, error) {
 	rb := loaded.Runbook
 	expects := expectations(rb)
 	ignore := codes(rb.Checks.Ignore)
-	res := RepairResult{Runbook: rb.Name}
+	res := RepairResult{Runbook: rb.Name, Hosts: len(rb.Hosts)}
 	res.Before = findings.Analyze(inspectAll(ctx, expects), ignore)
 
 	p := proc{gate: g}
