@@ -53,6 +53,7 @@ type Inspection struct {
 	ConfError string       `json:"conf_error,omitempty"`
 
 	CmanRunning bool           `json:"cman_running"`
+	CmanService *Evidence      `json:"cman_service_evidence,omitempty"`
 	Cman        *ClusterStatus `json:"cman,omitempty"`
 	Nodes       []NodeStatus   `json:"nodes,omitempty"`
 	CmanStatus  *Evidence      `json:"cman_status_evidence,omitempty"`
@@ -146,7 +147,7 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 	}
 
 	if out, ok := l.look(cmanInit, "status"); ok {
-		r.CmanRunning = out.Exit == 0
+		r.CmanService, r.CmanRunning = out, out.Exit == 0
 	}
 	if r.CmanRunning {
 		if out, ok := l.look("cman_tool", "status"); ok && out.Exit == 0 {

@@ -52,7 +52,7 @@ func clusterFindings(e Expect, ins *activities.Inspection) []Finding {
 	}
 
 	if !ins.CmanRunning {
-		fs = append(fs, f(CmanNotRunning, Critical, "cman is not running", nil, Repair{Kind: Safe, Action: "/etc/init.d/cman start"}))
+		fs = append(fs, f(CmanNotRunning, Critical, "cman is not running", shown(ins.CmanService), Repair{Kind: Safe, Action: "/etc/init.d/cman start"}))
 		return fs
 	}
 	if s := ins.Cman; s != nil {

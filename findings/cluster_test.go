@@ -51,7 +51,7 @@ var clusterDrifts = []drift{
 		name:   "node crash",
 		breaks: func(s *stack) { crash(s, "storage0b", "storage0a") },
 		want: []want{
-			{findings.CmanNotRunning, "storage0b", findings.Critical, findings.Safe, nil},
+			{findings.CmanNotRunning, "storage0b", findings.Critical, findings.Safe, []string{"ccsd is stopped"}},
 			{findings.NotQuorate, "storage0a", findings.Critical, findings.Manual, []string{"Expected votes: 2", "Total votes: 1", "Quorum: 2 Activity blocked"}},
 		},
 	},
@@ -62,7 +62,7 @@ var clusterDrifts = []drift{
 			s.on("client1").editOutput("mount", "none on /sys/kernel/config type configfs (rw)\n", "")
 		},
 		want: []want{
-			{findings.CmanNotRunning, "client1", findings.Critical, findings.Safe, nil},
+			{findings.CmanNotRunning, "client1", findings.Critical, findings.Safe, []string{"ccsd is stopped"}},
 			{findings.NotQuorate, "client0", findings.Critical, findings.Manual, []string{"Quorum: 2 Activity blocked"}},
 		},
 	},

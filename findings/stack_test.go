@@ -469,7 +469,7 @@ func (h *host) inspection() *activities.Inspection {
 	}
 
 	if out, ok := h.look("/etc/init.d/cman", "status"); ok {
-		r.CmanRunning = out.Exit == 0
+		r.CmanService, r.CmanRunning = out, out.Exit == 0
 	}
 	if r.CmanRunning {
 		if out, ok := h.look("cman_tool", "status"); ok && out.Exit == 0 {
