@@ -83,7 +83,7 @@ func hostFindings(h Host) []Finding {
 			}
 		}
 		fs = append(fs, Finding{Code: PackageMissing, Host: host, Layer: LayerHost, Severity: Critical,
-			Summary: "package " + p + " is not installed", Evidence: ev,
+			Summary: "package " + p + " is not installed", Subject: p, Evidence: ev,
 			Repair: Repair{Kind: Safe, Action: "yum -y install " + p}})
 	}
 	return fs

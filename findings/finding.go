@@ -17,6 +17,9 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	// Summary says what is wrong, in a sentence.
 	Summary string `json:"summary"`
+	// Subject names what the finding is about where its host and code do
+	// not: the missing package, for the repair that installs it.
+	Subject string `json:"subject,omitempty"`
 	// Evidence are the commands that show it, with the lines that do.
 	Evidence []activities.Evidence `json:"evidence,omitempty"`
 	Repair   Repair                `json:"repair"`

@@ -133,7 +133,7 @@ func (g *gate) validate(req ApprovalRequest) error {
 		return fmt.Errorf("no step %q is waiting for approval (waiting: %v)", req.Step, g.state.Pending)
 	}
 	if req.Key != "" || req.Signature != "" {
-		_, err := g.approver(req)
+		_, _, err := g.approver(req)
 		return err
 	}
 	if err := names.Approver(req.By); err != nil {
@@ -145,22 +145,23 @@ func (g *gate) validate(req ApprovalRequest) error {
 	return nil
 }
 
-// approver is the runbook's approver who signed req, if the signature is
-// good: of this workflow, step, answer and reason.
-func (g *gate) approver(req ApprovalRequest) (runbooks.Approver, error) {
+// approver is the runbook's approver who signed req, and the ID of the
+// key, if the signature is good: of this workflow, step, answer and reason.
+func (g *gate) approver(req ApprovalRequest) (ap runbooks.Approver, keyID string, err error) {
 	pub, err := hex.DecodeString(req.Key)
 	if err != nil {
-		return runbooks.Approver{}, fmt.Errorf("key: not hex")
+		return ap, "", fmt.Errorf("key: not hex")
 	}
+	keyID = sign.KeyID(pub)
 	ap, ok := g.rules.ApproverOf(pub)
 	if !ok {
-		return ap, fmt.Errorf("key %s: not the key of any of the runbook's approvals.approvers", sign.KeyID(pub))
+		return ap, keyID, fmt.Errorf("key %s: not the key of any of the runbook's approvals.approvers", keyID)
 	}
 	sig, err := hex.DecodeString(req.Signature)
 	if err != nil || !sign.VerifyDecision(pub, sig, g.workflowID, req.Step, req.Approve, req.Reason) {
-		return ap, fmt.Errorf("signature: not %s's signature of this decision on %s in %s", ap.Name, req.Step, g.workflowID)
+		return ap, keyID, fmt.Errorf("signature: not %s's signature of this decision on %s in %s", ap.Name, req.Step, g.workflowID)
 	}
-	return ap, nil
+	return ap, keyID, nil
 }
 
 func (g *gate) decide(req ApprovalRequest) Approval {
@@ -168,8 +169,8 @@ func (g *gate) decide(req ApprovalRequest) Approval {
 	if g.keyed {
 		a.How = sign.Unsigned
 	}
-	if ap, err := g.approver(req); req.Key != "" && err == nil {
-		a.By, a.How, a.Key = ap.Name, sign.ByKey, sign.KeyID(mustHex(req.Key))
+	if ap, id, err := g.approver(req); req.Key != "" && err == nil {
+		a.By, a.How, a.Key = ap.Name, sign.ByKey, id
 	}
 	g.state.Decisions = append(g.state.Decisions, a)
 	g.state.Pending = slices.DeleteFunc(g.state.Pending, func(s string) bool { return s == req.Step })
@@ -207,12 +208,6 @@ func (g *gate) wait(ctx workflow.Context, step string, auto bool) (Approval, err
 			fmt.Sprintf("%s rejected by %s: %s", step, decision.By, decision.Reason), activities.ErrRejected, nil)
 	}
 	return decision, nil
-}
-
-// mustHex is the bytes of a hex string approver already decoded.
-func mustHex(s string) []byte {
-	b, _ := hex.DecodeString(s)
-	return b
 }
 
 // ruled gives the gate the loaded runbook's approvals. From

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/findings"
+	"github.com/tetsuzuki/tetsuzuki/names"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
@@ -152,7 +153,7 @@ func repairs(rb *runbooks.Runbook, fs []findings.Finding) []repair {
 		var pkgs []string
 		for _, f := range missing {
 			if f.Host == host {
-				pkgs = append(pkgs, strings.TrimPrefix(f.Repair.Action, "yum -y install "))
+				pkgs = append(pkgs, f.Subject)
 			}
 		}
 		return []Step{ensurePackages(host, pkgs)}
@@ -276,10 +277,8 @@ func discardMyData(rb *runbooks.Runbook, host string, spec activities.DRBDResour
 }
 
 func activateVolume(host string, vol activities.VolumeInput) Step {
-	return Step{Host: host, Summary: "lvchange -ay " + rb2path(vol), Activity: activities.ActivateVolumeName, Input: vol, Timeout: Command}
+	return Step{Host: host, Summary: "lvchange -ay " + names.LVPath(vol.VG, vol.LV), Activity: activities.ActivateVolumeName, Input: vol, Timeout: Command}
 }
-
-func rb2path(vol activities.VolumeInput) string { return "/dev/" + vol.VG + "/" + vol.LV }
 
 func pushClusterConf(host string) Step {
 	return Step{Host: host, Summary: "ccs_tool update " + activities.ClusterConfPath, Activity: activities.PushClusterConfName,

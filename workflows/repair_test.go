@@ -15,7 +15,7 @@ func TestRepairsAreTheLayersStagesBottomFirst(t *testing.T) {
 	rb := blogRunbook(t)
 	fs := []findings.Finding{
 		{Code: findings.GFS2NotMounted, Host: "client0.example.org", Layer: findings.LayerGFS2, Repair: findings.Repair{Kind: findings.Safe}},
-		{Code: findings.PackageMissing, Host: "client1.example.org", Layer: findings.LayerHost, Repair: findings.Repair{Kind: findings.Safe, Action: "yum -y install gfs2-utils"}},
+		{Code: findings.PackageMissing, Host: "client1.example.org", Layer: findings.LayerHost, Subject: "gfs2-utils", Repair: findings.Repair{Kind: findings.Safe, Action: "yum -y install gfs2-utils"}},
 		{Code: findings.CmanNotRunning, Host: "storage0b.example.org", Layer: findings.LayerCluster, Repair: findings.Repair{Kind: findings.Safe}},
 		{Code: findings.NotQuorate, Host: "storage0a.example.org", Layer: findings.LayerCluster, Repair: findings.Repair{Kind: findings.Manual}},
 		{Code: findings.DRBDSplitBrain, Host: "storage0a.example.org", Layer: findings.LayerDRBD, Repair: findings.Repair{Kind: findings.Destructive}},
