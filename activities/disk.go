@@ -69,18 +69,11 @@ func (h *Host) PrepareDisk(ctx context.Context, in DiskInput) (Change, error) {
 		if _, err := h.run(ctx, time.Minute, "parted", "-s", in.Device, "mklabel", "gpt"); err != nil {
 			return Change{}, err
 		}
-		if text, _, err = print(); err != nil {
-			return Change{}, err
-		}
 	}
-	size := ParseParted(text).SizeMB
-	if size == "" {
-		return Change{}, fmt.Errorf("%s: parted print: no disk size in %q", h.FQDN, text)
-	}
-	for _, argv := range [][]string{
-		{"parted", "-s", in.Device, "mkpart", "primary", "0", size},
-		{"parted", "-s", in.Device, "set", "1", "lvm", "on"},
-	} {
+	// The partition spans the disk (100%: parted puts its end on the last
+	// usable sector), so the commands depend on nothing read in between
+	// and a plan lists them exactly.
+	for _, argv := range PartitionCommands(in.Device) {
 		if _, err := h.run(ctx, time.Minute, argv...); err != nil {
 			return Change{}, err
 		}
@@ -105,4 +98,13 @@ func (h *Host) unlabelled(ctx context.Context, dev, parted string) error {
 	}
 	return permanent(ErrUnlabelled, "%s: %s has no partition table; labelling it (parted mklabel gpt) needs an approval, since a disk without one may hold data on the whole of it. %s; parted print says: %s",
 		h.FQDN, dev, saw, strings.TrimSpace(parted))
+}
+
+// PartitionCommands are the commands that make a labelled spare disk's
+// one lvm partition.
+func PartitionCommands(dev string) [][]string {
+	return [][]string{
+		{"parted", "-s", dev, "mkpart", "primary", "0", "100%"},
+		{"parted", "-s", dev, "set", "1", "lvm", "on"},
+	}
 }

@@ -69,6 +69,7 @@ func (h *Host) Register(r Registry) {
 		StopMultipathName:        h.StopMultipath,
 		ExtendVolumeName:         h.ExtendVolume,
 		GrowFilesystemName:       h.GrowFilesystem,
+		PlanProbeName:            h.PlanProbe,
 	} {
 		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}

@@ -47,6 +47,24 @@ Number  Start   End     Size    File system  Name     Flags
 
 `
 
+// The agent ends its partition at 100%, which parted puts on the last
+// usable sector: the same partition as the series' 1074.
+func TestPartitionToTheEnd(t *testing.T) {
+	h := spareHost(t)
+	for _, args := range [][]string{{"mklabel", "gpt"}, {"mkpart", "primary", "0", "100%"}, {"set", "1", "lvm", "on"}} {
+		if r := parted(h, "", append([]string{"-s", "/dev/xvdb"}, args...)...); r.exit != 0 || r.stdout+r.stderr != "" {
+			t.Fatalf("parted %v: %+v", args, r)
+		}
+	}
+	if r := parted(h, "", "-s", "/dev/xvdb", "print"); r.exit != 0 || r.stdout != printed {
+		t.Errorf("print: got\n%q\nwant\n%q", r.stdout, printed)
+	}
+	d, ok, err := blockdev.Get(h, "/dev/xvdb1")
+	if want := (blockdev.Device{Sectors: 2097085, Major: 202, Minor: 17, Backing: "/dev/xvdb"}); !ok || err != nil || d != want {
+		t.Errorf("/dev/xvdb1: %+v %v %v, want %+v", d, ok, err, want)
+	}
+}
+
 func TestPartitionAsPart2a(t *testing.T) {
 	h := spareHost(t)
 	if r := parted(h, "", "-s", "/dev/xvdb", "print"); r.exit != 1 || r.stdout != "Error: Unable to open /dev/xvdb - unrecognised disk label.\n" {
