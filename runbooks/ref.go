@@ -44,6 +44,10 @@ const (
 	MaxSource    = 256
 )
 
+// Reference is the reference itself, for code that holds any input
+// embedding one.
+func (r Ref) Reference() Ref { return r }
+
 // Check refuses a reference whose parts exceed their limits, naming the
 // field; what the parts say is checked when the runbook loads.
 func (r Ref) Check() error {

@@ -89,6 +89,16 @@ var procedures = []procedure{
 	{"repair", workflows.RepairName, "check, repair layer by layer with the build's own steps (approvals unless checks.repair lists the code), check again", whole(workflows.RepairName)},
 }
 
+// procedureRunning is the procedure of a workflow type.
+func procedureRunning(workflow string) (procedure, error) {
+	for _, p := range procedures {
+		if p.workflow == workflow {
+			return p, nil
+		}
+	}
+	return procedure{}, fmt.Errorf("no procedure runs %s", workflow)
+}
+
 func findProcedure(name string) (procedure, error) {
 	var names []string
 	for _, p := range procedures {

@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/plan"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
@@ -40,22 +41,37 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	ui := fs.String("ui", envOr("TEMPORAL_UI", "http://localhost:8233"), "the Web UI's address, for links ($TEMPORAL_UI)")
 	id := fs.String("id", "", "workflow ID (default: procedure, runbook and a random suffix)")
 	detach := fs.Bool("detach", false, "print the workflow ID and link and return without following")
+	makePlan := fs.Bool("plan", false, "change nothing: print what the run would do on each host (commands, file diffs, approvals)")
+	applyPlan := fs.String("apply-plan", "", "run the plan made by the run of this workflow `ID`, stopping before any change if a host changed since")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	proc, err := findProcedure(*procName)
-	if err != nil {
-		return err
+	if *makePlan && *applyPlan != "" {
+		return errors.New("--plan and --apply-plan: one or the other")
 	}
-	if r.ref, err = runbookRef(*book); err != nil {
-		return err
-	}
-	input, err := proc.input(r)
-	if err != nil {
-		return err
+	var (
+		proc  procedure
+		input any
+		err   error
+	)
+	if *applyPlan == "" {
+		if proc, err = findProcedure(*procName); err != nil {
+			return err
+		}
+		if r.ref, err = runbookRef(*book); err != nil {
+			return err
+		}
+		if input, err = proc.input(r); err != nil {
+			return err
+		}
+		if *makePlan {
+			if input, err = withPlan(input); err != nil {
+				return err
+			}
+		}
 	}
 
 	conn.Quiet = true
@@ -65,8 +81,22 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	}
 	defer closeClient()
 
+	if *applyPlan != "" {
+		workflow, in, err := applying(ctx, c, *applyPlan)
+		if err != nil {
+			return err
+		}
+		if proc, err = procedureRunning(workflow); err != nil {
+			return err
+		}
+		input, r.ref.Runbook = in, "plan-"+*applyPlan
+	}
 	if *id == "" {
-		*id = fmt.Sprintf("%s-%s-%s", proc.name, r.ref.Runbook, uuid.NewString()[:8])
+		kind := proc.name
+		if *makePlan {
+			kind += "-plan"
+		}
+		*id = fmt.Sprintf("%s-%s-%s", kind, r.ref.Runbook, uuid.NewString()[:8])
 	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        *id,
@@ -110,6 +140,14 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return exitError(1)
 	}
 	p.line("completed %s", proc.workflow)
+	if *makePlan {
+		var pl plan.Plan
+		if err := json.Unmarshal(result, &pl); err == nil {
+			printPlan(out, pl)
+			fmt.Fprintf(out, "\napply it: starter run --apply-plan %s\n", run.GetID())
+			return nil
+		}
+	}
 	printResult(out, proc.workflow, result)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 type ClusterBootstrapInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Cluster string `json:"cluster"`
 }
 

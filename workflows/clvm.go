@@ -17,6 +17,7 @@ import (
 type RunbookInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 }
 
 // The steps of part #5's volume, declared once: CLVM, ExpandCapacity,

@@ -16,6 +16,7 @@ import (
 type HostInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Host string `json:"host"`
 }
 

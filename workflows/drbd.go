@@ -15,6 +15,7 @@ import (
 type DRBDPairInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Cluster  string `json:"cluster"`
 	Resource string `json:"resource,omitempty"`
 }

@@ -18,6 +18,7 @@ import (
 type ExpandCapacityInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Clusters []string `json:"clusters"`
 }
 

@@ -17,6 +17,7 @@ import (
 type FormClustersInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Clusters []string `json:"clusters,omitempty"`
 }
 
@@ -114,6 +115,9 @@ func formCluster(ctx workflow.Context, loaded runbooks.Loaded, name string, u *u
 // child runs a procedure as a child workflow under the given ID, which
 // makes a re-run of the parent find its children, and decodes its result.
 func child(ctx workflow.Context, id, summary, kind string, in, out any) error {
+	if planning(ctx) != nil {
+		return inlineChild(ctx, kind, in, out)
+	}
 	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: id, StaticSummary: summary})
 	return workflow.ExecuteChildWorkflow(ctx, kind, in).Get(ctx, out)
 }

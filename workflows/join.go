@@ -16,6 +16,7 @@ import (
 type NodeJoinInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 	Cluster string `json:"cluster"`
 	Node    string `json:"node"`
 	Via     string `json:"via,omitempty"`

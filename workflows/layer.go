@@ -15,6 +15,7 @@ import (
 type StorageLayerInput struct {
 	runbooks.Ref
 	decoding
+	Planning
 }
 
 // StorageLayerResult lists what the run approved and what it did that no

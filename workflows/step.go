@@ -160,5 +160,8 @@ func (s Step) options() workflow.ActivityOptions {
 // exec schedules the step's activity on its host. It knows nothing of undo
 // or approvals: see proc.run.
 func (s Step) exec(ctx workflow.Context) workflow.Future {
+	if w := planning(ctx); w != nil {
+		return planExec(ctx, w, s)
+	}
 	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, s.options()), s.Activity, s.Input)
 }

@@ -26,6 +26,9 @@ type HostState struct {
 // surveyHosts reads the end state of every host of the runbook, all at
 // once. It changes nothing.
 func surveyHosts(ctx workflow.Context, rb *runbooks.Runbook) ([]HostState, error) {
+	if planning(ctx) != nil {
+		return nil, nil // the plan is the end state
+	}
 	states := make([]HostState, len(rb.Hosts))
 	err := first(each(ctx, len(rb.Hosts), func(ctx workflow.Context, i int) error {
 		var err error

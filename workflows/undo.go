@@ -107,6 +107,9 @@ func (u *undoLog) nodes() []NodeChange {
 // reported pending at once, for a person, instead of each waiting out the
 // pickup bound. It returns the cause as undoFailed does.
 func (u *undoLog) run(ctx workflow.Context, cause error) error {
+	if planning(ctx) != nil {
+		return cause // a plan changed nothing to undo
+	}
 	ctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	var errs []error

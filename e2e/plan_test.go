@@ -1,0 +1,265 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
+	"github.com/tetsuzuki/tetsuzuki/plan"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+)
+
+// This file is issue #9's "the plan of the whole build on a fresh lab
+// lists every command the build then runs on each host, in order".
+
+const planNS = "plan"
+
+// readOnly says whether a logged tool run only read the host: what a plan
+// does not list. Everything else a run executes must be in its plan.
+func readOnly(argv []string) bool {
+	tool, args := filepath.Base(argv[0]), argv[1:]
+	has := func(a string) bool { return slices.Contains(args, a) }
+	switch tool {
+	case "cat", "rpm", "blkid", "ls", "lvdisplay", "vgdisplay", "pvdisplay", "dmesg", "lsmod", "df", "pvs", "vgs", "lvs":
+		return true
+	case "parted":
+		return has("print")
+	case "drbdadm":
+		return has("dump-md")
+	case "cman_tool":
+		return has("status") || has("nodes")
+	case "gnbd_export", "gnbd_import":
+		return has("-l")
+	case "multipath":
+		return has("-l") || has("-ll")
+	case "mount":
+		return len(args) == 0
+	}
+	return strings.HasPrefix(argv[0], "/etc/init.d/") && has("status")
+}
+
+// command is a command as the plan and the log both say it: an init
+// script by its path, any other tool by its name.
+func command(argv []string) string {
+	name := argv[0]
+	if !strings.HasPrefix(name, "/etc/init.d/") {
+		name = filepath.Base(name)
+	}
+	return strings.Join(append([]string{name}, argv[1:]...), " ")
+}
+
+// changes are the commands that ran on a host after its first skip log
+// lines and changed it, in order.
+func changes(t *testing.T, l *lab, host string, skip int) []string {
+	t.Helper()
+	runs, err := emu.Invocations(l.dir, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range runs[min(skip, len(runs)):] {
+		if r.Exit == 0 && !readOnly(r.Argv) {
+			out = append(out, command(r.Argv))
+		}
+	}
+	return out
+}
+
+func logged(t *testing.T, l *lab, host string) int {
+	t.Helper()
+	runs, err := emu.Invocations(l.dir, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(runs)
+}
+
+// everything is every file of the lab but its log: the hosts and the
+// shared state of the emulated kernel and cluster.
+func everything(t *testing.T, l *lab) map[string]string {
+	t.Helper()
+	files := l.snapshot()
+	entries, err := os.ReadDir(filepath.Join(l.dir, "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if data, err := os.ReadFile(filepath.Join(l.dir, "state", e.Name())); err == nil && !e.IsDir() && e.Name() != "lock" {
+			files["state/"+e.Name()] = string(data)
+		}
+	}
+	return files
+}
+
+func startBuild(t *testing.T, c client.Client, id, yaml string, extra map[string]any) client.WorkflowRun {
+	t.Helper()
+	in := map[string]any{"runbook_yaml": yaml, "source": "plan.yaml"}
+	maps.Copy(in, extra)
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: workflows.OrchestratorQueue},
+		workflows.StorageBuildName, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func makePlan(t *testing.T, c client.Client, id, yaml string) plan.Plan {
+	t.Helper()
+	var p plan.Plan
+	if err := startBuild(t, c, id, yaml, map[string]any{"plan": true}).Get(context.Background(), &p); err != nil {
+		t.Fatalf("plan %s: %v", id, err)
+	}
+	return p
+}
+
+func applyOf(id string, p plan.Plan) map[string]any {
+	a := workflows.Applying{ID: id}
+	for _, h := range p.Hosts {
+		a.States = append(a.States, workflows.HostDigest{Host: h.Host, State: h.State})
+	}
+	return map[string]any{"apply_plan": a}
+}
+
+// TestPlanListsWhatTheBuildThenRuns: on a fresh lab, the plan of the
+// whole build changes nothing anywhere; the build held to it then runs on
+// each host exactly the commands the plan listed, in its order, and ends
+// with the config files the plan's diffs show; the plan of the built
+// stack is empty; and a run held to a plan stops, changing nothing, once
+// a host has changed since the plan was made.
+func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
+	c := dial(t, planNS)
+	orchestrator(t, c)
+	l := newLab(t, planNS, "scalable-storage")
+	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	l.up()
+	yaml := driftRunbook(t, l)
+	hosts := append(slices.Clone(storageHosts), clientHosts...)
+
+	before := everything(t, l)
+	p := makePlan(t, c, "plan-fresh", yaml)
+	if after := everything(t, l); !maps.Equal(before, after) {
+		t.Fatalf("making the plan changed the lab: %v", diff(before, after))
+	}
+	if p.Empty || len(p.Hosts) != len(hosts) {
+		t.Fatalf("plan of a fresh lab: empty %v, %d hosts", p.Empty, len(p.Hosts))
+	}
+	for _, want := range []string{"disk-label:", "drbd-overwrite:", "mkfs:"} {
+		if !slices.ContainsFunc(p.Approvals, func(a plan.Approval) bool { return strings.HasPrefix(a.Step, want) }) {
+			t.Errorf("the plan's approvals %v lack %s", p.Approvals, want)
+		}
+	}
+	if len(p.Destructive) == 0 {
+		t.Errorf("the plan lists no destructive step")
+	}
+	marks := map[string]int{}
+	for _, h := range hosts {
+		marks[h] = logged(t, l, h)
+	}
+
+	if err := startBuild(t, c, "plan-apply", yaml, applyOf("plan-fresh", p)).Get(context.Background(), nil); err != nil {
+		t.Fatalf("the build held to its plan: %v", err)
+	}
+	for _, hp := range p.Hosts {
+		var planned []string
+		for _, cmd := range hp.Commands {
+			planned = append(planned, command(cmd.Argv))
+		}
+		if ran := changes(t, l, hp.Host, marks[hp.Host]); !slices.Equal(planned, ran) {
+			t.Errorf("%s: the plan listed\n  %s\nthe build ran\n  %s", hp.Host, strings.Join(planned, "\n  "), strings.Join(ran, "\n  "))
+		}
+		for _, f := range hp.Files {
+			if f.Diff == "" {
+				continue // written by a tool or package: the plan says which
+			}
+			data, err := os.ReadFile(filepath.Join(l.root(hp.Host), f.Path))
+			if err != nil {
+				t.Errorf("%s: %s: %v", hp.Host, f.Path, err)
+				continue
+			}
+			want, err := patch(before["hosts/"+hp.Host+f.Path], f.Diff)
+			if err != nil {
+				t.Errorf("%s: %s: the plan's diff does not apply to the file as it was: %v\n%s", hp.Host, f.Path, err, f.Diff)
+			} else if string(data) != want {
+				t.Errorf("%s: %s after the build differs from the plan's diff applied:\n%s", hp.Host, f.Path, plan.Diff("planned", "built", want, string(data)))
+			}
+		}
+	}
+
+	built := makePlan(t, c, "plan-built", yaml)
+	if !built.Empty {
+		t.Errorf("the plan of the built stack is not empty: %+v", built)
+	}
+
+	// A host changes after a plan is made: the run held to it refuses.
+	stale := makePlan(t, c, "plan-stale", yaml)
+	if out, err := runBin(t, "lab", "break", "--dir", l.dir, "--host", clientHosts[0], "clvmd-stop"); err != nil {
+		t.Fatalf("lab break: %v\n%s", err, out)
+	}
+	before = everything(t, l)
+	err := startBuild(t, c, "plan-stale-apply", yaml, applyOf("plan-stale", stale)).Get(context.Background(), nil)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrPlanStale || !strings.Contains(err.Error(), clientHosts[0]) {
+		t.Fatalf("a run held to a stale plan: %v", err)
+	}
+	if after := everything(t, l); !maps.Equal(before, after) {
+		t.Errorf("the refused run changed the lab: %v", diff(before, after))
+	}
+}
+
+// patch applies a unified diff to the text it was made against.
+func patch(old, d string) (string, error) {
+	var src []string
+	if old != "" {
+		src = strings.Split(strings.TrimSuffix(old, "\n"), "\n")
+	}
+	var out []string
+	at := 0 // lines of src used
+	for _, l := range strings.Split(strings.TrimSuffix(d, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "--- "), strings.HasPrefix(l, "+++ "):
+		case strings.HasPrefix(l, "@@ -"):
+			var start int
+			if _, err := fmt.Sscanf(l, "@@ -%d", &start); err != nil {
+				return "", err
+			}
+			// "-N,0" inserts after line N; any other range starts at N.
+			if !strings.HasSuffix(strings.Fields(l)[1], ",0") {
+				start--
+			}
+			if start < at || start > len(src) {
+				return "", fmt.Errorf("hunk %q out of order", l)
+			}
+			out, at = append(out, src[at:start]...), start
+		case strings.HasPrefix(l, "+"):
+			out = append(out, l[1:])
+		case strings.HasPrefix(l, " "), strings.HasPrefix(l, "-"):
+			if at >= len(src) || src[at] != l[1:] {
+				return "", fmt.Errorf("line %d is not %q", at+1, l[1:])
+			}
+			if l[0] == ' ' {
+				out = append(out, l[1:])
+			}
+			at++
+		default:
+			return "", fmt.Errorf("not a diff line: %q", l)
+		}
+	}
+	out = append(out, src[at:]...)
+	if len(out) == 0 {
+		return "", nil
+	}
+	return strings.Join(out, "\n") + "\n", nil
+}
