@@ -43,12 +43,13 @@ func Diff(oldName, newName, a, b string) string {
 		case i < len(x) && j < len(y) && x[i] == y[j]:
 			edits = append(edits, edit{' ', x[i], i, j})
 			i, j = i+1, j+1
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			edits = append(edits, edit{'+', y[j], i, j})
-			j++
-		default:
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
+			// Lines go before lines come, as diff -u prints them.
 			edits = append(edits, edit{'-', x[i], i, j})
 			i++
+		default:
+			edits = append(edits, edit{'+', y[j], i, j})
+			j++
 		}
 	}
 	var out strings.Builder
