@@ -148,8 +148,24 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 	yaml := driftRunbook(t, l)
 	hosts := append(slices.Clone(storageHosts), clientHosts...)
 
+	book := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(book, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := everything(t, l)
-	p := makePlan(t, c, "plan-fresh", yaml)
+	// As a person would: the starter makes the plan and prints it.
+	out, err := runBin(t, "starter", "run", "--namespace", planNS, "--runbook", book, "--procedure", "storage-build", "--plan", "--id", "plan-fresh")
+	if err != nil {
+		t.Fatalf("starter run --plan: %v\n%s", err, out)
+	}
+	t.Logf("starter run --plan:\n%s", out)
+	var p plan.Plan
+	if err := c.GetWorkflow(context.Background(), "plan-fresh", "").Get(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "apply it: starter run --apply-plan plan-fresh") {
+		t.Errorf("the starter does not say how to apply the plan:\n%s", out)
+	}
 	if after := everything(t, l); !maps.Equal(before, after) {
 		t.Fatalf("making the plan changed the lab: %v", diff(before, after))
 	}
@@ -169,8 +185,8 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 		marks[h] = logged(t, l, h)
 	}
 
-	if err := startBuild(t, c, "plan-apply", yaml, applyOf("plan-fresh", p)).Get(context.Background(), nil); err != nil {
-		t.Fatalf("the build held to its plan: %v", err)
+	if out, err := runBin(t, "starter", "run", "--namespace", planNS, "--apply-plan", "plan-fresh", "--id", "plan-apply"); err != nil {
+		t.Fatalf("starter run --apply-plan: %v\n%s", err, out)
 	}
 	for _, hp := range p.Hosts {
 		var planned []string
@@ -209,7 +225,7 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 		t.Fatalf("lab break: %v\n%s", err, out)
 	}
 	before = everything(t, l)
-	err := startBuild(t, c, "plan-stale-apply", yaml, applyOf("plan-stale", stale)).Get(context.Background(), nil)
+	err = startBuild(t, c, "plan-stale-apply", yaml, applyOf("plan-stale", stale)).Get(context.Background(), nil)
 	var appErr *temporal.ApplicationError
 	if !errors.As(err, &appErr) || appErr.Type() != workflows.ErrPlanStale || !strings.Contains(err.Error(), clientHosts[0]) {
 		t.Fatalf("a run held to a stale plan: %v", err)

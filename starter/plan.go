@@ -63,7 +63,11 @@ func printPlan(out io.Writer, p plan.Plan) {
 		}
 		fmt.Fprintf(out, "\n%s  (state %s)\n", h.Host, h.State)
 		for i, c := range h.Commands {
-			fmt.Fprintf(out, "  %2d. %-44s  # %s\n", i+1, strings.Join(c.Argv, " "), c.Step)
+			line := strings.Join(c.Argv, " ")
+			if c.Step != line {
+				line = fmt.Sprintf("%-44s  # %s", line, c.Step)
+			}
+			fmt.Fprintf(out, "  %2d. %s\n", i+1, line)
 		}
 		for _, f := range h.Files {
 			switch {

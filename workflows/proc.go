@@ -38,10 +38,13 @@ func (p *proc) run(ctx workflow.Context, st Step, out any) error {
 		if err != nil {
 			return err
 		}
-		// Who let a destructive step through stays beside what it did.
-		st.Summary += " (approved by " + a.By + ")"
-		if st.Irreversible != "" {
-			st.Irreversible += " (approved by " + a.By + ")"
+		// Who let a destructive step through stays beside what it did;
+		// a plan says what it would wait for apart.
+		if planning(ctx) == nil {
+			st.Summary += " (approved by " + a.By + ")"
+			if st.Irreversible != "" {
+				st.Irreversible += " (approved by " + a.By + ")"
+			}
 		}
 		// The decision is in the history now: the orchestrator signs it
 		// into the step's task, and the agent destroys nothing without.
