@@ -214,9 +214,45 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 		}
 	}
 
+	builtState := everything(t, l)
 	built := makePlan(t, c, "plan-built", yaml)
 	if !built.Empty {
 		t.Errorf("the plan of the built stack is not empty: %+v", built)
+	}
+	// The lifecycle procedures plan with the same code: stopping a
+	// built stack stops every layer on every host; starting it again
+	// has nothing to do.
+	for _, lc := range []struct {
+		workflow string
+		empty    bool
+		want     string
+	}{
+		{workflows.ShutdownName, false, "/etc/init.d/cman stop"},
+		{workflows.StartupName, true, ""},
+		{workflows.TeardownName, false, "umount /mnt"},
+	} {
+		var p plan.Plan
+		run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "plan-" + lc.workflow, TaskQueue: workflows.OrchestratorQueue},
+			lc.workflow, map[string]any{"runbook_yaml": yaml, "source": "plan.yaml", "plan": true})
+		if err == nil {
+			err = run.Get(context.Background(), &p)
+		}
+		if err != nil {
+			t.Errorf("plan of %s: %v", lc.workflow, err)
+			continue
+		}
+		var all []string
+		for _, h := range p.Hosts {
+			for _, cmd := range h.Commands {
+				all = append(all, command(cmd.Argv))
+			}
+		}
+		if p.Empty != lc.empty || (lc.want != "" && !slices.Contains(all, lc.want)) {
+			t.Errorf("plan of %s on the built stack: empty %v, commands %v", lc.workflow, p.Empty, all)
+		}
+	}
+	if now := everything(t, l); !maps.Equal(builtState, now) {
+		t.Errorf("the plans of the built stack changed the lab: %v", diff(builtState, now))
 	}
 
 	// A host changes after a plan is made: the run held to it refuses.
