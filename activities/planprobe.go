@@ -30,8 +30,10 @@ type PlanProbe struct {
 	DiskLabelled bool        `json:"disk_labelled"`
 	// Metadata says DRBD's metadata is on the resource's disk.
 	Metadata bool `json:"metadata"`
-	// Signatures are what blkid finds on each of Devices, "" for none.
+	// Signatures are what blkid finds on each of Devices, "" for none;
+	// Groups the volume group pvdisplay puts each in, "" for none.
 	Signatures []string `json:"signatures,omitempty"`
+	Groups     []string `json:"groups,omitempty"`
 	// Listed is what `ls` lists in the mountpoint, when it is mounted.
 	Listed []string `json:"listed,omitempty"`
 	// Services are the init scripts of /etc/init.d the host has, of the
@@ -115,6 +117,7 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 			}
 		}
 		r.Signatures = append(r.Signatures, sig)
+		r.Groups = append(r.Groups, h.groupOf(ctx, d, sig))
 	}
 	if in.Mountpoint != "" && mountedAt(r.Mounts, in.Mountpoint) {
 		out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)
@@ -124,4 +127,21 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 		r.Listed = strings.Fields(out.Stdout)
 	}
 	return r, nil
+}
+
+// groupOf is the volume group pvdisplay puts a physical volume in, "" for
+// a device that is none or is in none.
+func (h *Host) groupOf(ctx context.Context, dev, sig string) string {
+	if !IsPV(sig) {
+		return ""
+	}
+	out, err := h.run(ctx, time.Minute, "pvdisplay", dev)
+	if err != nil {
+		return ""
+	}
+	blocks, err := ParseDisplay(out.Stdout)
+	if err != nil || len(blocks) == 0 {
+		return ""
+	}
+	return blocks[0]["VG Name"]
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/plan"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
@@ -59,10 +61,34 @@ func TestExpandCapacityGrowsAMountedFilesystem(t *testing.T) {
 		}
 	}
 
-	expand := start("expand", workflows.ExpandName, workflows.ExpandCapacityInput{
-		Ref: runbooks.Ref{Runbook: "scalable-storage-expand"}, Clusters: []string{"storage2"}})
+	// The expansion is planned first, and held to its plan: on every
+	// host, what it runs is what the plan listed.
+	grow := workflows.ExpandCapacityInput{Ref: runbooks.Ref{Runbook: "scalable-storage-expand"}, Clusters: []string{"storage2"}}
+	grow.Plan = true
+	var p plan.Plan
+	if err := start("expand-plan", workflows.ExpandName, grow).Get(context.Background(), &p); err != nil {
+		t.Fatalf("plan of the expansion: %v", err)
+	}
+	marks := map[string]int{}
+	for _, h := range p.Hosts {
+		marks[h.Host] = logged(t, l, h.Host)
+	}
+	grow.Plan, grow.ApplyPlan = false, &workflows.Applying{ID: "expand-plan"}
+	for _, h := range p.Hosts {
+		grow.ApplyPlan.States = append(grow.ApplyPlan.States, workflows.HostDigest{Host: h.Host, State: h.State})
+	}
+	expand := start("expand", workflows.ExpandName, grow)
 	if err := approveAll(t, "expand", "expand", expand); err != nil {
 		t.Fatal(err)
+	}
+	for _, hp := range p.Hosts {
+		var planned []string
+		for _, cmd := range hp.Commands {
+			planned = append(planned, command(cmd.Argv))
+		}
+		if ran := changes(t, l, hp.Host, marks[hp.Host]); !slices.Equal(planned, ran) {
+			t.Errorf("%s: the plan of the expansion listed\n  %s\nit ran\n  %s", hp.Host, strings.Join(planned, "\n  "), strings.Join(ran, "\n  "))
+		}
 	}
 	for _, h := range clientHosts {
 		after := fsBlocks(t, l, h)

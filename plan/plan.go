@@ -169,6 +169,7 @@ func State(p activities.PlanProbe) string {
 		add("lv", p.LV["LV Status"], p.LV["Current LE"])
 	}
 	add("signatures", p.Signatures...)
+	add("groups", p.Groups...)
 	for _, m := range p.Mounts {
 		add("mount", m.Device, m.Dir)
 	}

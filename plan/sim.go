@@ -608,6 +608,10 @@ func (w *World) multipath(h *Host, step, activity string, in activities.Multipat
 		h.buildMaps(in.Maps)
 		return activities.MultipathResult{Changed: true}, nil
 	case activities.MultipathMapsName:
+		if h.runs("multipathd") {
+			// A running multipathd makes a map of the paths it sees.
+			h.buildMaps(in.Maps)
+		}
 		return activities.MultipathResult{Maps: slices.Clone(h.Maps)}, nil
 	case activities.StopMultipathName:
 		c := false
@@ -662,6 +666,9 @@ func (w *World) volume(h *Host, step, activity string, in activities.VolumeInput
 		}
 		w.record(h.FQDN, step, append([]string{"vgcreate", "--clustered", "y", in.VG}, in.PVs...)...)
 		w.VG = true
+		for _, pv := range in.PVs {
+			w.pv(pv).Group = in.VG
+		}
 		return activities.Change{Changed: true}, nil
 	case activities.LVCreateName:
 		if w.LV {
@@ -684,14 +691,35 @@ func (w *World) volume(h *Host, step, activity string, in activities.VolumeInput
 			}
 			return nil, refused(activities.ErrNotReady, "%s: %s would never appear", h.FQDN, lvPath)
 		}
-		s := activities.LVStatus{Host: h.FQDN, UUID: "(the UUID lvcreate gives " + lvPath + ")", Status: "NOT available", Extents: max(w.LVExtents, in.Extents)}
+		s := activities.LVStatus{Host: h.FQDN, UUID: "(the UUID lvcreate gives " + lvPath + ")", Status: "NOT available", Extents: w.LVExtents}
 		if h.LVActive {
 			s.Status = "available"
 		}
-		if in.Extents > 0 && s.Status != "available" {
+		if in.Extents > 0 && (s.Status != "available" || s.Extents < in.Extents) {
 			return s, refused(activities.ErrNotReady, "%s: %s would not be available", h.FQDN, lvPath)
 		}
 		return s, nil
+	case activities.ExtendVolumeName:
+		c := false
+		for _, pv := range in.PVs {
+			r := w.pv(pv)
+			if !activities.IsPV(r.Sig) {
+				return nil, refused(activities.ErrNotReady, "%s: pvdisplay %s: not a physical volume", h.FQDN, pv)
+			}
+			if r.Group == in.VG {
+				continue
+			}
+			w.record(h.FQDN, step, "vgextend", in.VG, pv)
+			r.Group, c = in.VG, true
+		}
+		if !w.LV {
+			return nil, refused(activities.ErrNotReady, "%s: no %s to extend", h.FQDN, lvPath)
+		}
+		if w.LVExtents < in.Extents {
+			w.record(h.FQDN, step, "lvextend", "-l", strconv.Itoa(in.Extents), lvPath)
+			w.LVExtents, c = in.Extents, true
+		}
+		return activities.Change{Changed: c}, nil
 	case activities.ActivateVolumeName:
 		if !w.LV {
 			return nil, refused(activities.ErrNotReady, "%s: no %s to activate", h.FQDN, lvPath)
@@ -718,7 +746,7 @@ func (w *World) volume(h *Host, step, activity string, in activities.VolumeInput
 		for _, pv := range in.PVs {
 			if activities.IsPV(w.signature(pv)) {
 				w.record(h.FQDN, step, "pvremove", "-f", pv)
-				w.sign(pv, "")
+				*w.pv(pv) = Signature{Device: pv}
 				c = true
 			}
 		}
@@ -746,6 +774,14 @@ func (w *World) filesystem(h *Host, step, activity string, in activities.Filesys
 		}
 		w.record(h.FQDN, step, "mount", in.Device, in.Mountpoint)
 		h.Mounts = append(h.Mounts, activities.Mount{Device: in.Device, Dir: in.Mountpoint, Type: "gfs2"})
+		return activities.Change{Changed: true}, nil
+	case activities.GrowFilesystemName:
+		if !h.mounted(in.Mountpoint) {
+			return nil, refused(activities.ErrNotReady, "%s: %s is not mounted: gfs2_grow needs it mounted", h.FQDN, in.Mountpoint)
+		}
+		// gfs2_grow runs every time: it says itself whether the device
+		// had room to grow into.
+		w.record(h.FQDN, step, "gfs2_grow", in.Mountpoint)
 		return activities.Change{Changed: true}, nil
 	case activities.UnmountFilesystemName:
 		if !h.mounted(in.Mountpoint) {

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 )
@@ -31,6 +32,8 @@ type World struct {
 type Signature struct {
 	Device string
 	Sig    string
+	// Group is the volume group of a physical volume.
+	Group string
 }
 
 // File is a managed config file. Content is what it holds when Known;
@@ -123,12 +126,17 @@ func New(probes []activities.PlanProbe, devices [][]string) *World {
 		}
 		if p.LV != nil {
 			w.LV = true
+			w.LVExtents, _ = strconv.Atoi(p.LV["Current LE"])
 			h.LVActive = p.LV["LV Status"] == "available"
 		}
 		if i < len(devices) {
 			for j, d := range devices[i] {
 				if j < len(p.Signatures) && !slices.ContainsFunc(w.Signatures, func(s Signature) bool { return s.Device == d }) {
-					w.Signatures = append(w.Signatures, Signature{Device: d, Sig: p.Signatures[j]})
+					sig := Signature{Device: d, Sig: p.Signatures[j]}
+					if j < len(p.Groups) {
+						sig.Group = p.Groups[j]
+					}
+					w.Signatures = append(w.Signatures, sig)
 				}
 			}
 		}
@@ -165,13 +173,18 @@ func (w *World) signature(dev string) string {
 }
 
 func (w *World) sign(dev, sig string) {
+	w.pv(dev).Sig = sig
+}
+
+// pv is the record of a device, made if the plan has none.
+func (w *World) pv(dev string) *Signature {
 	for i := range w.Signatures {
 		if w.Signatures[i].Device == dev {
-			w.Signatures[i].Sig = sig
-			return
+			return &w.Signatures[i]
 		}
 	}
-	w.Signatures = append(w.Signatures, Signature{Device: dev, Sig: sig})
+	w.Signatures = append(w.Signatures, Signature{Device: dev})
+	return &w.Signatures[len(w.Signatures)-1]
 }
 
 func (h *Host) has(pkg string) bool      { return slices.Contains(h.Installed, pkg) }
