@@ -34,6 +34,10 @@ type PlanProbe struct {
 	// Groups the volume group pvdisplay puts each in, "" for none.
 	Signatures []string `json:"signatures,omitempty"`
 	Groups     []string `json:"groups,omitempty"`
+	// Mapped says the clustered volume is active here: its
+	// device-mapper device exists, whatever lvdisplay can tell (it tells
+	// nothing while lvm.conf's locking is not clustered).
+	Mapped bool `json:"mapped,omitempty"`
 	// Listed is what `ls` lists in the mountpoint, when it is mounted.
 	Listed []string `json:"listed,omitempty"`
 	// Services are the init scripts of /etc/init.d the host has, of the
@@ -118,6 +122,11 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 		}
 		r.Signatures = append(r.Signatures, sig)
 		r.Groups = append(r.Groups, h.groupOf(ctx, d, sig))
+	}
+	if in.VG != "" && in.LV != "" {
+		if r.Mapped, err = h.exists(names.LVMapperPath(in.VG, in.LV)); err != nil {
+			return r, err
+		}
 	}
 	if in.Mountpoint != "" && mountedAt(r.Mounts, in.Mountpoint) {
 		out, err := h.run(ctx, time.Minute, "ls", in.Mountpoint)

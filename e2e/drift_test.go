@@ -16,6 +16,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/findings"
 	"github.com/tetsuzuki/tetsuzuki/lab/breaks"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/plan"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
@@ -165,7 +166,20 @@ func TestCheckFindsEachBreakAndRepairPutsItRight(t *testing.T) {
 					}
 				}
 
+				// The repair is planned first; what it then runs on each
+				// host is what its plan listed.
+				var rp plan.Plan
+				prun, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "plan-repair-" + id, TaskQueue: workflows.OrchestratorQueue},
+					workflows.RepairName, map[string]any{"runbook_yaml": yaml, "source": "drift.yaml", "plan": true})
+				if err == nil {
+					err = prun.Get(context.Background(), &rp)
+				}
+				if err != nil {
+					t.Fatalf("plan of the repair of %s: %v", k.Name, err)
+				}
+				marks := marksOf(t, l, rp)
 				rep := runDrift[workflows.RepairResult](t, c, workflows.RepairName, "repair-"+id, yaml)
+				heldTo(t, l, "the repair of "+k.Name, rp, marks)
 				for _, a := range rep.Approvals {
 					if !a.Auto && !strings.HasPrefix(a.Step, "split-brain:") {
 						t.Errorf("the repair of %s asked a person for %s, which destroys nothing", k.Name, a.Step)

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,10 +68,7 @@ func TestExpandCapacityGrowsAMountedFilesystem(t *testing.T) {
 	if err := start("expand-plan", workflows.ExpandName, grow).Get(context.Background(), &p); err != nil {
 		t.Fatalf("plan of the expansion: %v", err)
 	}
-	marks := map[string]int{}
-	for _, h := range p.Hosts {
-		marks[h.Host] = logged(t, l, h.Host)
-	}
+	marks := marksOf(t, l, p)
 	grow.Plan, grow.ApplyPlan = false, &workflows.Applying{ID: "expand-plan"}
 	for _, h := range p.Hosts {
 		grow.ApplyPlan.States = append(grow.ApplyPlan.States, workflows.HostDigest{Host: h.Host, State: h.State})
@@ -81,15 +77,7 @@ func TestExpandCapacityGrowsAMountedFilesystem(t *testing.T) {
 	if err := approveAll(t, "expand", "expand", expand); err != nil {
 		t.Fatal(err)
 	}
-	for _, hp := range p.Hosts {
-		var planned []string
-		for _, cmd := range hp.Commands {
-			planned = append(planned, command(cmd.Argv))
-		}
-		if ran := changes(t, l, hp.Host, marks[hp.Host]); !slices.Equal(planned, ran) {
-			t.Errorf("%s: the plan of the expansion listed\n  %s\nit ran\n  %s", hp.Host, strings.Join(planned, "\n  "), strings.Join(ran, "\n  "))
-		}
-	}
+	heldTo(t, l, "the expansion", p, marks)
 	for _, h := range clientHosts {
 		after := fsBlocks(t, l, h)
 		if after <= before[h] {

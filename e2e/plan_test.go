@@ -180,22 +180,13 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 	if len(p.Destructive) == 0 {
 		t.Errorf("the plan lists no destructive step")
 	}
-	marks := map[string]int{}
-	for _, h := range hosts {
-		marks[h] = logged(t, l, h)
-	}
+	marks := marksOf(t, l, p)
 
 	if out, err := runBin(t, "starter", "run", "--namespace", planNS, "--apply-plan", "plan-fresh", "--id", "plan-apply"); err != nil {
 		t.Fatalf("starter run --apply-plan: %v\n%s", err, out)
 	}
+	heldTo(t, l, "the build", p, marks)
 	for _, hp := range p.Hosts {
-		var planned []string
-		for _, cmd := range hp.Commands {
-			planned = append(planned, command(cmd.Argv))
-		}
-		if ran := changes(t, l, hp.Host, marks[hp.Host]); !slices.Equal(planned, ran) {
-			t.Errorf("%s: the plan listed\n  %s\nthe build ran\n  %s", hp.Host, strings.Join(planned, "\n  "), strings.Join(ran, "\n  "))
-		}
 		for _, f := range hp.Files {
 			if f.Diff == "" {
 				continue // written by a tool or package: the plan says which
@@ -314,4 +305,29 @@ func patch(old, d string) (string, error) {
 		return "", nil
 	}
 	return strings.Join(out, "\n") + "\n", nil
+}
+
+// heldTo checks that what ran on each host since marks is what the plan
+// listed for it, in order.
+func heldTo(t *testing.T, l *lab, what string, p plan.Plan, marks map[string]int) {
+	t.Helper()
+	for _, hp := range p.Hosts {
+		var planned []string
+		for _, cmd := range hp.Commands {
+			planned = append(planned, command(cmd.Argv))
+		}
+		if ran := changes(t, l, hp.Host, marks[hp.Host]); !slices.Equal(planned, ran) {
+			t.Errorf("%s: the plan of %s listed\n  %s\nit ran\n  %s", hp.Host, what, strings.Join(planned, "\n  "), strings.Join(ran, "\n  "))
+		}
+	}
+}
+
+// marksOf is where each host's log stands now.
+func marksOf(t *testing.T, l *lab, p plan.Plan) map[string]int {
+	t.Helper()
+	marks := map[string]int{}
+	for _, h := range p.Hosts {
+		marks[h.Host] = logged(t, l, h.Host)
+	}
+	return marks
 }

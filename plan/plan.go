@@ -163,7 +163,7 @@ func State(p activities.PlanProbe) string {
 			add("path", path.Device, path.State)
 		}
 	}
-	add("clvmd", strconv.FormatBool(p.ClvmdRunning))
+	add("clvmd", strconv.FormatBool(p.ClvmdRunning), strconv.FormatBool(p.Mapped))
 	add("vg", strconv.FormatBool(p.VG != nil))
 	if p.LV != nil {
 		add("lv", p.LV["LV Status"], p.LV["Current LE"])

@@ -27,6 +27,11 @@ func (w *World) Run(host, step, activity string, input any) (any, error) {
 	if h == nil {
 		return nil, refused(activities.ErrBadInput, "%s is not a host of the runbook", host)
 	}
+	switch input.(type) {
+	case activities.ProbeInput, activities.StorageProbeInput, activities.MembershipInput, activities.DRBDWaitInput, activities.SignatureInput:
+	default:
+		w.stepped = true
+	}
 	do := func(argv ...string) { w.record(host, step, argv...) }
 	changed := func(c bool) any { return activities.Change{Changed: c} }
 
@@ -157,6 +162,7 @@ func (w *World) Run(host, step, activity string, input any) (any, error) {
 		}
 		do("gnbd_export", "-d", in.Device, "-e", in.Name, "-u", strconv.Itoa(in.UID))
 		h.Exports = append(h.Exports, activities.GNBDExport{Name: in.Name, File: in.Device, UID: strconv.Itoa(in.UID)})
+		w.reconnect(host, in.Name)
 		return changed(true), nil
 	case activities.UnexportInput:
 		c := false
@@ -569,8 +575,13 @@ func (w *World) gnbdImport(h *Host, step string, in activities.ImportInput) (any
 		return nil, refused(activities.ErrNotReady, "%s: gnbd_import -i %s would find no server to import from", h.FQDN, in.Server)
 	}
 	for _, e := range s.Exports {
-		h.Imports = slices.DeleteFunc(h.Imports, func(im activities.GNBDImport) bool { return im.Name == e.Name })
+		if slices.ContainsFunc(h.Imports, func(im activities.GNBDImport) bool { return im.Name == e.Name }) {
+			continue // a device that lost its server: it connects again below
+		}
 		h.Imports = append(h.Imports, activities.GNBDImport{Name: e.Name, Minor: h.nextMinor(), Server: in.Server, State: "Open Connected", Sectors: e.Sectors})
+	}
+	for _, e := range s.Exports {
+		w.reconnect(in.Server, e.Name)
 	}
 	if !have() {
 		return nil, refused(activities.ErrNotReady, "%s: %s does not export all of %v", h.FQDN, in.Server, in.Exports)
@@ -792,4 +803,26 @@ func (w *World) filesystem(h *Host, step, activity string, in activities.Filesys
 		return activities.Change{Changed: true}, nil
 	}
 	return nil, refused(activities.ErrBadInput, "a plan cannot tell what %s does", activity)
+}
+
+// reconnect is an export back on its server: the clients' imports of it,
+// which gnbd keeps trying, connect again, and multipathd's path checker
+// makes their paths active.
+func (w *World) reconnect(server, export string) {
+	for _, c := range w.Hosts {
+		for i, im := range c.Imports {
+			if im.Server != server || im.Name != export || im.Connected() {
+				continue
+			}
+			c.Imports[i].State = "Open Connected"
+			dev := "gnbd" + strconv.Itoa(im.Minor)
+			for m := range c.Maps {
+				for p := range c.Maps[m].Paths {
+					if c.Maps[m].Paths[p].Device == dev && c.runs("multipathd") {
+						c.Maps[m].Paths[p].State = "active"
+					}
+				}
+			}
+		}
+	}
 }

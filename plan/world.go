@@ -21,7 +21,11 @@ type World struct {
 	LVExtents  int
 	Listed     []string
 
-	commands    []Command
+	// inspected is each host as the probe read it, for a check at the
+	// start of a plan (a repair's); stepped says a step has run since.
+	inspected []activities.Inspection
+	stepped   bool
+	commands  []Command
 	destructive []Destructive
 	approvals   []Approval
 	// start is each host's files when the plan began, for the diffs.
@@ -127,8 +131,8 @@ func New(probes []activities.PlanProbe, devices [][]string) *World {
 		if p.LV != nil {
 			w.LV = true
 			w.LVExtents, _ = strconv.Atoi(p.LV["Current LE"])
-			h.LVActive = p.LV["LV Status"] == "available"
 		}
+		h.LVActive = p.Mapped || p.LV["LV Status"] == "available"
 		if i < len(devices) {
 			for j, d := range devices[i] {
 				if j < len(p.Signatures) && !slices.ContainsFunc(w.Signatures, func(s Signature) bool { return s.Device == d }) {
@@ -144,6 +148,7 @@ func New(probes []activities.PlanProbe, devices [][]string) *World {
 			w.Listed = slices.Clone(p.Listed)
 		}
 		w.Hosts = append(w.Hosts, h)
+		w.inspected = append(w.inspected, p.Inspection)
 		w.start[h.FQDN] = slices.Clone(h.Files)
 	}
 	return w
@@ -229,4 +234,18 @@ func (h *Host) drbd() activities.DRBDStatus {
 		return activities.DRBDStatus{Connection: "Unconfigured"}
 	}
 	return *h.DRBD
+}
+
+// Inspected is a host as a check reads it: as its probe read it, which is
+// right only while no step has run.
+func (w *World) Inspected(fqdn string) (activities.Inspection, bool) {
+	if w.stepped {
+		return activities.Inspection{}, false
+	}
+	for i, h := range w.Hosts {
+		if h.FQDN == fqdn {
+			return w.inspected[i], true
+		}
+	}
+	return activities.Inspection{}, false
 }

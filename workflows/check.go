@@ -65,6 +65,19 @@ func codes(ss []string) []findings.Code {
 // within the pickup bound is unreachable; one that fails to look says why.
 func inspectAll(ctx workflow.Context, expects []findings.Expect) []findings.Host {
 	hosts := make([]findings.Host, len(expects))
+	if w := planning(ctx); w != nil {
+		// A plan read every host as it began: the check a repair starts
+		// with is those reads.
+		for i, e := range expects {
+			hosts[i].Expect = e
+			if ins, ok := w.Inspected(e.Host); ok {
+				hosts[i].Inspection = &ins
+			} else {
+				hosts[i].Failure = "a plan reads the hosts only before its steps"
+			}
+		}
+		return hosts
+	}
 	each(ctx, len(expects), func(ctx workflow.Context, i int) error {
 		e := expects[i]
 		hosts[i].Expect = e

@@ -78,13 +78,12 @@ func planned[I plannable, R any](name string, fn func(workflow.Context, I) (R, e
 	}
 }
 
-// unplanned is a procedure that has no plan: a check changes nothing,
-// and a repair is worked out from the check it starts with.
+// unplanned is a procedure that has no plan: a check changes nothing.
 func unplanned[I plannable, R any](name string, fn func(workflow.Context, I) (R, error)) func(workflow.Context, I) (R, error) {
 	return func(ctx workflow.Context, in I) (R, error) {
 		if p := in.planning(); p.Plan || p.ApplyPlan != nil {
 			var none R
-			return none, badRequest("%s has no plan: a check changes nothing, and a repair's plan is the check it starts with (starter check)", name)
+			return none, badRequest("%s has no plan: it changes nothing", name)
 		}
 		return fn(ctx, in)
 	}

@@ -14,7 +14,7 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(planned(FormClustersName, FormClusters), workflow.RegisterOptions{Name: FormClustersName})
 	r.RegisterWorkflowWithOptions(unplanned(CheckName, Check), workflow.RegisterOptions{Name: CheckName})
-	r.RegisterWorkflowWithOptions(unplanned(RepairName, Repair), workflow.RegisterOptions{Name: RepairName})
+	r.RegisterWorkflowWithOptions(planned(RepairName, Repair), workflow.RegisterOptions{Name: RepairName})
 	r.RegisterWorkflowWithOptions(planned(ClusterBootstrapName, ClusterBootstrap), workflow.RegisterOptions{Name: ClusterBootstrapName})
 	r.RegisterWorkflowWithOptions(planned(NodeJoinName, NodeJoin), workflow.RegisterOptions{Name: NodeJoinName})
 	r.RegisterWorkflowWithOptions(planned(PrepareDiskName, PrepareDisk), workflow.RegisterOptions{Name: PrepareDiskName})

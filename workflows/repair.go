@@ -67,6 +67,9 @@ func Repair(ctx workflow.Context, in RunbookInput) (RepairResult, error) {
 	}
 	res.Approvals, res.Irreversible = p.rep.Approvals, p.rep.Irreversible
 
+	if planning(ctx) != nil {
+		return res, failed // the plan of a repair is its steps
+	}
 	res.After = findings.Analyze(inspectAll(ctx, expects), ignore)
 	res.Worst = findings.Worst(res.After)
 	if res.Before == nil {
