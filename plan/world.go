@@ -23,9 +23,9 @@ type World struct {
 
 	// inspected is each host as the probe read it, for a check at the
 	// start of a plan (a repair's); stepped says a step has run since.
-	inspected []activities.Inspection
-	stepped   bool
-	commands  []Command
+	inspected   []activities.Inspection
+	stepped     bool
+	commands    []Command
 	destructive []Destructive
 	approvals   []Approval
 	// start is each host's files when the plan began, for the diffs.
