@@ -28,12 +28,16 @@ type PlanProbe struct {
 	// is false for a disk with no partition table.
 	Disk         PartedTable `json:"disk"`
 	DiskLabelled bool        `json:"disk_labelled"`
-	// Metadata says DRBD's metadata is on the resource's disk.
+	// Pair says the host is one side of a DRBD pair; Metadata that
+	// DRBD's metadata is on the resource's disk.
+	Pair     bool `json:"pair,omitempty"`
 	Metadata bool `json:"metadata"`
 	// Signatures are what blkid finds on each of Devices, "" for none;
 	// Groups the volume group pvdisplay puts each in, "" for none.
 	Signatures []string `json:"signatures,omitempty"`
 	Groups     []string `json:"groups,omitempty"`
+	// Present says each of Devices exists on the host.
+	Present []bool `json:"present,omitempty"`
 	// Mapped says the clustered volume is active here: its
 	// device-mapper device exists, whatever lvdisplay can tell (it tells
 	// nothing while lvm.conf's locking is not clustered).
@@ -102,6 +106,7 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 			}
 		}
 	}
+	r.Pair = len(in.Resources) > 0
 	for _, res := range in.Resources {
 		if _, err := h.lookPath("drbdadm"); err != nil {
 			break
@@ -120,6 +125,11 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 				return r, err
 			}
 		}
+		ok, err := h.exists(d)
+		if err != nil {
+			return r, err
+		}
+		r.Present = append(r.Present, ok)
 		r.Signatures = append(r.Signatures, sig)
 		r.Groups = append(r.Groups, h.groupOf(ctx, d, sig))
 	}

@@ -104,10 +104,14 @@ func everything(t *testing.T, l *lab) map[string]string {
 
 func startBuild(t *testing.T, c client.Client, id, yaml string, extra map[string]any) client.WorkflowRun {
 	t.Helper()
+	return startRun(t, c, workflows.StorageBuildName, id, yaml, extra)
+}
+
+func startRun(t *testing.T, c client.Client, workflow, id, yaml string, extra map[string]any) client.WorkflowRun {
+	t.Helper()
 	in := map[string]any{"runbook_yaml": yaml, "source": "plan.yaml"}
 	maps.Copy(in, extra)
-	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: workflows.OrchestratorQueue},
-		workflows.StorageBuildName, in)
+	run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: id, TaskQueue: workflows.OrchestratorQueue}, workflow, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,32 +209,30 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 		}
 	}
 
-	builtState := everything(t, l)
+	builtState, builtTools := everything(t, l), state(t, l)
 	built := makePlan(t, c, "plan-built", yaml)
 	if !built.Empty {
 		t.Errorf("the plan of the built stack is not empty: %+v", built)
 	}
-	// The lifecycle procedures plan with the same code: stopping a
-	// built stack stops every layer on every host; starting it again
-	// has nothing to do.
+	if now := everything(t, l); !maps.Equal(builtState, now) {
+		t.Errorf("the plan of the built stack changed the lab: %v", diff(builtState, now))
+	}
+	// The lifecycle procedures plan with the same code, and are held to
+	// their plans the same way: the stack stopped, started again, and
+	// the plan of its teardown made (and not applied).
 	for _, lc := range []struct {
 		workflow string
-		empty    bool
 		want     string
+		apply    bool
 	}{
-		{workflows.ShutdownName, false, "/etc/init.d/cman stop"},
-		{workflows.StartupName, true, ""},
-		{workflows.TeardownName, false, "umount /mnt"},
+		{workflows.ShutdownName, "/etc/init.d/cman stop", true},
+		{workflows.StartupName, "/etc/init.d/cman start", true},
+		{workflows.TeardownName, "umount /mnt", false},
 	} {
+		id := "plan-" + lc.workflow
 		var p plan.Plan
-		run, err := c.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{ID: "plan-" + lc.workflow, TaskQueue: workflows.OrchestratorQueue},
-			lc.workflow, map[string]any{"runbook_yaml": yaml, "source": "plan.yaml", "plan": true})
-		if err == nil {
-			err = run.Get(context.Background(), &p)
-		}
-		if err != nil {
-			t.Errorf("plan of %s: %v", lc.workflow, err)
-			continue
+		if err := startRun(t, c, lc.workflow, id, yaml, map[string]any{"plan": true}).Get(context.Background(), &p); err != nil {
+			t.Fatalf("plan of %s: %v", lc.workflow, err)
 		}
 		var all []string
 		for _, h := range p.Hosts {
@@ -238,12 +240,21 @@ func TestPlanListsWhatTheBuildThenRuns(t *testing.T) {
 				all = append(all, command(cmd.Argv))
 			}
 		}
-		if p.Empty != lc.empty || (lc.want != "" && !slices.Contains(all, lc.want)) {
-			t.Errorf("plan of %s on the built stack: empty %v, commands %v", lc.workflow, p.Empty, all)
+		if p.Empty || !slices.Contains(all, lc.want) {
+			t.Errorf("plan of %s: empty %v, commands %v", lc.workflow, p.Empty, all)
 		}
+		if !lc.apply {
+			continue
+		}
+		marks := marksOf(t, l, p)
+		run := startRun(t, c, lc.workflow, id+"-apply", yaml, applyOf(id, p))
+		if err := approveAll(t, planNS, id+"-apply", run); err != nil {
+			t.Fatalf("%s held to its plan: %v", lc.workflow, err)
+		}
+		heldTo(t, l, lc.workflow, p, marks)
 	}
-	if now := everything(t, l); !maps.Equal(builtState, now) {
-		t.Errorf("the plans of the built stack changed the lab: %v", diff(builtState, now))
+	if now := state(t, l); !maps.Equal(builtTools, now) {
+		t.Errorf("the stack stopped and started again is not the built stack: %v", diff(builtTools, now))
 	}
 
 	// A host changes after a plan is made: the run held to it refuses.

@@ -28,6 +28,8 @@ type Plan struct {
 	// Approvals are the approvals the run would wait for; Auto ones the
 	// runbook lets through.
 	Approvals []Approval `json:"approvals,omitempty"`
+	// Assumes are what the plan could not read and took to be so.
+	Assumes []string `json:"assumes,omitempty"`
 	// Empty says the run would change nothing.
 	Empty bool `json:"empty"`
 }
@@ -78,6 +80,9 @@ func (w *World) Waits(step string, auto bool) {
 // the runbook's order; states are the hosts' digests when the plan began.
 func (w *World) Plan(states []string) Plan {
 	p := Plan{Empty: true, Destructive: w.destructive, Approvals: w.approvals}
+	if w.volumeAssumed {
+		p.Assumes = append(p.Assumes, "the clustered volume, and the GFS2 filesystem on it, are on the shared storage: no host could read them (the data path is down), and every DRBD disk has metadata")
+	}
 	for i, h := range w.Hosts {
 		hp := HostPlan{Host: h.FQDN}
 		if i < len(states) {
@@ -169,6 +174,9 @@ func State(p activities.PlanProbe) string {
 		add("lv", p.LV["LV Status"], p.LV["Current LE"])
 	}
 	add("signatures", p.Signatures...)
+	for _, ok := range p.Present {
+		add("present", strconv.FormatBool(ok))
+	}
 	add("groups", p.Groups...)
 	for _, m := range p.Mounts {
 		add("mount", m.Device, m.Dir)

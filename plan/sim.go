@@ -702,6 +702,9 @@ func (w *World) volume(h *Host, step, activity string, in activities.VolumeInput
 			}
 			return nil, refused(activities.ErrNotReady, "%s: %s would never appear", h.FQDN, lvPath)
 		}
+		if w.volumeAssumed {
+			w.LVExtents = max(w.LVExtents, in.Extents)
+		}
 		s := activities.LVStatus{Host: h.FQDN, UUID: "(the UUID lvcreate gives " + lvPath + ")", Status: "NOT available", Extents: w.LVExtents}
 		if h.LVActive {
 			s.Status = "available"
@@ -779,6 +782,10 @@ func (w *World) filesystem(h *Host, step, activity string, in activities.Filesys
 	case activities.MountFilesystemName:
 		if h.mounted(in.Mountpoint) {
 			return activities.Change{}, nil
+		}
+		if w.volumeAssumed && w.signature(in.Device) == "" {
+			// Unreadable with the volume: taken to be the runbook's.
+			w.sign(in.Device, `LABEL="`+in.LockTable+`" TYPE="gfs2"`)
 		}
 		if !strings.Contains(w.signature(in.Device), `TYPE="gfs2"`) || !h.LVActive {
 			return nil, refused(activities.ErrNotReady, "%s: nothing to mount on %s", h.FQDN, in.Device)

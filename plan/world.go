@@ -23,11 +23,14 @@ type World struct {
 
 	// inspected is each host as the probe read it, for a check at the
 	// start of a plan (a repair's); stepped says a step has run since.
-	inspected   []activities.Inspection
-	stepped     bool
-	commands    []Command
-	destructive []Destructive
-	approvals   []Approval
+	inspected []activities.Inspection
+	stepped   bool
+	// volumeAssumed says no host could read the clustered volume when
+	// the plan began, and the plan takes it to be there.
+	volumeAssumed bool
+	commands      []Command
+	destructive   []Destructive
+	approvals     []Approval
 	// start is each host's files when the plan began, for the diffs.
 	start map[string][]File
 }
@@ -92,6 +95,9 @@ type Command struct {
 // asked about (the same order as its Signatures).
 func New(probes []activities.PlanProbe, devices [][]string) *World {
 	w := &World{start: map[string][]File{}}
+	// seen: a host could read the clustered volume; blank: a DRBD disk
+	// has no metadata, so no volume can be on the shared storage yet.
+	seen, blank := false, false
 	for i, p := range probes {
 		h := &Host{
 			FQDN:         p.Host,
@@ -149,7 +155,21 @@ func New(probes []activities.PlanProbe, devices [][]string) *World {
 		}
 		w.Hosts = append(w.Hosts, h)
 		w.inspected = append(w.inspected, p.Inspection)
+		if len(p.Present) > 0 && !slices.Contains(p.Present, false) {
+			seen = true // this host could have read the volume: it is as read
+		}
+		if p.VG != nil {
+			seen = true
+		}
+		if p.Pair && !p.Metadata {
+			blank = true
+		}
 		w.start[h.FQDN] = slices.Clone(h.Files)
+	}
+	if !seen && !blank && len(w.Hosts) > 0 {
+		// The data path is down (a stopped stack): no host can read the
+		// volume group, which the DRBD disks may well hold.
+		w.VG, w.LV, w.volumeAssumed = true, true, true
 	}
 	return w
 }

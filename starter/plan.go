@@ -87,6 +87,9 @@ func printPlan(out io.Writer, p plan.Plan) {
 			fmt.Fprintf(out, "  %s: %s: %s\n", d.Host, d.Step, d.Destroys)
 		}
 	}
+	for _, a := range p.Assumes {
+		fmt.Fprintf(out, "\nassumes: %s\n", a)
+	}
 	if len(p.Approvals) > 0 {
 		fmt.Fprintln(out, "\nwaits for approval:")
 		for _, a := range p.Approvals {

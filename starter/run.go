@@ -144,7 +144,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		var pl plan.Plan
 		if err := json.Unmarshal(result, &pl); err == nil {
 			printPlan(out, pl)
-			fmt.Fprintf(out, "\napply it: starter run --apply-plan %s\n", run.GetID())
+			if !pl.Empty {
+				fmt.Fprintf(out, "\napply it: starter run --apply-plan %s\n", run.GetID())
+			}
 			return nil
 		}
 	}

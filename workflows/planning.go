@@ -2,9 +2,11 @@ package workflows
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -159,6 +161,12 @@ func heldTo(ctx workflow.Context, in plannable, a Applying) error {
 	return nil
 }
 
+// waitsOn says a step of a plan would wait for something.
+func waitsOn(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.ErrNotReady
+}
+
 // probeForPlan reads every host of the runbook at once; a plan needs them
 // all, so a host whose agent does not answer fails it.
 func probeForPlan(ctx workflow.Context, rb *runbooks.Runbook) ([]activities.PlanProbe, [][]string, error) {
@@ -194,6 +202,16 @@ func probeForPlan(ctx workflow.Context, rb *runbooks.Runbook) ([]activities.Plan
 // exec is a step of a plan: answered by the plan's world, at once.
 func planExec(ctx workflow.Context, w *plan.World, s Step) workflow.Future {
 	res, err := w.Run(s.Host, s.Summary, s.Activity, s.Input)
+	if waitsOn(err) && (s.Timeout == UntilSettled || s.Timeout == UntilSynced) {
+		// A wait, as for members that the run's other branches bring up:
+		// asked again each time another branch of the plan moves, and
+		// given up once none does (the timer fires only then, since the
+		// plan's steps take no time).
+		_, _ = workflow.AwaitWithTimeout(ctx, time.Second, func() bool {
+			res, err = w.Run(s.Host, s.Summary, s.Activity, s.Input)
+			return !waitsOn(err)
+		})
+	}
 	f, set := workflow.NewFuture(ctx)
 	if err != nil {
 		set.SetError(err)
