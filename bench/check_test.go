@@ -1,0 +1,191 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tetsuzuki/tetsuzuki/findings"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+
+	enumspb "go.temporal.io/api/enums/v1"
+)
+
+// BenchmarkCheck is the Check workflow (workflows/check.go: every host's
+// Inspect at once, on its own agent, then findings.Analyze) on the real
+// dev server, orchestrator and agents, from the start request to the
+// result in this process. ns/op is one whole Check; ms/host divides it
+// by the hosts checked.
+//
+//   - blog-built: the six hosts of the shipped runbook scalable-storage,
+//     built first by a StorageBuild, so every host runs every command of
+//     its inspection; the check finds nothing.
+//   - hosts=100 and hosts=1000: the blog's stack grown to 48 and 496
+//     storage pairs with 4 and 8 clients (scaled), on hosts that are NOT
+//     built: lab init's fresh CentOS 5 hosts. Building a thousand
+//     emulated hosts through the real build would take far longer than
+//     the check, so these measure a check of hosts whose roles' packages
+//     are missing: each inspection queries every package with rpm, reads
+//     the managed files, reads the kernel log and the mounts (fewer
+//     commands than on a built host: a tool that is not installed is not
+//     run), and the check reports what such hosts lack, thousands of
+//     findings.
+//
+// Every iteration's result is checked: the hosts counted, no host
+// unreachable or failing to look (a check that timed hosts out would
+// measure the timeout), and the findings each case expects.
+func BenchmarkCheck(b *testing.B) {
+	b.Run("blog-built", benchBlogBuilt)
+	b.Run("hosts=100", func(b *testing.B) { benchScaled(b, "check100", 48, 4) })
+	b.Run("hosts=1000", func(b *testing.B) { benchScaled(b, "check1000", 496, 8) })
+}
+
+func benchBlogBuilt(b *testing.B) {
+	book := filepath.Join(repo, "runbooks", "scalable-storage.yaml")
+	l := newLab(b, "check6", book, 6, nil)
+	// The initial syncs of the two 1 GiB pairs at 200 times their 10M.
+	l.run(b, "set", "--dir", l.dir, "drbd-speedup", "200")
+	l.up(b)
+	c := l.orchestrator(b)
+	build(b, c, book)
+	benchCheck(b, c, l, runbooks.Ref{Runbook: "scalable-storage"}, func(res workflows.CheckResult) error {
+		if len(res.Findings) != 0 {
+			return fmt.Errorf("the check of the built stack found %s", codes(res.Findings))
+		}
+		return nil
+	})
+}
+
+// build runs the StorageBuild of the runbook file with every destructive
+// step let through (approvals.auto), as the drift tests do, instead of a
+// person approving each.
+func build(b *testing.B, c client.Client, book string) {
+	b.Helper()
+	data, err := os.ReadFile(book)
+	if err != nil {
+		b.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), "  auto: []", "  auto: [disk-label, drbd-overwrite, pvcreate, mkfs]", 1)
+	if yaml == string(data) {
+		b.Fatalf("%s: no \"auto: []\" to let the build's approvals through", book)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
+		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{YAML: yaml, Source: "bench-build.yaml"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var res workflows.StorageBuildResult
+	if err := run.Get(ctx, &res); err != nil {
+		b.Fatalf("the build: %v", err)
+	}
+	if len(res.Hosts) != 6 || res.SurveyError != "" {
+		b.Fatalf("the build's end state: %d hosts, survey error %q", len(res.Hosts), res.SurveyError)
+	}
+}
+
+// benchScaled checks the unbuilt hosts of scaled(pairs, clients).
+func benchScaled(b *testing.B, ns string, pairs, clients int) {
+	hosts := 2*pairs + clients
+	name := fmt.Sprintf("scaled-%d", hosts)
+	yaml := scaled(name, pairs, clients)
+	l := newLab(b, ns, name, hosts, map[string]string{name: yaml})
+	l.up(b)
+	c := l.orchestrator(b)
+	benchCheck(b, c, l, runbooks.Ref{Runbook: name}, func(res workflows.CheckResult) error {
+		// Unbuilt: every host lacks the packages of its roles.
+		missing := map[string]bool{}
+		for _, f := range res.Findings {
+			if f.Code == findings.PackageMissing {
+				missing[f.Host] = true
+			}
+		}
+		if len(missing) != hosts {
+			return fmt.Errorf("%d of the %d unbuilt hosts miss packages", len(missing), hosts)
+		}
+		return nil
+	})
+}
+
+// benchCheck runs a first Check, untimed, which every host's agent must
+// answer, and then as many as the benchmark wants.
+func benchCheck(b *testing.B, c client.Client, l *lab, ref runbooks.Ref, verify func(workflows.CheckResult) error) {
+	b.Helper()
+	runs := 0
+	check := func() workflows.CheckResult {
+		runs++
+		id := fmt.Sprintf("check-%d", runs)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.OrchestratorQueue},
+			workflows.CheckName, workflows.RunbookInput{Ref: ref})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var res workflows.CheckResult
+		if err := run.Get(ctx, &res); err != nil {
+			b.Fatalf("%s: %v", id, err)
+		}
+		if res.Hosts != l.hosts {
+			b.Fatalf("%s: checked %d hosts, want %d", id, res.Hosts, l.hosts)
+		}
+		for _, f := range res.Findings {
+			if f.Code == findings.AgentUnreachable || f.Code == findings.InspectFailed {
+				b.Fatalf("%s: %s on %s: %s", id, f.Code, f.Host, f.Summary)
+			}
+		}
+		if err := verify(res); err != nil {
+			b.Fatalf("%s: %v", id, err)
+		}
+		return res
+	}
+
+	res := check()
+	for b.Loop() {
+		check()
+	}
+	b.ReportMetric(float64(b.Elapsed())/float64(time.Millisecond)/float64(b.N)/float64(l.hosts), "ms/host")
+	b.ReportMetric(float64(len(res.Findings)), "findings")
+	events, size := history(b, c, fmt.Sprintf("check-%d", runs))
+	b.ReportMetric(float64(events), "events")
+	b.ReportMetric(float64(size)/1024, "history-KiB")
+}
+
+// history is the number of events of a run and their encoded size, what
+// the server's history limits count.
+func history(b *testing.B, c client.Client, id string) (int, int) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events, size := 0, 0
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			b.Fatal(err)
+		}
+		events++
+		size += proto.Size(e)
+	}
+	return events, size
+}
+
+// codes lists findings as host and code, for a failure message.
+func codes(fs []findings.Finding) string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Host+" "+string(f.Code))
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), ", ")
+}
