@@ -43,7 +43,7 @@ type lab struct {
 // of one of catalog's entries.
 func newLab(b *testing.B, ns, book string, hosts int, catalog map[string]string) *lab {
 	b.Helper()
-	need(b, labBin)
+	need(b, labBin, toolsBin)
 	addr := devServer(b)
 	dir := b.TempDir()
 	l := &lab{dir: filepath.Join(dir, "lab"), keys: filepath.Join(dir, "keys"), book: book, catalog: filepath.Join(dir, "catalog"),
@@ -66,7 +66,7 @@ func newLab(b *testing.B, ns, book string, hosts int, catalog map[string]string)
 	if err := os.WriteFile(l.codec, []byte(key), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	l.run(b, "init", "--runbook", l.book, "--dir", l.dir, "--keys", l.keys)
+	l.run(b, "init", "--runbook", l.book, "--dir", l.dir, "--keys", l.keys, "--tools", toolsBin)
 	return l
 }
 
@@ -97,7 +97,7 @@ func (l *lab) env() []string {
 // (and the tools it runs) at cleanup.
 func (l *lab) up(b *testing.B) {
 	b.Helper()
-	cmd := exec.Command(labBin, "up", "--runbook", l.book, "--dir", l.dir, "--keys", l.keys)
+	cmd := exec.Command(labBin, "up", "--runbook", l.book, "--dir", l.dir, "--keys", l.keys, "--tools", toolsBin)
 	cmd.Env = l.env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	pr, pw := io.Pipe()
