@@ -44,7 +44,8 @@ type Inspection struct {
 	Installed []string   `json:"installed,omitempty"`
 	Packages  []Evidence `json:"packages_evidence,omitempty"`
 	// Files are the managed config files (ManagedFiles), which a check
-	// compares with what the runbook renders.
+	// compares with what the runbook renders; lvm.conf only on a host
+	// that should see the volume (InspectInput.VG).
 	Files []FileState `json:"files"`
 	// Conf is cluster.conf parsed, with whether it configures fencing;
 	// ConfError says why it does not parse.
@@ -132,6 +133,14 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 		}
 	}
 	for _, path := range managedFiles {
+		if path == LVMConfPath && in.VG == "" {
+			// Only a host that should see the clustered volume has its
+			// locking checked; lvm2's default lvm.conf is 15 KB, most of
+			// what a storage host's inspection would carry into the
+			// check's history (a thousand hosts' would pass the 10 MB the
+			// server warns at).
+			continue
+		}
 		f, err := h.readState(path)
 		if err != nil {
 			return r, err
