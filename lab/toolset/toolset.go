@@ -93,13 +93,14 @@ func Table() map[string]func(*host.Proc) int {
 		"clvmd":   lvm.Clvmd(gfs2.OpenCount),
 		"lvmconf": lvm.Lvmconf,
 
-		// gfs2-utils: mkfs.gfs2, gfs2_grow and gfs2_jadd are one binary, and
-		// umount.gfs2 does what umount does.
+		// gfs2-utils: mkfs.gfs2, gfs2_grow and gfs2_jadd are one binary,
+		// umount.gfs2 does what umount does, and gfs2_tool lists journals.
 		"mkfs.gfs2":   gfs2.Tool,
 		"gfs2_grow":   gfs2.Tool,
 		"gfs2_jadd":   gfs2.Tool,
 		"mount.gfs2":  gfs2.MountGFS2Cmd,
 		"umount.gfs2": coreutils.Umount,
+		"gfs2_tool":   gfs2.GFS2Tool,
 	}
 }
 
