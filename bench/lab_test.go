@@ -132,6 +132,11 @@ func (l *lab) up(b *testing.B) {
 	b.Cleanup(func() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exited
+		if b.Failed() {
+			mu.Lock()
+			defer mu.Unlock()
+			b.Logf("lab up said:\n%s", tail(out.String(), 60))
+		}
 	})
 	select {
 	case <-ready:
@@ -161,7 +166,7 @@ func (l *lab) orchestrator(b *testing.B) client.Client {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ring, err := sign.LoadKeyring(filepath.Join(l.keys, "host-keys"))
+	ring, err := sign.LoadKeyring(l.keyring(b)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -171,4 +176,36 @@ func (l *lab) orchestrator(b *testing.B) client.Client {
 	}
 	b.Cleanup(w.Stop)
 	return c
+}
+
+// keyringLines is how many hosts' keys one keyring file holds here: sign
+// reads a key file of at most 64 KiB, about 700 hosts' lines, and lab
+// init writes the keys of all its hosts into one, host-keys. An
+// orchestrator of more hosts reads several files (-host-keys takes a
+// list), so the keyring is split as an operator would split it.
+const keyringLines = 500
+
+// keyring is the lab's host-keys, split into files of keyringLines keys.
+func (l *lab) keyring(b *testing.B) []string {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join(l.keys, "host-keys"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	var files []string
+	for i := 0; i < len(lines); i += keyringLines {
+		file := filepath.Join(l.keys, fmt.Sprintf("host-keys.%d", len(files)))
+		if err := os.WriteFile(file, []byte(strings.Join(lines[i:min(i+keyringLines, len(lines))], "")), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, file)
+	}
+	return files
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }

@@ -50,6 +50,12 @@ var serverTuning = []string{
 	"history.visibilityProcessorMaxPollRPS=10000",
 	"matching.numTaskqueueReadPartitions=1",
 	"matching.numTaskqueueWritePartitions=1",
+	// Every agent long-polls its host's queue with two pollers (the
+	// SDK's default): a thousand hosts are 2,000 polls, past the 1,200
+	// the frontend takes at once per namespace by default ("namespace
+	// concurrent poller limit exceeded"), which leaves some hosts with no
+	// poller for longer than a check waits (HOST_AGENT_UNREACHABLE).
+	"frontend.namespaceCount=4000",
 }
 
 // server is the one dev server of a benchmark run, started by the first
@@ -66,6 +72,11 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if server.stop != nil {
 		server.stop()
+		if code == 0 {
+			os.Remove(server.log)
+		} else {
+			fmt.Fprintln(os.Stderr, "bench: the dev server's log is", server.log)
+		}
 	}
 	os.Exit(code)
 }
@@ -108,7 +119,7 @@ func startServer() (string, func(), error) {
 		return "", nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--headless", "--log-level", "error"}
+	args := []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port), "--headless", "--log-level", "warn"}
 	for _, ns := range namespaces {
 		args = append(args, "--namespace", ns)
 	}
@@ -135,7 +146,6 @@ func startServer() (string, func(), error) {
 		_ = cmd.Process.Kill()
 		<-exited
 		logf.Close()
-		os.Remove(logf.Name())
 	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for _, ns := range namespaces {
