@@ -90,6 +90,19 @@ type Inspection struct {
 
 	Mounts       []Mount   `json:"mounts,omitempty"`
 	MountsOutput *Evidence `json:"mounts_evidence,omitempty"`
+	// Journals are the journals of each GFS2 file system mounted, as
+	// gfs2_tool journals lists them, where gfs2-utils is installed.
+	Journals []GFS2Journals `json:"journals,omitempty"`
+}
+
+// GFS2Journals is what gfs2_tool journals says of the GFS2 file system
+// mounted at Mountpoint. Listed is false when it said nothing that
+// parses (Output says what it said instead).
+type GFS2Journals struct {
+	Mountpoint string    `json:"mountpoint"`
+	Journals   []Journal `json:"journals,omitempty"`
+	Listed     bool      `json:"listed"`
+	Output     *Evidence `json:"output,omitempty"`
 }
 
 // File is the inspected state of a managed file.
@@ -238,6 +251,22 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 	if out, ok := l.look("mount"); ok {
 		r.MountsOutput = out
 		r.Mounts = ParseMounts(strings.Join(out.Lines, "\n"))
+	}
+	for _, m := range r.Mounts {
+		if m.Type != "gfs2" {
+			continue
+		}
+		// Read whole: a file system of more journals than the evidence
+		// keeps lines must not look like one of fewer.
+		if out, full, ok := l.lookFull("gfs2_tool", "journals", m.Dir); ok {
+			j := GFS2Journals{Mountpoint: m.Dir, Output: out}
+			if out.Exit == 0 {
+				var err error
+				j.Journals, err = ParseJournals(full)
+				j.Listed = err == nil
+			}
+			r.Journals = append(r.Journals, j)
+		}
 	}
 	return r, l.err
 }
