@@ -44,7 +44,8 @@ type Inspection struct {
 	Installed []string   `json:"installed,omitempty"`
 	Packages  []Evidence `json:"packages_evidence,omitempty"`
 	// Files are the managed config files (ManagedFiles), which a check
-	// compares with what the runbook renders.
+	// compares with what the runbook renders; lvm.conf only on a host
+	// that should see the volume (InspectInput.VG).
 	Files []FileState `json:"files"`
 	// Conf is cluster.conf parsed, with whether it configures fencing;
 	// ConfError says why it does not parse.
@@ -89,6 +90,19 @@ type Inspection struct {
 
 	Mounts       []Mount   `json:"mounts,omitempty"`
 	MountsOutput *Evidence `json:"mounts_evidence,omitempty"`
+	// Journals are the journals of each GFS2 file system mounted, as
+	// gfs2_tool journals lists them, where gfs2-utils is installed.
+	Journals []GFS2Journals `json:"journals,omitempty"`
+}
+
+// GFS2Journals is what gfs2_tool journals says of the GFS2 file system
+// mounted at Mountpoint. Listed is false when it said nothing that
+// parses (Output says what it said instead).
+type GFS2Journals struct {
+	Mountpoint string    `json:"mountpoint"`
+	Journals   []Journal `json:"journals,omitempty"`
+	Listed     bool      `json:"listed"`
+	Output     *Evidence `json:"output,omitempty"`
 }
 
 // File is the inspected state of a managed file.
@@ -132,6 +146,14 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 		}
 	}
 	for _, path := range managedFiles {
+		if path == LVMConfPath && in.VG == "" {
+			// Only a host that should see the clustered volume has its
+			// locking checked; lvm2's default lvm.conf is 15 KB, most of
+			// what a storage host's inspection would carry into the
+			// check's history (a thousand hosts' would pass the 10 MB the
+			// server warns at).
+			continue
+		}
 		f, err := h.readState(path)
 		if err != nil {
 			return r, err
@@ -229,6 +251,22 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 	if out, ok := l.look("mount"); ok {
 		r.MountsOutput = out
 		r.Mounts = ParseMounts(strings.Join(out.Lines, "\n"))
+	}
+	for _, m := range r.Mounts {
+		if m.Type != "gfs2" {
+			continue
+		}
+		// Read whole: a file system of more journals than the evidence
+		// keeps lines must not look like one of fewer.
+		if out, full, ok := l.lookFull("gfs2_tool", "journals", m.Dir); ok {
+			j := GFS2Journals{Mountpoint: m.Dir, Output: out}
+			if out.Exit == 0 {
+				var err error
+				j.Journals, err = ParseJournals(full)
+				j.Listed = err == nil
+			}
+			r.Journals = append(r.Journals, j)
+		}
 	}
 	return r, l.err
 }

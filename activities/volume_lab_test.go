@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -186,6 +187,21 @@ func TestGFS2OnTheLab(t *testing.T) {
 			t.Errorf("%d %s: changed %v, want %v", i, step.name, r.Changed, step.want)
 		}
 	}
+	// A check's inspection lists the mounted file system's journals, and
+	// reads lvm.conf for a host that should see the volume only.
+	ins := must(h.Inspect(ctx, InspectInput{Packages: []string{"gfs2-utils"}, VG: volume.VG, LV: volume.LV}))(t)
+	want := []GFS2Journals{{Mountpoint: "/mnt", Journals: []Journal{{"journal1", 128}, {"journal0", 128}}, Listed: true}}
+	if got := ins.Journals; len(got) != 1 || got[0].Output == nil || got[0].Output.Exit != 0 {
+		t.Errorf("Inspect's journals: %+v", got)
+	} else if got[0].Output = nil; !reflect.DeepEqual(got, want) {
+		t.Errorf("Inspect's journals: %+v, want %+v", got, want)
+	}
+	if !ins.File(LVMConfPath).Exists {
+		t.Errorf("Inspect with the volume did not read %s: %+v", LVMConfPath, ins.Files)
+	}
+	if ins := must(h.Inspect(ctx, InspectInput{}))(t); slices.ContainsFunc(ins.Files, func(f FileState) bool { return f.Path == LVMConfPath }) {
+		t.Errorf("Inspect without the volume read %s", LVMConfPath)
+	}
 	if _, err := h.ListFiles(ctx, FileCheckInput{Mountpoint: "/mnt", Name: "ieiri"}); !retryable(err) {
 		t.Errorf("ListFiles of a file not there yet: %v, want a retryable NotReady", err)
 	}
@@ -202,6 +218,9 @@ func TestGFS2OnTheLab(t *testing.T) {
 	}
 	if _, err := h.GrowFilesystem(ctx, filesystem); !retryable(err) {
 		t.Errorf("gfs2_grow unmounted: %v, want a retryable NotReady", err)
+	}
+	if ins := must(h.Inspect(ctx, InspectInput{VG: volume.VG, LV: volume.LV}))(t); len(ins.Journals) != 0 {
+		t.Errorf("Inspect of a host that mounts nothing: journals %+v", ins.Journals)
 	}
 }
 

@@ -44,6 +44,7 @@ func Analyze(hosts []Host, ignore []Code) []Finding {
 		fs = append(fs, gfs2Findings(e, ins)...)
 	}
 	fs = append(fs, skewFindings(hosts)...)
+	fs = append(fs, journalFindings(hosts)...)
 	fs = slices.DeleteFunc(fs, func(f Finding) bool { return slices.Contains(ignore, f.Code) })
 	sortFindings(fs)
 	return fs

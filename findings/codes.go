@@ -89,7 +89,7 @@ var Codes = []Code{
 	GNBDServDown, GNBDExportMissing, GNBDExportWrongUID, GNBDImportMissing, GNBDImportDown,
 	MultipathdDown, MapMissing, PathsMissing, PathFailed, MultipathConfDrift,
 	ClvmdDown, LockingNotCluster, VGMissing, VGNotClustered, LVMissing, LVInactive,
-	GFS2NotMounted,
+	GFS2NotMounted, GFS2FewJournals,
 }
 
 // Known reports whether c is a code a check reports.

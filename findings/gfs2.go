@@ -1,7 +1,9 @@
 package findings
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 )
@@ -12,14 +14,61 @@ func gfs2Findings(e Expect, ins *activities.Inspection) []Finding {
 	if g == nil {
 		return nil
 	}
-	mounted := slices.ContainsFunc(ins.Mounts, func(m activities.Mount) bool {
-		return m.Type == "gfs2" && m.Dir == g.Mountpoint && (m.Device == g.Device || m.Device == g.Mapper)
-	})
-	if mounted {
+	if mounts(g, ins) {
 		return nil
 	}
 	return []Finding{{Code: GFS2NotMounted, Host: e.Host, Layer: LayerGFS2, Severity: Critical,
 		Summary:  g.Device + " is not mounted on " + g.Mountpoint,
 		Evidence: shown(ins.MountsOutput, g.Mountpoint, "gfs2"),
 		Repair:   Repair{Kind: Safe, Action: "mount -t gfs2 " + g.Device + " " + g.Mountpoint}}}
+}
+
+// mounts reports whether the host has the runbook's file system mounted
+// where the runbook wants it.
+func mounts(g *GFS2Expect, ins *activities.Inspection) bool {
+	return slices.ContainsFunc(ins.Mounts, func(m activities.Mount) bool {
+		return m.Type == "gfs2" && m.Dir == g.Mountpoint && (m.Device == g.Device || m.Device == g.Mapper)
+	})
+}
+
+// journalFindings are the file systems with fewer journals than the
+// clients the runbook has mount them: each mount holds a journal of its
+// own, and mount.gfs2 refuses a client when none is free. The journals are
+// counted as gfs2_tool journals lists them on a client that has the file
+// system mounted; a file system mounted nowhere is not counted. One
+// finding per file system, on the first such client by name, so that the
+// report does not depend on the hosts' order.
+func journalFindings(hosts []Host) []Finding {
+	clients := map[string]int{} // by device
+	for _, h := range hosts {
+		if g := h.Expect.GFS2; g != nil {
+			clients[g.Device]++
+		}
+	}
+	byName := slices.Clone(hosts)
+	slices.SortStableFunc(byName, func(a, b Host) int { return strings.Compare(a.Expect.Host, b.Expect.Host) })
+	counted := map[string]bool{}
+	var fs []Finding
+	for _, h := range byName {
+		g, ins := h.Expect.GFS2, h.Inspection
+		if g == nil || ins == nil || counted[g.Device] || !mounts(g, ins) {
+			continue
+		}
+		i := slices.IndexFunc(ins.Journals, func(j activities.GFS2Journals) bool { return j.Mountpoint == g.Mountpoint && j.Listed })
+		if i < 0 {
+			continue
+		}
+		counted[g.Device] = true
+		j, need := ins.Journals[i], clients[g.Device]
+		if len(j.Journals) >= need {
+			continue
+		}
+		more := need - len(j.Journals)
+		fs = append(fs, Finding{Code: GFS2FewJournals, Host: h.Expect.Host, Layer: LayerGFS2, Severity: Critical,
+			Summary:  fmt.Sprintf("%s has %d journals for the %d clients that mount it: a client finds none free, and mount.gfs2 refuses it", g.Device, len(j.Journals), need),
+			Evidence: shown(j.Output),
+			Repair: Repair{Kind: Manual, Action: fmt.Sprintf("gfs2_jadd -j %d %s on %s, if the file system has room for %d more journals of 128 MB (the build adds none: mkfs.gfs2 -j makes them once)",
+				more, g.Mountpoint, h.Expect.Host, more)}})
+	}
+	return fs
 }

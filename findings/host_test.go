@@ -60,10 +60,14 @@ var hostDrifts = []drift{
 		want: []want{{findings.InspectFailed, "client1", findings.Critical, findings.Manual, nil}},
 	},
 	{
-		// Inspect uses none of its tools: the package is all there is.
-		name:   "gfs2-utils removed",
-		breaks: func(s *stack) { removePackage(s, "client1", "gfs2-utils") },
-		want:   []want{{findings.PackageMissing, "client1", findings.Critical, findings.Safe, []string{"package gfs2-utils is not installed"}}},
+		// Its gfs2_tool goes with it, so client1 lists no journals; the
+		// package is all there is, client0 counts the journals.
+		name: "gfs2-utils removed",
+		breaks: func(s *stack) {
+			removePackage(s, "client1", "gfs2-utils")
+			delete(s.on("client1").cmds, "gfs2_tool journals /mnt")
+		},
+		want: []want{{findings.PackageMissing, "client1", findings.Critical, findings.Safe, []string{"package gfs2-utils is not installed"}}},
 	},
 	{
 		// The module stays loaded, /proc/drbd says what it said.

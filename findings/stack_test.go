@@ -190,6 +190,8 @@ func client(name string, nodeid int, address, hostdata string) *host {
 			"vgdisplay VG0":                 {0, vgdisplay},
 			"lvdisplay /dev/VG0/LV0":        {0, lvdisplay},
 			"mount":                         {0, mounts(true) + "/dev/mapper/VG0-LV0 on /mnt type gfs2 (rw,hostdata=" + hostdata + ")\n"},
+			// mkfs.gfs2 -j 4, listed in the jindex's hash order.
+			"gfs2_tool journals /mnt": {0, "journal2 - 128MB\njournal3 - 128MB\njournal1 - 128MB\njournal0 - 128MB\n4 journal(s) found.\n"},
 		},
 	}
 }
@@ -544,6 +546,20 @@ func (h *host) inspection() *activities.Inspection {
 	if out, ok := h.look("mount"); ok {
 		r.MountsOutput = out
 		r.Mounts = activities.ParseMounts(text(out))
+	}
+	for _, m := range r.Mounts {
+		if m.Type != "gfs2" {
+			continue
+		}
+		if out, ok := h.look("gfs2_tool", "journals", m.Dir); ok {
+			j := activities.GFS2Journals{Mountpoint: m.Dir, Output: out}
+			if out.Exit == 0 {
+				var err error
+				j.Journals, err = activities.ParseJournals(text(out))
+				j.Listed = err == nil
+			}
+			r.Journals = append(r.Journals, j)
+		}
 	}
 	return r
 }

@@ -67,6 +67,58 @@ func TestInit(t *testing.T) {
 	}
 }
 
+// TestInitTools: --tools (or $TETSUZUKI_LAB_TOOLS) links the hosts' tools
+// to labtools, whose tools answer as the lab binary's do, also those yum
+// installs later; an init without it links them back to the lab binary.
+func TestInitTools(t *testing.T) {
+	labtools := filepath.Join(t.TempDir(), "labtools")
+	if out, err := exec.Command("go", "build", "-o", labtools, "github.com/tetsuzuki/tetsuzuki/lab/labtools").CombinedOutput(); err != nil {
+		t.Fatalf("go build labtools: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	if _, errs, exit := lab(t, "init", "--runbook", "../runbooks/lab-three-node.yaml", "--dir", dir, "--tools", labtools); exit != 0 {
+		t.Fatalf("lab init --tools: %s", errs)
+	}
+	linkedTo := func(host, path string) string {
+		t.Helper()
+		target, err := filepath.EvalSymlinks(filepath.Join(dir, "hosts", host, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return target
+	}
+	if got := linkedTo("node1.example.org", "bin/rpm"); got != labtools {
+		t.Errorf("/bin/rpm is a link to %s, want %s", got, labtools)
+	}
+	if out, _, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "yum", "-y", "install", "cman"); exit != 0 || !strings.HasSuffix(out, "Complete!\n") {
+		t.Fatalf("yum: exit %d\n%s", exit, out)
+	}
+	if got := linkedTo("node1.example.org", "sbin/cman_tool"); got != labtools {
+		t.Errorf("yum linked /sbin/cman_tool to %s, want %s", got, labtools)
+	}
+	if _, errs, exit := lab(t, "exec", "--dir", dir, "--host", "node1", "--", "cman_tool", "nodes"); exit != 1 || errs != "/sbin/cman_tool: Cannot open connection to cman, is it running ?\n" {
+		t.Errorf("cman_tool: exit %d, %q", exit, errs)
+	}
+	if out, err := exec.Command(labtools, "init").CombinedOutput(); err == nil || !strings.Contains(string(out), "not an emulated tool") {
+		t.Errorf("labtools init: %v, %q", err, out)
+	}
+
+	if _, errs, exit := lab(t, "init", "--runbook", "../runbooks/lab-three-node.yaml", "--dir", dir); exit != 0 {
+		t.Fatalf("lab init: %s", errs)
+	}
+	if got, want := linkedTo("node1.example.org", "sbin/cman_tool"), labtest.Binary(t); got != want {
+		t.Errorf("after lab init without --tools, /sbin/cman_tool is a link to %s, want %s", got, want)
+	}
+	cmd := exec.Command(labtest.Binary(t), "init", "--runbook", "../runbooks/lab-three-node.yaml", "--dir", dir)
+	cmd.Env = append(os.Environ(), "TETSUZUKI_LAB_TOOLS="+labtools)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("lab init with $TETSUZUKI_LAB_TOOLS: %v\n%s", err, out)
+	}
+	if got := linkedTo("node3.example.org", "bin/mount"); got != labtools {
+		t.Errorf("with $TETSUZUKI_LAB_TOOLS, /bin/mount is a link to %s, want %s", got, labtools)
+	}
+}
+
 func TestExec(t *testing.T) {
 	dir := newTestLab(t)
 	out, _, exit := lab(t, "exec", "--dir", dir, "--host", "node1.example.org", "--", "yum", "-y", "install", "cman")

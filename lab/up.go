@@ -40,6 +40,7 @@ func runUp(args []string) error {
 	runbook := fs.String("runbook", "", "the runbook whose hosts to run")
 	dir := fs.String("dir", "", "the lab directory")
 	keys := fs.String("keys", "", "the directory of the hosts' keys (default $"+labKeysEnv+", or DIR/keys)")
+	tools := toolsFlag(fs)
 	ownKey := fs.String("host-key", os.Getenv(sign.HostKeyEnv), "with one --host: that host's private key, as on a real host ($"+sign.HostKeyEnv+"), instead of the lab's")
 	var only hostList
 	fs.Var(&only, "host", "run only this host's agent (short name or FQDN; repeatable)")
@@ -51,7 +52,7 @@ func runUp(args []string) error {
 		return errors.New("need --runbook FILE --dir DIR")
 	}
 	kdir := keysDir(*keys, *dir)
-	rb, err := initLab(*runbook, *dir, kdir)
+	rb, err := initLab(*runbook, *dir, kdir, *tools)
 	if err != nil {
 		return err
 	}

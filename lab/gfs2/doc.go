@@ -1,7 +1,7 @@
 // Package gfs2 emulates GFS2 as CentOS 5.2 has it: gfs2-utils 0.1.44
-// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2) and the kernel file system
-// with gfs_controld. blkid (package blockdev) reads a file system's
-// superblock through Superblock. The generic tools that see file systems
+// (mkfs.gfs2, gfs2_grow, gfs2_jadd, mount.gfs2, gfs2_tool journals) and
+// the kernel file system with gfs_controld. blkid (package blockdev) reads
+// a file system's superblock through Superblock. The generic tools that see file systems
 // (mount, umount, umount.gfs2, ls, touch, df, /proc/mounts and /etc/mtab)
 // are in package coreutils and ask this package for what is mounted
 // (State.MountsOf, State.At, Touch, MountHelper, Unmount).
@@ -36,6 +36,8 @@
 //     device (after lvextend), and says so on stderr, exiting 0, when the
 //     device has not grown by one; gfs2_jadd adds journals from the free
 //     space.
+//   - gfs2_tool journals lists a mounted file system's journals as readdir
+//     returns the jindex: in the order of their names' hashes.
 //
 // The tools' options are parsed by package getopt. All the text they
 // print is in messages.go.

@@ -215,6 +215,11 @@ func TestPart5(t *testing.T) {
 		t.Errorf("blkid of the LV: %q", r.Stdout)
 	}
 
+	// gfs2_tool journals reads a mounted file system only.
+	if r := must(t, lab, c1, 1, "gfs2_tool", "journals", "/mnt"); r.Stdout != "" || r.Stderr != "/sbin/gfs2_tool: gfs2 Filesystem /mnt is not mounted.\n" {
+		t.Errorf("gfs2_tool journals before the mount:\nstdout %q\nstderr %q", r.Stdout, r.Stderr)
+	}
+
 	// Both clients mount it; a file made on one is seen on the other.
 	if r := must(t, lab, c1, 0, "ls", "/mnt"); r.Stdout != "" {
 		t.Errorf("ls of the unmounted /mnt: %q", r.Stdout)
@@ -240,6 +245,14 @@ func TestPart5(t *testing.T) {
 		t.Errorf("# open on client1: %s", got)
 	}
 
+	// Each client sees the two journals, in the hash order of their
+	// names (gfs2_tool's own example of three lists journal2 first).
+	for _, h := range []string{c0, c1} {
+		if r := must(t, lab, h, 0, "gfs2_tool", "journals", "/mnt"); r.Stdout != "journal1 - 128MB\njournal0 - 128MB\n2 journal(s) found.\n" {
+			t.Errorf("gfs2_tool journals on %s: %q", h, r.Stdout)
+		}
+	}
+
 	// Both journals are taken: a third node's mount is refused until
 	// gfs2_jadd adds one.
 	r = must(t, lab, c2, 1, "mount", "/dev/VG0/LV0", "/mnt")
@@ -249,6 +262,9 @@ func TestPart5(t *testing.T) {
 	r = must(t, lab, c0, 0, "gfs2_jadd", "-j", "1", "/mnt")
 	if r.Stdout != "Filesystem:            /mnt\nOld Journals           2\nNew Journals           3\n" {
 		t.Errorf("gfs2_jadd: %q", r.Stdout)
+	}
+	if r := must(t, lab, c1, 0, "gfs2_tool", "journals", "/mnt"); r.Stdout != "journal2 - 128MB\njournal1 - 128MB\njournal0 - 128MB\n3 journal(s) found.\n" {
+		t.Errorf("gfs2_tool journals after gfs2_jadd: %q", r.Stdout)
 	}
 	must(t, lab, c2, 0, "mount", "/dev/VG0/LV0", "/mnt")
 	if r := must(t, lab, c2, 0, "ls", "/mnt"); r.Stdout != "ieiri\n" {
@@ -492,5 +508,32 @@ func TestConcurrentMounts(t *testing.T) {
 	wg.Wait()
 	if r := must(t, lab, mounted[0], 0, "ls", "/mnt"); r.Stdout != "f0\nf1\ng0\ng1\n" {
 		t.Errorf("ls after concurrent touches: %q", r.Stdout)
+	}
+}
+
+// TestGFS2ToolRefusals: gfs2_tool's words for what it is not given.
+func TestGFS2ToolRefusals(t *testing.T) {
+	lab := labtest.New(t, c0)
+	must(t, lab, c0, 0, "yum", "-y", "install", "gfs2-utils")
+	for _, tc := range []struct {
+		argv         []string
+		exit         int
+		stdout, errs string
+	}{
+		{[]string{"gfs2_tool", "journals", "/nosuch"}, 1, "", "/sbin/gfs2_tool: can't open root directory /nosuch: No such file or directory\n"},
+		{[]string{"gfs2_tool", "journals", "/tmp"}, 1, "", "/sbin/gfs2_tool: gfs2 Filesystem /tmp is not mounted.\n"},
+		{[]string{"gfs2_tool", "journals"}, 1, "", "/sbin/gfs2_tool: can't open root directory (null): Bad address\n"},
+		{[]string{"gfs2_tool", "-D"}, 1, "", "/sbin/gfs2_tool: no action specified\n"},
+		{[]string{"gfs2_tool", "jindex", "/mnt"}, 1, "", "/sbin/gfs2_tool: unknown action: jindex\n"},
+		{[]string{"gfs2_tool", "-z", "journals", "/mnt"}, 1, "", "/sbin/gfs2_tool: invalid option -- z\n/sbin/gfs2_tool: unknown option: ?\n"},
+		{[]string{"gfs2_tool", "version"}, 0, "gfs2_tool 0.1.44 (built Jun 26 2008 09:41:03)\nCopyright (C) Red Hat, Inc.  2004-2006  All rights reserved.\n", ""},
+	} {
+		r := must(t, lab, c0, tc.exit, tc.argv...)
+		if r.Stdout != tc.stdout || r.Stderr != tc.errs {
+			t.Errorf("%s:\nstdout %q, want %q\nstderr %q, want %q", strings.Join(tc.argv, " "), r.Stdout, tc.stdout, r.Stderr, tc.errs)
+		}
+	}
+	if r := must(t, lab, c0, 0, "gfs2_tool"); !strings.HasPrefix(r.Stdout, "Clear a flag on a inode\n") || !strings.Contains(r.Stdout, "  gfs2_tool journals <mountpoint>\n") {
+		t.Errorf("gfs2_tool without arguments: %q", r.Stdout)
 	}
 }

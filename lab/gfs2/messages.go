@@ -1,7 +1,7 @@
 package gfs2
 
 // What gfs2-utils 0.1.44 (mkfs.gfs2, gfs2_grow and gfs2_jadd, one binary
-// told apart by its name; mount.gfs2) prints, each in one place.
+// told apart by its name; mount.gfs2; gfs2_tool) prints, each in one place.
 // gfs2-utils' die() prefixes argv[0]. The few messages the lab adds say "lab".
 const (
 	fmtLabError    = "%s: lab: %v"
@@ -106,6 +106,67 @@ const (
 		"Old Journals           %d\n" +
 		"New Journals           %d\n"
 	fmtBadWrite = "bad write: %s on line 424 of file main_jadd.c"
+
+	// gfs2_tool (tool/main.c, tool/misc.c, libgfs2/misc.c), as of June
+	// 2008: its usage, and what its journals action prints.
+	msgToolUsage = "Clear a flag on a inode\n" +
+		"  gfs2_tool clearflag flag <filenames>\n" +
+		"\n" +
+		"Do a GFS2 specific \"df\":\n" +
+		"  gfs2_tool df <mountpoint>\n" +
+		"\n" +
+		"Freeze a GFS2 cluster:\n" +
+		"  gfs2_tool freeze <mountpoint>\n" +
+		"\n" +
+		"Print the current mount arguments of a mounted filesystem:\n" +
+		"  gfs2_tool getargs <mountpoint>\n" +
+		"\n" +
+		"Get tuneable parameters for a filesystem\n" +
+		"  gfs2_tool gettune <mountpoint>\n" +
+		"\n" +
+		"List the file system's journals:\n" +
+		"  gfs2_tool journals <mountpoint>\n" +
+		"\n" +
+		"List filesystems:\n" +
+		"  gfs2_tool list\n" +
+		"\n" +
+		"Have GFS2 dump its lock state:\n" +
+		"  gfs2_tool lockdump <mountpoint> [buffersize]\n" +
+		"\n" +
+		"Provide arguments for next mount:\n" +
+		"  gfs2_tool margs <mountarguments>\n" +
+		"\n" +
+		"Tune a GFS2 superblock\n" +
+		"  gfs2_tool sb <device> proto [newval]\n" +
+		"  gfs2_tool sb <device> table [newval]\n" +
+		"  gfs2_tool sb <device> ondisk [newval]\n" +
+		"  gfs2_tool sb <device> multihost [newval]\n" +
+		"  gfs2_tool sb <device> all\n" +
+		"\n" +
+		"Set a flag on a inode\n" +
+		"  gfs2_tool setflag flag <filenames>\n" +
+		"\n" +
+		"Tune a running filesystem\n" +
+		"  gfs2_tool settune <mountpoint> <parameter> <value>\n" +
+		"\n" +
+		"Shrink a filesystem's inode cache:\n" +
+		"  gfs2_tool shrink <mountpoint>\n" +
+		"\n" +
+		"Unfreeze a GFS2 cluster:\n" +
+		"  gfs2_tool unfreeze <mountpoint>\n" +
+		"\n" +
+		"Print tool version information\n" +
+		"  gfs2_tool version\n" +
+		"\n" +
+		"Withdraw this machine from participating in a filesystem:\n" +
+		"  gfs2_tool withdraw <mountpoint>\n"
+	fmtUnknownOption = "unknown option: %c"
+	msgNoAction      = "no action specified"
+	fmtUnknownAction = "unknown action: %s"
+	msgAdminLock     = "\nTrying to get admin lock...\n"
+	msgGotIt         = "Got it.\n"
+	fmtJournal       = "%s - %dMB\n"
+	fmtJournalsFound = "%d journal(s) found.\n"
 
 	// mount.gfs2 and umount.gfs2 (mount/util.c, mount/mount.gfs2.c).
 	progMountGFS2     = "/sbin/mount.gfs2"

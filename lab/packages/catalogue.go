@@ -71,7 +71,7 @@ var Catalogue = byName([]Package{
 	{Name: "lvm2-cluster", Version: "2.02.32", Release: "4.el5", Arch: "i386", Repo: "base", Size: 191488,
 		Links: []string{"/usr/sbin/clvmd", "/etc/init.d/clvmd", "/usr/sbin/lvmconf"}},
 	{Name: "gfs2-utils", Version: "0.1.44", Release: "1.el5", Arch: "i386", Repo: "base", Size: 164864,
-		Links: []string{"/sbin/mkfs.gfs2", "/sbin/gfs2_grow", "/sbin/gfs2_jadd", "/sbin/mount.gfs2", "/sbin/umount.gfs2"}},
+		Links: []string{"/sbin/mkfs.gfs2", "/sbin/gfs2_grow", "/sbin/gfs2_jadd", "/sbin/mount.gfs2", "/sbin/umount.gfs2", "/sbin/gfs2_tool"}},
 })
 
 func byName(ps []Package) map[string]Package {

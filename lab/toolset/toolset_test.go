@@ -1,4 +1,4 @@
-package main
+package toolset
 
 import (
 	"path"
@@ -12,6 +12,7 @@ import (
 // link a host gets, from installation or from a package, is a tool of the
 // table, and every tool of the table is linked somewhere.
 func TestToolsAreLinked(t *testing.T) {
+	tools := Table()
 	links := append([]string(nil), packages.BaseLinks...)
 	for _, p := range packages.Catalogue {
 		links = append(links, p.Links...)
@@ -21,7 +22,7 @@ func TestToolsAreLinked(t *testing.T) {
 		name := path.Base(l)
 		linked[name] = true
 		if tools[name] == nil {
-			t.Errorf("%s is linked to the lab binary but is no tool of the table", l)
+			t.Errorf("%s is linked to the tools' binary but is no tool of the table", l)
 		}
 	}
 	for name := range tools {
