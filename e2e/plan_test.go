@@ -37,6 +37,8 @@ func readOnly(argv []string) bool {
 		return has("print")
 	case "drbdadm":
 		return has("dump-md")
+	case "gfs2_tool":
+		return has("journals") || has("df")
 	case "cman_tool":
 		return has("status") || has("nodes")
 	case "gnbd_export", "gnbd_import":
