@@ -172,6 +172,12 @@ func benchScaled(b *testing.B, ns string, pairs, clients int, ignore []findings.
 	})
 }
 
+// checkDeadline is the longest a check may take here. By its own bounds
+// a check ends within about 4.5 minutes: a host's inspection waits 30 s
+// for its agent and runs a minute, three times at most, with 3 s of
+// backoff. A longer check is stuck.
+const checkDeadline = 6 * time.Minute
+
 // unanswered is a finding of a host whose agent did not take its
 // inspection in time, or took it and did not finish it.
 func unanswered(f findings.Finding) bool {
@@ -186,7 +192,7 @@ func benchCheck(b *testing.B, c client.Client, l *lab, ref runbooks.Ref, unanswe
 	check := func() workflows.CheckResult {
 		runs++
 		id := fmt.Sprintf("check-%d", runs)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), checkDeadline)
 		defer cancel()
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: workflows.OrchestratorQueue},
 			workflows.CheckName, workflows.RunbookInput{Ref: ref})
