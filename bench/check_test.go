@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,14 +12,14 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tetsuzuki/tetsuzuki/findings"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
-
-	enumspb "go.temporal.io/api/enums/v1"
 )
 
 // BenchmarkCheck is the Check workflow (workflows/check.go: every host's
@@ -178,6 +179,27 @@ func benchScaled(b *testing.B, ns string, pairs, clients int, ignore []findings.
 // backoff. A longer check is stuck.
 const checkDeadline = 6 * time.Minute
 
+// result waits for a run's result. An overloaded dev server sometimes
+// answers the wait for it (a long poll of its history) with a deadline
+// or unavailable error of its own: the run goes on, and so does the wait,
+// until ctx ends.
+func result(ctx context.Context, run client.WorkflowRun, out any) error {
+	for {
+		err := run.Get(ctx, out)
+		var deadline *serviceerror.DeadlineExceeded
+		var unavailable *serviceerror.Unavailable
+		busy := errors.As(err, &deadline) || errors.As(err, &unavailable) || errors.Is(err, context.DeadlineExceeded)
+		if err == nil || !busy || ctx.Err() != nil {
+			return err
+		}
+		select { // ask again in a moment, or give up with ctx
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 // unanswered is a finding of a host whose agent did not take its
 // inspection in time, or took it and did not finish it.
 func unanswered(f findings.Finding) bool {
@@ -200,7 +222,7 @@ func benchCheck(b *testing.B, c client.Client, l *lab, ref runbooks.Ref, unanswe
 			b.Fatal(err)
 		}
 		var res workflows.CheckResult
-		if err := run.Get(ctx, &res); err != nil {
+		if err := result(ctx, run, &res); err != nil {
 			b.Fatalf("%s: %v", id, err)
 		}
 		if res.Hosts != l.hosts {
