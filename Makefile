@@ -24,12 +24,12 @@ build: $(TEMPORAL) $(CMDS)
 ## bench: what the payload codec adds per payload (encode and decode), what
 ## signing adds per step (sign and verify), and a Check on the real dev
 ## server, orchestrator and lab agents: of the blog's six built hosts, and of
-## 100 and 1,000 unbuilt ones (package bench; about six minutes, on a machine
-## left to it). The lab's hosts run labtools, the lab's tools alone.
+## 100 and 1,000 unbuilt ones (package bench; four to seven minutes). The lab's
+## hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab
 	$(GO) build -o $(BIN)/labtools ./lab/labtools
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
-	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 30m ./bench/
+	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 30m ./bench/
 
 ## webui-deps: what the Web UI test drives the UI with: Debian's Chromium, and
 ## playwright-core from e2e/webui/package-lock.json (it downloads no browser)
