@@ -96,9 +96,8 @@ type SignatureResult struct {
 func (h *Host) Signatures(ctx context.Context, in SignatureInput) (SignatureResult, error) {
 	var res SignatureResult
 	for _, d := range in.Devices {
-		_, mapErr := names.MultipathMap(d)
-		if _, _, lvErr := names.SplitLVPath(d); mapErr != nil && lvErr != nil {
-			return res, permanent(ErrBadInput, "device %s: not a multipath map /dev/mapper/mpathN nor a logical volume /dev/VG/LV", names.Quote(d))
+		if err := checkSigned(d); err != nil {
+			return res, err
 		}
 		sig, err := h.signature(ctx, d)
 		if err != nil {
@@ -274,4 +273,14 @@ func (h *Host) ActivateVolume(ctx context.Context, in VolumeInput) (Change, erro
 		return Change{}, nil
 	}
 	return h.act(ctx, 2*time.Minute, "lvchange", "-ay", names.LVPath(in.VG, in.LV))
+}
+
+// checkSigned refuses a device that is neither a multipath map nor a
+// logical volume: the only devices a step reads signatures of.
+func checkSigned(d string) error {
+	_, mapErr := names.MultipathMap(d)
+	if _, _, lvErr := names.SplitLVPath(d); mapErr != nil && lvErr != nil {
+		return permanent(ErrBadInput, "device %s: not a multipath map /dev/mapper/mpathN nor a logical volume /dev/VG/LV", names.Quote(d))
+	}
+	return nil
 }

@@ -63,9 +63,8 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 		}
 	}
 	for _, d := range in.Devices {
-		_, mapErr := names.MultipathMap(d)
-		if _, _, lvErr := names.SplitLVPath(d); mapErr != nil && lvErr != nil {
-			return PlanProbe{}, permanent(ErrBadInput, "device %s: not a multipath map /dev/mapper/mpathN nor a logical volume /dev/VG/LV", names.Quote(d))
+		if err := checkSigned(d); err != nil {
+			return PlanProbe{}, err
 		}
 	}
 	if in.Mountpoint != "" {

@@ -197,7 +197,11 @@ func (w *World) Run(host, step, activity string, input any) (any, error) {
 		if on && !h.hasService(in.Name) {
 			return nil, refused(activities.ErrPackageMissing, "%s: no /etc/init.d/%s", host, in.Name)
 		}
-		do("/etc/init.d/"+in.Name, map[bool]string{true: "start", false: "stop"}[on])
+		verb := "stop"
+		if on {
+			verb = "start"
+		}
+		do("/etc/init.d/"+in.Name, verb)
 		h.setRunning(in.Name, on)
 		if in.Name == "clvmd" {
 			// clvmd activates the clustered volumes when it starts, and
