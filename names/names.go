@@ -13,6 +13,8 @@ import (
 var (
 	runbookRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	approverRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$`)
+	systemRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	ticketRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	hostRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
 	clusterRE    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	fqdnLabelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
@@ -79,12 +81,22 @@ var (
 	packageWord = word{packageRE, "a package name: a letter or digit, then letters, digits and '.', '_', '+', '-'"}
 	serviceWord = word{serviceRE, "a service name: a lowercase letter, then lowercase letters, digits, '_' and '-', at most 31 characters"}
 	fileWord    = word{fileRE, "a file name: letters, digits, '.', '_' and '-', at most 64 characters"}
+	systemWord  = word{systemRE, "a ticketing system's name: a lowercase letter, then lowercase letters, digits and '-', at most 32 characters"}
+	ticketWord  = word{ticketRE, "a ticket key: a letter or digit, then letters, digits and '.', '_', '-', at most 64 characters, as in OPS-123"}
 	approverWrd = word{approverRE, "who decides: up to 64 letters, digits and @._ -, starting with a letter or digit"}
 )
 
 // Approver checks who a decision names: a person's name in the runbook's
 // approvers, or what someone deciding without a key says they are.
 func Approver(s string) error { return approverWrd.check(s) }
+
+// TicketSystem checks the name of a ticketing system, as the webhook's
+// configuration and a ticket's workflow ID spell it.
+func TicketSystem(s string) error { return systemWord.check(s) }
+
+// TicketKey checks a ticket's key (Jira's OPS-123, a PagerDuty incident
+// ID): it becomes part of a workflow ID and a search attribute's value.
+func TicketKey(s string) error { return ticketWord.check(s) }
 
 // Runbook checks the name of a runbook, which names its workflows.
 func Runbook(s string) error { return runbookWord.check(s) }

@@ -23,6 +23,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/procedures"
 )
 
 const usage = `usage: starter <command> [flags]
@@ -110,8 +111,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	case "signkey":
 		return m.signkey(args[1:])
 	case "procedures":
-		for _, p := range procedures {
-			fmt.Fprintf(m.Out, "%-18s %s\n", p.name, p.help)
+		for _, p := range procedures.All {
+			fmt.Fprintf(m.Out, "%-18s %s\n", p.Name, p.Help)
 		}
 		return nil
 	case "-h", "--help", "help":

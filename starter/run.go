@@ -20,6 +20,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/plan"
+	"github.com/tetsuzuki/tetsuzuki/procedures"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
@@ -32,12 +33,12 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	conn.Flags(fs)
 	book := fs.String("runbook", "", "a runbook file (checked here before anything starts), or a name in the orchestrator's catalog")
 	procName := fs.String("procedure", "form-clusters", "what to run: starter procedures lists them")
-	var r request
-	fs.StringVar(&r.cluster, "cluster", "", "the cluster to act on")
-	fs.StringVar(&r.node, "node", "", "the node to act on")
-	fs.StringVar(&r.via, "via", "", "node-join: the running member that adds the node")
-	fs.StringVar(&r.host, "host", "", "the host to act on")
-	fs.StringVar(&r.resource, "resource", "", "drbd-pair: the resource, when the cluster has several")
+	var r procedures.Args
+	fs.StringVar(&r.Cluster, "cluster", "", "the cluster to act on")
+	fs.StringVar(&r.Node, "node", "", "the node to act on")
+	fs.StringVar(&r.Via, "via", "", "node-join: the running member that adds the node")
+	fs.StringVar(&r.Host, "host", "", "the host to act on")
+	fs.StringVar(&r.Resource, "resource", "", "drbd-pair: the resource, when the cluster has several")
 	ui := fs.String("ui", envOr("TEMPORAL_UI", "http://localhost:8233"), "the Web UI's address, for links ($TEMPORAL_UI)")
 	id := fs.String("id", "", "workflow ID (default: procedure, runbook and a random suffix)")
 	detach := fs.Bool("detach", false, "print the workflow ID and link and return without following")
@@ -53,18 +54,18 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return errors.New("--plan and --apply-plan: one or the other")
 	}
 	var (
-		proc  procedure
+		proc  procedures.Procedure
 		input any
 		err   error
 	)
 	if *applyPlan == "" {
-		if proc, err = findProcedure(*procName); err != nil {
+		if proc, err = procedures.Find(*procName); err != nil {
 			return err
 		}
-		if r.ref, err = runbookRef(*book); err != nil {
+		if r.Ref, err = runbookRef(*book); err != nil {
 			return err
 		}
-		if input, err = proc.input(r); err != nil {
+		if input, err = proc.Input(r); err != nil {
 			return err
 		}
 		if *makePlan {
@@ -86,17 +87,17 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if proc, err = procedureRunning(workflow); err != nil {
+		if proc, err = procedures.Running(workflow); err != nil {
 			return err
 		}
-		input, r.ref.Runbook = in, "plan-"+*applyPlan
+		input, r.Ref.Runbook = in, "plan-"+*applyPlan
 	}
 	if *id == "" {
-		kind := proc.name
+		kind := proc.Name
 		if *makePlan {
 			kind += "-plan"
 		}
-		*id = fmt.Sprintf("%s-%s-%s", kind, r.ref.Runbook, uuid.NewString()[:8])
+		*id = fmt.Sprintf("%s-%s-%s", kind, r.Ref.Runbook, uuid.NewString()[:8])
 	}
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:        *id,
@@ -106,17 +107,17 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		// building again (and asking again for its approvals).
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		StaticSummary:            proc.name + " on " + r.ref.Runbook,
-	}, proc.workflow, input)
+		StaticSummary:            proc.Name + " on " + r.Ref.Runbook,
+	}, proc.Workflow, input)
 	verb := "started"
 	var exists *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &exists) {
 		run, err, verb = c.GetWorkflow(ctx, *id, exists.RunId), nil, "already started, following"
 	}
 	if err != nil {
-		return fmt.Errorf("start %s: %w", proc.workflow, err)
+		return fmt.Errorf("start %s: %w", proc.Workflow, err)
 	}
-	fmt.Fprintf(out, "%s %s\n  workflow ID: %s\n  Web UI:      %s\n", verb, proc.workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
+	fmt.Fprintf(out, "%s %s\n  workflow ID: %s\n  Web UI:      %s\n", verb, proc.Workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
 	if *detach {
 		return nil
 	}
@@ -139,7 +140,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		p.line("FAILED: %s", describe(err))
 		return exitError(1)
 	}
-	p.line("completed %s", proc.workflow)
+	p.line("completed %s", proc.Workflow)
 	if *makePlan {
 		var pl plan.Plan
 		if err := json.Unmarshal(result, &pl); err == nil {
@@ -150,7 +151,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 			return nil
 		}
 	}
-	printResult(out, proc.workflow, result)
+	printResult(out, proc.Workflow, result)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/tetsuzuki/tetsuzuki/procedures"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
@@ -93,9 +94,9 @@ func TestRunStartsEachProcedure(t *testing.T) {
 			}
 		})
 	}
-	for _, p := range procedures {
-		if !tested[p.name] {
-			t.Errorf("procedure %s is not tested", p.name)
+	for _, p := range procedures.All {
+		if !tested[p.Name] {
+			t.Errorf("procedure %s is not tested", p.Name)
 		}
 	}
 }
@@ -316,7 +317,7 @@ func TestProcedures(t *testing.T) {
 		if len(line) < 19 || line[18] != ' ' || strings.TrimSpace(help) == "" || line[19] == ' ' {
 			t.Errorf("line %d: %q, want the name, padded to 18, and its help", i+1, line)
 		}
-		if _, err := findProcedure(name); err != nil {
+		if _, err := procedures.Find(name); err != nil {
 			t.Errorf("listed %s, which run refuses: %v", name, err)
 		}
 	}
