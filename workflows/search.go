@@ -27,5 +27,6 @@ func SearchAttributes() []SearchAttribute {
 		{RunbookAttr.GetName(), "Keyword"},
 		{FindingsAttr.GetName(), "Int"},
 		{SeverityAttr.GetName(), "Keyword"},
+		{TicketAttr.GetName(), "Keyword"},
 	}
 }
