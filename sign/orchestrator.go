@@ -149,7 +149,9 @@ func (o *orchestratingOutbound) checked(ctx workflow.Context, activityType, queu
 			return
 		}
 		p := raw.Payload()
-		if o.o.Hosts != nil && o.o.Signer != nil {
+		// Only a host's result is checked against its key: the webhook's
+		// queue (a change record delivered) belongs to no host.
+		if _, host := activities.HostOfQueue(queue); host && o.o.Hosts != nil && o.o.Signer != nil {
 			if err := o.o.Hosts.CheckResult(queue, claim, p); err != nil {
 				set.SetError(temporal.NewNonRetryableApplicationError(
 					fmt.Sprintf("forged result of %s on %s: %v", activityType, queue, err), ErrForged, nil))

@@ -34,6 +34,7 @@ commands:
   check       check a built stack against its runbook: findings, evidence and repairs
   procedures  list the procedures run can start
   schedule    create, list, describe, pause, unpause, trigger or delete the schedules that check or repair a runbook
+  webhook     serve the signed ticket webhook: one run per ticket, its plan, approvals, change records back
   codec-server  serve /encode and /decode for the Web UI with the payload codec's keys
   keygen      write a new payload codec key (--out FILE)
   signkey     write a new orchestrator signing keypair (--out FILE: FILE and FILE.pub)
@@ -104,6 +105,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.check(ctx, args[1:])
 	case "schedule":
 		return m.schedule(ctx, args[1:])
+	case "webhook":
+		return m.webhookServer(ctx, args[1:])
 	case "codec-server":
 		return m.codecServer(ctx, args[1:])
 	case "keygen":

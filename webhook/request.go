@@ -201,7 +201,7 @@ func (r RunRequest) check() error {
 	}
 	for _, a := range []struct{ field, value string }{{"args.node", r.Args.Node}, {"args.via", r.Args.Via}, {"args.host", r.Args.Host}} {
 		if a.value != "" {
-			if err := names.Host(a.value); err != nil {
+			if err := names.FQDN(a.value); err != nil {
 				return badField(a.field, "%v", err)
 			}
 		}
