@@ -175,15 +175,15 @@ func (s *Server) start(ctx context.Context, req RunRequest, sender *Secret) (int
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	var refused *temporal.ApplicationError
 	switch {
+	case err == nil && st.Record == nil:
+		if d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, h.RunID()); err == nil && d.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			// A delivery after the run ended is answered with the
+			// Update's first outcome: say how the run ended instead.
+			break
+		}
+		return http.StatusOK, s.answer(id, h.RunID(), st), nil
 	case err == nil:
 		return http.StatusOK, s.answer(id, h.RunID(), st), nil
-	case errors.As(err, &started):
-		// The ticket's run has ended: say how.
-		v, e := s.view(ctx, id)
-		if e != nil {
-			return 0, nil, e
-		}
-		return http.StatusOK, v.RunAnswer, nil
 	case errors.As(err, &refused):
 		return 0, nil, refuse(http.StatusConflict, CodeConflict, "", "%s", refused.Message())
 	case uctx.Err() != nil && ctx.Err() == nil:
@@ -192,6 +192,14 @@ func (s *Server) start(ctx context.Context, req RunRequest, sender *Secret) (int
 		if v, e := s.view(ctx, id); e == nil {
 			return http.StatusAccepted, v.RunAnswer, nil
 		}
+	}
+	if err == nil || errors.As(err, &started) {
+		// The ticket's run has ended: say how.
+		v, e := s.view(ctx, id)
+		if e != nil {
+			return 0, nil, e
+		}
+		return http.StatusOK, v.RunAnswer, nil
 	}
 	s.log().Error("start", "workflow_id", id, "error", err)
 	return 0, nil, refuse(http.StatusServiceUnavailable, CodeUpstream, "", "the run could not be started or joined: try again")
