@@ -39,7 +39,7 @@ func mustAbs(p string) string {
 
 // namespaces are created with the server: one per benchmarked lab, so
 // that no lab's host queues meet another's.
-var namespaces = []string{"check6", "check100", "check1000"}
+var namespaces = []string{"check6", "check100", "check1000", "webhook"}
 
 // serverTuning is e2e's devServerTuning (the dev server's queue processors
 // poll without a rate limit, one partition per task queue), and one limit
