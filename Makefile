@@ -12,20 +12,23 @@ CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/starter
 demo: build
 	./scripts/demo
 
-## test: every test: unit, workflow, activity, replay and end to end on the real dev server
+## test: every test: unit, workflow, activity, replay and end to end on the
+## real dev server; then 20 s of fuzzing the webhook's request decoder
 test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 	$(GO) vet ./...
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./workflows/...
 	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRunRequest$$' -fuzztime 20s ./webhook/
 
 build: $(TEMPORAL) $(CMDS)
 
 ## bench: what the payload codec adds per payload (encode and decode), what
 ## signing adds per step (sign and verify), and a Check on the real dev
 ## server, orchestrator and lab agents: of the blog's six built hosts, and of
-## 100 and 1,000 unbuilt ones (package bench; four to seven minutes). The lab's
-## hosts run labtools, the lab's tools alone.
+## 100 and 1,000 unbuilt ones; and the webhook's time from a signed request
+## to its answer with the run's plan, p50 and p95 (package bench; five to eight
+## minutes). The lab's hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab
 	$(GO) build -o $(BIN)/labtools ./lab/labtools
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
