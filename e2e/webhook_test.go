@@ -280,6 +280,8 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
 		t.Fatalf("the ticket's run: %v\nwebhook:\n%s", err, wh.out.String())
 	}
 
+	record(t, c, answer.WorkflowID)
+
 	// The record reached the receiver once, on the third attempt.
 	rc.mu.Lock()
 	attempts, taken, bad := rc.attempts, rc.taken, rc.bad

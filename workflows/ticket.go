@@ -121,12 +121,17 @@ func plannedProcedure(workflow string) bool { return workflow != CheckName }
 
 // TicketState is what TicketUpdate and TicketQuery answer.
 type TicketState struct {
-	Status string     `json:"status"`
+	Ticket    TicketRef `json:"ticket"`
+	Procedure string    `json:"procedure"`
+	Runbook   string    `json:"runbook"`
+	Status    string    `json:"status"`
 	Plan   *plan.Plan `json:"plan,omitempty"`
 	// PlanID and ApplyID are the children's workflow IDs.
 	PlanID  string `json:"plan_id,omitempty"`
 	ApplyID string `json:"apply_id,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Record is the change record, once the run has ended.
+	Record *ChangeRecord `json:"record,omitempty"`
 }
 
 func (s TicketState) answered(planned bool) bool {
@@ -175,7 +180,7 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 	}
 	info := workflow.GetInfo(ctx)
 	planned := plannedProcedure(in.Workflow)
-	st := TicketState{Status: TicketRunning}
+	st := TicketState{Ticket: in.Ticket, Procedure: in.Procedure, Runbook: in.Runbook, Status: TicketRunning}
 	if planned {
 		st.Status = TicketPlanning
 	}
@@ -187,7 +192,7 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 		return st, err
 	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, request string) error {
 		if request != in.Request {
-			return fmt.Errorf("this ticket's %s run was started by another request (%s, %s): a ticket runs a procedure once", in.Procedure, in.Procedure, in.Runbook)
+			return fmt.Errorf("%s's %s run is of another request (runbook %s, its own args and overrides): a ticket runs a procedure once", in.Ticket.Attr(), in.Procedure, in.Runbook)
 		}
 		return nil
 	}})
@@ -248,6 +253,7 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 	var appErr *temporal.ApplicationError
 	stale := errors.As(runErr, &appErr) && appErr.Type() == ErrPlanStale
 	record := changeRecord(ctx, in, st, stale)
+	st.Record = &record
 	if in.Report {
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			TaskQueue: WebhookQueue,
