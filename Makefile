@@ -4,7 +4,7 @@
 GO      ?= go
 BIN     := .bin
 TEMPORAL := $(BIN)/temporal
-CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/starter
+CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/labtools $(BIN)/starter
 
 .PHONY: demo test build bench lint clean replay-record FORCE
 
@@ -29,8 +29,7 @@ build: $(TEMPORAL) $(CMDS)
 ## 100 and 1,000 unbuilt ones; and the webhook's time from a signed request
 ## to its answer with the run's plan, p50 and p95 (package bench; five to eight
 ## minutes). The lab's hosts run labtools, the lab's tools alone.
-bench: $(TEMPORAL) $(BIN)/lab
-	$(GO) build -o $(BIN)/labtools ./lab/labtools
+bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 30m ./bench/
 
@@ -57,6 +56,12 @@ $(BIN)/workflowcheck: tools/lint/go.mod tools/lint/go.sum
 # staticcheck, pinned beside workflowcheck; staticcheck.conf files configure it.
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o ../../$(BIN)/staticcheck honnef.co/go/tools/cmd/staticcheck
+
+# The lab's tools alone (lab/toolset), without the lab's commands: every
+# tool an emulated host runs is a process, and this binary starts in a third
+# of the lab binary's time. lab init --tools links the hosts' tools to it.
+$(BIN)/labtools: FORCE
+	$(GO) build -o $@ ./lab/labtools
 
 $(BIN)/%: FORCE
 	$(GO) build -o $@ ./$*
