@@ -171,6 +171,7 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
 
 	dir := t.TempDir()
 	ticketing, narrow, callback := writeSecret(t, dir, "ticketing"), writeSecret(t, dir, "narrow"), writeSecret(t, dir, "callback")
+	pagerduty, jiraToken := writeSecret(t, dir, "pagerduty"), writeSecret(t, dir, "jira")
 	rc := &receiver{secret: callback, failures: 2}
 	rs := httptest.NewServer(rc)
 	defer rs.Close()
@@ -179,7 +180,9 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
     {"id": "ticketing", "file": "ticketing", "procedures": ["prepare-disk", "check"], "runbooks": ["scalable-storage"]},
     {"id": "narrow", "file": "narrow", "procedures": ["check"], "runbooks": ["scalable-storage"]}
   ],
-  "systems": [{"name": "jira", "callback": %q, "secret_file": "callback"}]
+  "systems": [{"name": "jira", "callback": %q, "secret_file": "callback"}],
+  "pagerduty": {"secret_files": ["pagerduty"], "services": {"PF9KMXH": "scalable-storage"}},
+  "jira": {"token_files": ["jira"], "procedures": ["check"], "runbooks": ["scalable-storage"]}
 }`, rs.URL)
 	if err := os.WriteFile(filepath.Join(dir, "webhook.json"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
@@ -314,5 +317,49 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
 	}
 	if ids := listed(t, c, fmt.Sprintf("WorkflowType = %q", workflows.TicketName)); len(ids) != 1 {
 		t.Errorf("a late delivery started another run: %v", ids)
+	}
+
+	// The two ticketing systems' own formats, through the same door: a
+	// PagerDuty incident starts a check of its service's runbook, a Jira
+	// rule's custom data a check of the issue's.
+	incident, err := os.ReadFile(filepath.Join(repo, "webhook", "testdata", "pagerduty", "incident.triggered.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	incident = bytes.Replace(incident, []byte("2020-10-02T18:45:22.169Z"), []byte(time.Now().UTC().Format(time.RFC3339)), 1)
+	pd := d.send("POST", "/v1/pagerduty", nil, time.Now(), incident, func(r *http.Request) {
+		r.Header.Del(webhook.SignatureHeader)
+		m := hmac.New(sha256.New, pagerduty)
+		m.Write(incident)
+		r.Header.Set("X-PagerDuty-Signature", "v1="+hex.EncodeToString(m.Sum(nil)))
+	})
+	forged := d.send("POST", "/v1/pagerduty", nil, time.Now(), incident, func(r *http.Request) {
+		r.Header.Set("X-PagerDuty-Signature", "v1="+strings.Repeat("0", 64))
+	})
+	if forged.status != http.StatusUnauthorized {
+		t.Errorf("a forged PagerDuty delivery: %d %s", forged.status, forged.body)
+	}
+	issue, err := os.ReadFile(filepath.Join(repo, "webhook", "testdata", "jira", "custom-data.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jr := d.send("POST", "/v1/jira", nil, time.Now(), issue, func(r *http.Request) {
+		r.Header.Del(webhook.SignatureHeader)
+		r.Header.Set("X-Tetsuzuki-Token", string(jiraToken))
+	})
+	for _, k := range []struct {
+		name string
+		got  reply
+		id   string
+	}{{"PagerDuty", pd, "ticket-pagerduty-PGR0VU2-check"}, {"Jira", jr, "ticket-jira-OPS-123-check"}} {
+		var a webhook.RunAnswer
+		if err := json.Unmarshal(k.got.body, &a); err != nil || k.got.status != http.StatusOK || a.WorkflowID != k.id {
+			t.Errorf("%s: %d %s", k.name, k.got.status, k.got.body)
+			continue
+		}
+		var rec workflows.ChangeRecord
+		if err := c.GetWorkflow(context.Background(), a.WorkflowID, "").Get(context.Background(), &rec); err != nil || rec.Status != workflows.TicketCompleted || rec.Changed {
+			t.Errorf("%s's check: %v %+v", k.name, err, rec)
+		}
 	}
 }
