@@ -134,12 +134,12 @@ func (s *Server) signed(h func(context.Context, *http.Request, entered) (int, an
 		if e == nil {
 			var in entered
 			now := s.now()
-			var sig string
-			if in.secret, sig, e = verify(r.Header.Get(SignatureHeader), body, now, s.config.Load().Secrets); e == nil {
+			var sigs []string
+			if in.secret, sigs, e = verify(r.Header.Get(SignatureHeader), body, now, s.config.Load().Secrets); e == nil {
 				// A POST changes something: its signature is good once. A
 				// GET only reads, and a poller may ask twice in a second.
 				if r.Method == http.MethodPost {
-					e = s.replays.first(sig, now)
+					e = s.replays.first(sigs, now)
 				}
 				if e == nil {
 					in.body = body
