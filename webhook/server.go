@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -161,7 +162,7 @@ func (s *Server) signed(h func(context.Context, *http.Request, entered) (int, an
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Error) {
 	if r.Method == http.MethodPost {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" || (params["charset"] != "" && params["charset"] != "utf-8") {
+		if err != nil || mt != "application/json" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
 			return nil, refuse(http.StatusUnsupportedMediaType, CodeContentType, "Content-Type", "want application/json, got %q", r.Header.Get("Content-Type"))
 		}
 	}
