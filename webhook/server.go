@@ -31,6 +31,9 @@ type Server struct {
 	// Now is the clock signatures are checked against; nil is time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// QueueWithin is how long a request waits for a free slot before it
+	// is refused as overloaded; zero is queueWithin.
+	QueueWithin time.Duration
 
 	replays *replays
 	slots   chan struct{}
@@ -44,7 +47,8 @@ const (
 	// answerWithin bounds how long a start waits for the run's plan
 	// before it answers with the run's status only.
 	answerWithin = 25 * time.Second
-	// queueWithin is how long a request waits for a free slot.
+	// queueWithin is how long a request waits for a free slot, unless
+	// Server.QueueWithin says otherwise.
 	queueWithin = 5 * time.Second
 )
 
@@ -105,7 +109,11 @@ func (s *Server) Handler() http.Handler {
 // little, then are refused.
 func (s *Server) limited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := time.NewTimer(queueWithin)
+		wait := s.QueueWithin
+		if wait <= 0 {
+			wait = queueWithin
+		}
+		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case s.slots <- struct{}{}:
