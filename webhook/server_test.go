@@ -275,9 +275,9 @@ func TestServerReplay(t *testing.T) {
 // through a real connection.
 func TestServerChunked(t *testing.T) {
 	_, h := testServer(t, 4)
-	var lengths []int64
+	lengths := make(chan int64, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		lengths = append(lengths, r.ContentLength)
+		lengths <- r.ContentLength
 		h.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
@@ -306,7 +306,7 @@ func TestServerChunked(t *testing.T) {
 		}
 		answer, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if n := lengths[len(lengths)-1]; n != -1 {
+		if n := <-lengths; n != -1 {
 			t.Fatalf("sent with a length, %d", n)
 		}
 		wantResponse(t, resp.StatusCode, resp.Header, answer, c.status, c.code, c.field)
