@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -124,11 +123,13 @@ func LoadConfig(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Strictly: a key twice (the last would win, so an allow list read
+	// by a person could differ from the one used), a key in another case,
+	// an unknown key at any depth, and anything after the object are
+	// each an error.
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if e := decodeStrict(data, &c); e != nil {
+		return nil, fmt.Errorf("%s: %w", path, e)
 	}
 	l, err := c.load(filepath.Dir(path))
 	if err != nil {

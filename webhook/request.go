@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -76,6 +77,9 @@ func decodeStrict(body []byte, v any) *Error {
 		return refuse(400, CodeBadJSON, "", "the body is not UTF-8")
 	}
 	if err := noDuplicates(body); err != nil {
+		return err
+	}
+	if err := exactFields(body, reflect.TypeOf(v), ""); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -169,6 +173,83 @@ func noDuplicates(body []byte) *Error {
 		if len(stack) > 0 {
 			stack[len(stack)-1].expect = true
 		}
+	}
+}
+
+// exactFields refuses a key that is not, byte for byte, the name of a
+// field of the type its object decodes into, naming it with its path. The
+// standard decoder matches keys case-insensitively (with Unicode folding,
+// so "tic\u212Aet" is "ticket") and names an unknown field without its
+// path; a reader that matches exactly would see a different request.
+func exactFields(raw []byte, t reflect.Type, path string) *Error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(unmarshaler) || reflect.PointerTo(t).Implements(unmarshaler) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		// A value of another kind is the decoder's to refuse.
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return nil
+		}
+		fields := map[string]reflect.Type{}
+		if t.Kind() == reflect.Struct {
+			structFields(t, fields)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			key, ok := tok.(string)
+			var value json.RawMessage
+			if err != nil || !ok || dec.Decode(&value) != nil {
+				return nil
+			}
+			ft := t
+			if t.Kind() == reflect.Map {
+				ft = t.Elem()
+			} else if ft, ok = fields[key]; !ok {
+				return refuse(400, CodeUnknownField, join(path, key), "no such field")
+			}
+			if err := exactFields(value, ft, join(path, key)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var elems []json.RawMessage
+		if t.Elem().Kind() == reflect.Uint8 || dec.Decode(&elems) != nil {
+			return nil
+		}
+		for _, e := range elems {
+			if err := exactFields(e, t.Elem(), path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// structFields are the JSON names of a struct's fields, those of embedded
+// structs without a name of their own included.
+func structFields(t reflect.Type, fields map[string]reflect.Type) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" && f.Tag.Get("json") == "-":
+			continue
+		case name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
+			structFields(f.Type, fields)
+			continue
+		case !f.IsExported():
+			continue
+		case name == "":
+			name = f.Name
+		}
+		fields[name] = f.Type
 	}
 }
 

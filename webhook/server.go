@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -30,6 +31,9 @@ type Server struct {
 	// Now is the clock signatures are checked against; nil is time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// QueueWithin is how long a request waits for a free slot before it
+	// is refused as overloaded; zero is queueWithin.
+	QueueWithin time.Duration
 
 	replays *replays
 	slots   chan struct{}
@@ -43,7 +47,8 @@ const (
 	// answerWithin bounds how long a start waits for the run's plan
 	// before it answers with the run's status only.
 	answerWithin = 25 * time.Second
-	// queueWithin is how long a request waits for a free slot.
+	// queueWithin is how long a request waits for a free slot, unless
+	// Server.QueueWithin says otherwise.
 	queueWithin = 5 * time.Second
 )
 
@@ -104,7 +109,11 @@ func (s *Server) Handler() http.Handler {
 // little, then are refused.
 func (s *Server) limited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := time.NewTimer(queueWithin)
+		wait := s.QueueWithin
+		if wait <= 0 {
+			wait = queueWithin
+		}
+		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case s.slots <- struct{}{}:
@@ -134,12 +143,12 @@ func (s *Server) signed(h func(context.Context, *http.Request, entered) (int, an
 		if e == nil {
 			var in entered
 			now := s.now()
-			var sig string
-			if in.secret, sig, e = verify(r.Header.Get(SignatureHeader), body, now, s.config.Load().Secrets); e == nil {
+			var sigs []string
+			if in.secret, sigs, e = verify(r.Header.Get(SignatureHeader), body, now, s.config.Load().Secrets); e == nil {
 				// A POST changes something: its signature is good once. A
 				// GET only reads, and a poller may ask twice in a second.
 				if r.Method == http.MethodPost {
-					e = s.replays.first(sig, now)
+					e = s.replays.first(sigs, now)
 				}
 				if e == nil {
 					in.body = body
@@ -161,7 +170,7 @@ func (s *Server) signed(h func(context.Context, *http.Request, entered) (int, an
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *Error) {
 	if r.Method == http.MethodPost {
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" || (params["charset"] != "" && params["charset"] != "utf-8") {
+		if err != nil || mt != "application/json" || (params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8")) {
 			return nil, refuse(http.StatusUnsupportedMediaType, CodeContentType, "Content-Type", "want application/json, got %q", r.Header.Get("Content-Type"))
 		}
 	}

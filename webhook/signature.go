@@ -74,7 +74,7 @@ func parseSignature(v string) (signed, *Error) {
 				return bad("two timestamps")
 			}
 			n, err := strconv.ParseInt(val, 10, 64)
-			if err != nil || n <= 0 || val[0] == '0' || len(val) > 12 {
+			if err != nil || n <= 0 || val[0] == '0' || len(val) > 12 || strings.Trim(val, "0123456789") != "" {
 				return bad("t is not a Unix time in seconds")
 			}
 			s.ts, s.at = val, time.Unix(n, 0)
@@ -98,26 +98,32 @@ func parseSignature(v string) (signed, *Error) {
 }
 
 // verify finds the secret that signed body, checking the time first. It
-// returns the secret and the signature it matched, which the replay cache
-// remembers.
-func verify(header string, body []byte, now time.Time, secrets []*Secret) (*Secret, string, *Error) {
+// returns the secret and every signature of the header, which the replay
+// cache remembers: a sender signing with two secrets during a rotation
+// sends two signatures of one request, and either alone must not make it
+// new again.
+func verify(header string, body []byte, now time.Time, secrets []*Secret) (*Secret, []string, *Error) {
 	s, err := parseSignature(header)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if d := now.Sub(s.at); d > Tolerance || d < -Tolerance {
-		return nil, "", refuse(http.StatusUnauthorized, CodeStale, SignatureHeader,
+		return nil, nil, refuse(http.StatusUnauthorized, CodeStale, SignatureHeader,
 			"signed at %s, %s from this server's clock; at most %s either way", s.at.UTC().Format(time.RFC3339), d.Round(time.Second), Tolerance)
 	}
 	for _, sec := range secrets {
 		want := mac(sec.key, s.ts, body)
 		for _, sig := range s.sigs {
 			if hmac.Equal(sig, want) {
-				return sec, s.ts + ":" + hex.EncodeToString(sig), nil
+				seen := make([]string, len(s.sigs))
+				for i, sig := range s.sigs {
+					seen[i] = s.ts + ":" + hex.EncodeToString(sig)
+				}
+				return sec, seen, nil
 			}
 		}
 	}
-	return nil, "", refuse(http.StatusUnauthorized, CodeBadSignature, SignatureHeader, "no active secret signed this body at this time")
+	return nil, nil, refuse(http.StatusUnauthorized, CodeBadSignature, SignatureHeader, "no active secret signed this body at this time")
 }
 
 // replays remembers the signatures it has seen until they are too old to
@@ -134,25 +140,30 @@ func newReplays(max int) *replays {
 	return &replays{max: max, seen: make(map[string]time.Time)}
 }
 
-// first records sig, seen at now, and says whether it is new.
-func (r *replays) first(sig string, now time.Time) *Error {
+// first records the signatures of one request, seen at now, and says
+// whether they are new: none of them was seen before.
+func (r *replays) first(sigs []string, now time.Time) *Error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.seen[sig]; ok {
-		return refuse(http.StatusConflict, CodeReplayed, SignatureHeader, "this signature was used before: sign each delivery anew")
+	for _, sig := range sigs {
+		if _, ok := r.seen[sig]; ok {
+			return refuse(http.StatusConflict, CodeReplayed, SignatureHeader, "this signature was used before: sign each delivery anew")
+		}
 	}
-	if len(r.seen) >= r.max {
+	if len(r.seen)+len(sigs) > r.max {
 		for s, until := range r.seen {
 			if now.After(until) {
 				delete(r.seen, s)
 			}
 		}
-		if len(r.seen) >= r.max {
+		if len(r.seen)+len(sigs) > r.max {
 			return refuse(http.StatusTooManyRequests, CodeBusy, "", "%d signatures seen in the last %s: try again later", r.max, 2*Tolerance)
 		}
 	}
 	// A signature's time is within Tolerance of now, so it cannot pass
 	// the time check after now+2*Tolerance.
-	r.seen[sig] = now.Add(2 * Tolerance)
+	for _, sig := range sigs {
+		r.seen[sig] = now.Add(2 * Tolerance)
+	}
 	return nil
 }
