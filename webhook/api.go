@@ -115,8 +115,10 @@ func compact(raw json.RawMessage) json.RawMessage {
 
 func (s *Server) postRun(ctx context.Context, r *http.Request, in entered) (int, any, *Error) {
 	req, err := DecodeRunRequest(in.body)
-	if err != nil {
-		return 0, nil, err.(*Error)
+	if e, ok := err.(*Error); ok {
+		return 0, nil, e
+	} else if err != nil {
+		return 0, nil, badField("", "%v", err)
 	}
 	return s.start(ctx, req, in.secret)
 }
@@ -233,6 +235,10 @@ func uiLink(ui, namespace, id, runID string) string {
 func (s *Server) getRun(ctx context.Context, r *http.Request, in entered) (int, any, *Error) {
 	v, e := s.view(ctx, r.PathValue("id"))
 	if e != nil {
+		return 0, nil, e
+	}
+	// A secret reads the runs it could have started, no others.
+	if e := in.secret.Allows(v.Procedure, v.Runbook); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, v, nil

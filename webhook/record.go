@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 
 	"github.com/tetsuzuki/tetsuzuki/runs"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -66,7 +65,7 @@ func (d *Deliverer) DeliverChangeRecord(ctx context.Context, rec workflows.Chang
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("post the change record of %s to %s: %s (attempt %d)", rec.WorkflowID, sys.Name, resp.Status, activity.GetInfo(ctx).Attempt)
+		return fmt.Errorf("post the change record of %s to %s: %s", rec.WorkflowID, sys.Name, resp.Status)
 	}
 	return nil
 }
