@@ -267,6 +267,10 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
 		view = webhook.RunView{}
 		return r.status == 200 && json.Unmarshal(r.body, &view) == nil && len(view.Waiting) == 1
 	})
+	other := []byte(strings.Replace(string(request), "storage0a.example.org", "storage0b.example.org", 1))
+	if r := d.send("POST", "/v1/runs", ticketing, time.Now(), other, nil); r.status != http.StatusConflict || r.code() != webhook.CodeConflict {
+		t.Errorf("another request for the same ticket and procedure, while its run goes on: %d %s", r.status, r.body)
+	}
 	early := d.send("POST", self+"/approvals", ticketing, time.Now(), []byte(`{"step": "no-such-step", "approve": true}`), nil)
 	if early.status != http.StatusConflict || early.code() != webhook.CodeNotWaiting {
 		t.Errorf("approving a step not waiting: %d %s", early.status, early.body)
@@ -314,6 +318,9 @@ func TestWebhookStartsOneRunPerTicket(t *testing.T) {
 	var after webhook.RunAnswer
 	if err := json.Unmarshal(late.body, &after); err != nil || late.status != 200 || after.Status != workflows.TicketCompleted || after.RunID != answer.RunID {
 		t.Errorf("a delivery after the end: %d %s", late.status, late.body)
+	}
+	if r := d.send("POST", "/v1/runs", ticketing, time.Now(), other, nil); r.status != http.StatusConflict || r.code() != webhook.CodeConflict {
+		t.Errorf("another request for the same ticket and procedure, after its run: %d %s", r.status, r.body)
 	}
 	if ids := listed(t, c, fmt.Sprintf("WorkflowType = %q", workflows.TicketName)); len(ids) != 1 {
 		t.Errorf("a late delivery started another run: %v", ids)

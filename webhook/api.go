@@ -68,6 +68,7 @@ type RunView struct {
 	Waiting   []runs.Waiting          `json:"waiting,omitempty"`
 	Decisions []workflows.Approval    `json:"decisions,omitempty"`
 	Record    *workflows.ChangeRecord `json:"change_record,omitempty"`
+	request   string
 }
 
 // ApprovalBody is the body of POST /v1/runs/{id}/approvals. Who decides
@@ -196,10 +197,14 @@ func (s *Server) start(ctx context.Context, req RunRequest, sender *Secret) (int
 		}
 	}
 	if err == nil || errors.As(err, &started) {
-		// The ticket's run has ended: say how.
+		// The ticket's run has ended: say how, if this request is the
+		// one that started it.
 		v, e := s.view(ctx, id)
 		if e != nil {
 			return 0, nil, e
+		}
+		if v.request != digest {
+			return 0, nil, refuse(http.StatusConflict, CodeConflict, "", "%s's %s run is of another request (runbook %s, its own args and overrides): a ticket runs a procedure once", ticket.Attr(), p.Name, v.Runbook)
 		}
 		return http.StatusOK, v.RunAnswer, nil
 	}
@@ -273,7 +278,7 @@ func (s *Server) view(ctx context.Context, id string) (RunView, *Error) {
 		return RunView{}, refuse(http.StatusServiceUnavailable, CodeUpstream, "", "asking run %s its state: try again", id)
 	}
 	view := RunView{RunAnswer: s.answer(id, runID, st), Ticket: st.Ticket, Procedure: st.Procedure, Runbook: st.Runbook,
-		Execution: strings.TrimPrefix(info.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"), Record: st.Record}
+		Execution: strings.TrimPrefix(info.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"), Record: st.Record, request: st.Request}
 	ids, err := runs.Tree(ctx, s.Temporal, s.Namespace, id, info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING)
 	if err == nil {
 		view.Waiting, view.Decisions = runs.Approvals(ctx, s.Temporal, ids)

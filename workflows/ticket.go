@@ -125,7 +125,9 @@ type TicketState struct {
 	Procedure string    `json:"procedure"`
 	Runbook   string    `json:"runbook"`
 	Status    string    `json:"status"`
-	Plan   *plan.Plan `json:"plan,omitempty"`
+	// Request is the digest of the request that started the run.
+	Request string     `json:"request"`
+	Plan    *plan.Plan `json:"plan,omitempty"`
 	// PlanID and ApplyID are the children's workflow IDs.
 	PlanID  string `json:"plan_id,omitempty"`
 	ApplyID string `json:"apply_id,omitempty"`
@@ -180,7 +182,7 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 	}
 	info := workflow.GetInfo(ctx)
 	planned := plannedProcedure(in.Workflow)
-	st := TicketState{Ticket: in.Ticket, Procedure: in.Procedure, Runbook: in.Runbook, Status: TicketRunning}
+	st := TicketState{Ticket: in.Ticket, Procedure: in.Procedure, Runbook: in.Runbook, Status: TicketRunning, Request: in.Request}
 	if planned {
 		st.Status = TicketPlanning
 	}
