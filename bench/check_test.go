@@ -274,6 +274,9 @@ func benchCheck(b *testing.B, c client.Client, l *lab, ref runbooks.Ref, unanswe
 type runHistory struct {
 	events, size int
 	pickups      []time.Duration
+	// runs are how long each step ran on its agent, from its start to
+	// its completion.
+	runs []time.Duration
 }
 
 func history(b *testing.B, c client.Client, id string) runHistory {
@@ -282,7 +285,7 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 	defer cancel()
 	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h runHistory
-	scheduled := map[int64]time.Time{}
+	scheduled, started := map[int64]time.Time{}, map[int64]time.Time{}
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
@@ -294,8 +297,14 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			scheduled[e.GetEventId()] = e.GetEventTime().AsTime()
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-			if at, ok := scheduled[e.GetActivityTaskStartedEventAttributes().GetScheduledEventId()]; ok {
+			id := e.GetActivityTaskStartedEventAttributes().GetScheduledEventId()
+			if at, ok := scheduled[id]; ok {
 				h.pickups = append(h.pickups, e.GetEventTime().AsTime().Sub(at))
+			}
+			started[id] = e.GetEventTime().AsTime()
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+			if at, ok := started[e.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()]; ok {
+				h.runs = append(h.runs, e.GetEventTime().AsTime().Sub(at))
 			}
 		}
 	}
