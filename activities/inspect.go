@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,12 +138,26 @@ func (h *Host) Inspect(ctx context.Context, in InspectInput) (Inspection, error)
 	}
 	l := looker{h: h, ctx: ctx}
 
-	for _, p := range in.Packages {
-		if out, ok := l.look("rpm", "-q", p); ok {
+	if len(in.Packages) > 0 {
+		// One rpm for every package: a host's inspection is most of a
+		// check's and a plan's time, and each tool run is a process.
+		if out, full, ok := l.lookFull(append([]string{"rpm", "-q"}, in.Packages...)...); ok {
 			r.Packages = append(r.Packages, *out)
-			if out.Exit == 0 {
-				r.Installed = append(r.Installed, p)
+			installed, sure := installedFrom(in.Packages, full, out.Exit)
+			if !sure {
+				// rpm failed otherwise (its database locked, say):
+				// ask for each package, as EnsurePackages does.
+				r.Packages = r.Packages[:0]
+				for _, p := range in.Packages {
+					if out, ok := l.look("rpm", "-q", p); ok {
+						r.Packages = append(r.Packages, *out)
+						if out.Exit == 0 {
+							installed = append(installed, p)
+						}
+					}
+				}
 			}
+			r.Installed = installed
 		}
 	}
 	for _, path := range managedFiles {
@@ -337,4 +352,26 @@ func KernelSplitBrain(out *Evidence, full string, resources []DRBDResource) (boo
 		return false, nil
 	}
 	return open, &ev
+}
+
+// installedFrom reads `rpm -q PKG...`: rpm prints a line per installed
+// package (more than one for a package installed in several versions)
+// and "package PKG is not installed" for each missing one, and exits with
+// the number missing. The missing are those lines, which name the package
+// exactly; sure is false when the exit status does not count them, and
+// the answer cannot be trusted.
+func installedFrom(pkgs []string, out string, exit int) (installed []string, sure bool) {
+	lines := strings.Split(out, "\n")
+	missing := 0
+	for _, p := range pkgs {
+		if slices.Contains(lines, "package "+p+" is not installed") {
+			missing++
+			continue
+		}
+		installed = append(installed, p)
+	}
+	if missing != exit {
+		return nil, false
+	}
+	return installed, true
 }
