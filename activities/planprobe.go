@@ -106,16 +106,16 @@ func (h *Host) PlanProbe(ctx context.Context, in PlanProbeInput) (PlanProbe, err
 		}
 	}
 	r.Pair = len(in.Resources) > 0
-	for _, res := range in.Resources {
+	for i, res := range in.Resources {
 		if _, err := h.lookPath("drbdadm"); err != nil {
 			break
 		}
-		s, err := h.drbdState(ctx, res)
-		if err != nil {
-			return r, err
+		// A resource that is up has its metadata; Inspect has read
+		// /proc/drbd already (one DRBD status per resource, in order).
+		if r.Metadata = ins.DRBD[i].up(); !r.Metadata {
+			_, dumpErr := h.run(ctx, time.Minute, "drbdadm", "dump-md", res.Name)
+			r.Metadata = dumpErr == nil
 		}
-		_, dumpErr := h.run(ctx, time.Minute, "drbdadm", "dump-md", res.Name)
-		r.Metadata = s.up() || dumpErr == nil
 	}
 	for _, d := range in.Devices {
 		sig := ""
