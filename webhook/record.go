@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-
 	"github.com/tetsuzuki/tetsuzuki/runs"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
