@@ -178,27 +178,12 @@ func (s *Server) start(ctx context.Context, req RunRequest, sender *Secret) (int
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	var refused *temporal.ApplicationError
 	switch {
-	case err == nil && st.Record == nil:
-		if d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, h.RunID()); err == nil && d.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
-			// A delivery after the run ended is answered with the
-			// Update's first outcome: say how the run ended instead.
-			break
-		}
+	case err == nil && st.Record == nil && s.running(ctx, id, h.RunID()):
 		return http.StatusOK, s.answer(id, h.RunID(), st), nil
-	case err == nil:
-		return http.StatusOK, s.answer(id, h.RunID(), st), nil
-	case errors.As(err, &refused):
-		return 0, nil, refuse(http.StatusConflict, CodeConflict, "", "%s", refused.Message())
-	case uctx.Err() != nil && ctx.Err() == nil:
-		// Started, but no plan yet: answer with the status; GET has
-		// the plan when it comes.
-		if v, e := s.view(ctx, id); e == nil {
-			return http.StatusAccepted, v.RunAnswer, nil
-		}
-	}
-	if err == nil || errors.As(err, &started) {
-		// The ticket's run has ended: say how, if this request is the
-		// one that started it.
+	case err == nil || errors.As(err, &started):
+		// The ticket's run has ended (a delivery then gets the Update's
+		// first outcome, or the start is refused): say how it ended, if
+		// this request is the one that started it.
 		v, e := s.view(ctx, id)
 		if e != nil {
 			return 0, nil, e
@@ -207,9 +192,24 @@ func (s *Server) start(ctx context.Context, req RunRequest, sender *Secret) (int
 			return 0, nil, refuse(http.StatusConflict, CodeConflict, "", "%s's %s run is of another request (runbook %s, its own args and overrides): a ticket runs a procedure once", ticket.Attr(), p.Name, v.Runbook)
 		}
 		return http.StatusOK, v.RunAnswer, nil
+	case errors.As(err, &refused):
+		// The Update's validator: another request for this ticket's run.
+		return 0, nil, refuse(http.StatusConflict, CodeConflict, "", "%s", refused.Message())
+	case uctx.Err() != nil && ctx.Err() == nil:
+		// Started, but no plan yet: answer with the status; GET has
+		// the plan when it comes.
+		if v, e := s.view(ctx, id); e == nil {
+			return http.StatusAccepted, v.RunAnswer, nil
+		}
 	}
 	s.log().Error("start", "workflow_id", id, "error", err)
 	return 0, nil, refuse(http.StatusServiceUnavailable, CodeUpstream, "", "the run could not be started or joined: try again")
+}
+
+// running says whether a ticket's run still runs.
+func (s *Server) running(ctx context.Context, id, runID string) bool {
+	d, err := s.Temporal.DescribeWorkflowExecution(ctx, id, runID)
+	return err != nil || d.GetWorkflowExecutionInfo().GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING
 }
 
 // answer is a run's answer from its state.
