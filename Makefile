@@ -6,11 +6,13 @@ BIN     := .bin
 TEMPORAL := $(BIN)/temporal
 CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/labtools $(BIN)/starter
 
-.PHONY: demo test build bench lint clean replay-record FORCE
+.PHONY: demo test build bench lint clean replay-record cluster cluster-down FORCE
 
 ## demo: start the dev server and Web UI, the orchestrator and the lab, form the clusters
-demo: build
-	./scripts/demo
+## demo TARGET=cluster: the same on make cluster's cluster
+TARGET ?= dev
+demo: build $(if $(filter cluster,$(TARGET)),$(CLUSTER_BINS))
+	TARGET=$(TARGET) ./scripts/demo
 
 ## test: every test: unit, workflow, activity, replay and end to end on the
 ## real dev server; then 20 s of fuzzing the webhook's request decoder
@@ -22,6 +24,18 @@ test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRunRequest$$' -fuzztime 20s ./webhook/
 
 build: $(TEMPORAL) $(CMDS)
+
+## cluster: the production shape without Docker: PostgreSQL (Debian's,
+## installed when missing), three Temporal server processes (frontend with
+## matching and worker; two history processes sharing 4 shards) and the Web
+## UI server, on loopback, state in .cluster/ (scripts/cluster)
+CLUSTER_BINS := $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/temporal-ui-server
+cluster: $(TEMPORAL) $(CLUSTER_BINS)
+	./scripts/cluster up
+
+## cluster-down: stop make cluster's processes; the data stays in .cluster/
+cluster-down:
+	./scripts/cluster down
 
 ## bench: what the payload codec adds per payload (encode and decode), what
 ## signing adds per step (sign and verify), and a Check on the real dev
@@ -48,6 +62,15 @@ e2e/webui/node_modules/.package-lock.json: e2e/webui/package-lock.json
 # The Temporal CLI (dev server + Web UI), pinned in tools/go.mod.
 $(TEMPORAL): tools/go.mod tools/go.sum
 	cd tools && $(GO) build -o ../$(TEMPORAL) github.com/temporalio/cli/cmd/temporal
+
+# The Temporal server, its SQL schema tool and the standalone Web UI server,
+# at the versions the pinned CLI uses (tools/go.mod).
+$(BIN)/temporal-server: tools/go.mod tools/go.sum
+	cd tools && $(GO) build -o ../$@ go.temporal.io/server/cmd/server
+$(BIN)/temporal-sql-tool: tools/go.mod tools/go.sum
+	cd tools && $(GO) build -o ../$@ go.temporal.io/server/cmd/tools/sql
+$(BIN)/temporal-ui-server: tools/go.mod tools/go.sum
+	cd tools && $(GO) build -o ../$@ github.com/temporalio/ui-server/v2/cmd/server
 
 # workflowcheck finds I/O, clocks, randomness and map ranges in workflow code.
 $(BIN)/workflowcheck: tools/lint/go.mod tools/lint/go.sum
