@@ -5,6 +5,7 @@ GO      ?= go
 BIN     := .bin
 TEMPORAL := $(BIN)/temporal
 CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/labtools $(BIN)/starter
+CLUSTER_BINS := $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/temporal-ui-server
 
 .PHONY: demo test build bench lint clean replay-record cluster cluster-down FORCE
 
@@ -15,8 +16,9 @@ demo: build $(if $(filter cluster,$(TARGET)),$(CLUSTER_BINS))
 	TARGET=$(TARGET) ./scripts/demo
 
 ## test: every test: unit, workflow, activity, replay and end to end on the
-## real dev server; then 20 s of fuzzing the webhook's request decoder
-test: $(TEMPORAL) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
+## real dev server and on make cluster's shape (a history process killed
+## mid-build); then 20 s of fuzzing the webhook's request decoder
+test: $(TEMPORAL) $(CLUSTER_BINS) $(BIN)/workflowcheck $(BIN)/staticcheck webui-deps
 	$(GO) vet ./...
 	$(BIN)/staticcheck ./...
 	$(BIN)/workflowcheck ./workflows/...
@@ -29,7 +31,6 @@ build: $(TEMPORAL) $(CMDS)
 ## installed when missing), three Temporal server processes (frontend with
 ## matching and worker; two history processes sharing 4 shards) and the Web
 ## UI server, on loopback, state in .cluster/ (scripts/cluster)
-CLUSTER_BINS := $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/temporal-ui-server
 cluster: $(TEMPORAL) $(CLUSTER_BINS)
 	./scripts/cluster up
 

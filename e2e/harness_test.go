@@ -102,12 +102,22 @@ func run(m *testing.M) int {
 // build compiles the project's binaries, and the Temporal CLI when the
 // checkout has not built it yet (make test does it first).
 func build(dir string) error {
-	temporal := filepath.Join(repo, ".bin", "temporal")
-	if _, err := os.Stat(temporal); err != nil {
-		cmd := exec.Command("go", "build", "-o", temporal, "github.com/temporalio/cli/cmd/temporal")
+	// The Temporal CLI, and the server, schema tool and Web UI server of
+	// make cluster, as make builds them (tools/go.mod).
+	for name, pkg := range map[string]string{
+		"temporal":           "github.com/temporalio/cli/cmd/temporal",
+		"temporal-server":    "go.temporal.io/server/cmd/server",
+		"temporal-sql-tool":  "go.temporal.io/server/cmd/tools/sql",
+		"temporal-ui-server": "github.com/temporalio/ui-server/v2/cmd/server",
+	} {
+		path := filepath.Join(repo, ".bin", name)
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		cmd := exec.Command("go", "build", "-o", path, pkg)
 		cmd.Dir = filepath.Join(repo, "tools")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build the Temporal CLI: %v\n%s", err, out)
+			return fmt.Errorf("build %s: %v\n%s", name, err, out)
 		}
 	}
 	for _, name := range []string{"lab", "lab/labtools", "worker", "starter"} {
