@@ -15,6 +15,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/tetsuzuki/tetsuzuki/deploy/tuning"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -41,22 +42,18 @@ func mustAbs(p string) string {
 // that no lab's host queues meet another's.
 var namespaces = []string{"check6", "check100", "check1000", "webhook"}
 
-// serverTuning is e2e's devServerTuning (the dev server's queue processors
-// poll without a rate limit, one partition per task queue), and one limit
-// that a thousand agents meet: see the README's "Benchmarks".
-var serverTuning = []string{
-	"history.transferProcessorMaxPollRPS=10000",
-	"history.timerProcessorMaxPollRPS=10000",
-	"history.visibilityProcessorMaxPollRPS=10000",
-	"matching.numTaskqueueReadPartitions=1",
-	"matching.numTaskqueueWritePartitions=1",
+// serverTuning is the project's (deploy/tuning: the dev server's queue
+// processors poll without a rate limit, one partition per task queue),
+// and one limit that a thousand agents meet: see the README's
+// "Benchmarks".
+var serverTuning = append(tuning.Values(),
 	// Every agent long-polls its host's queue with two pollers (the
 	// SDK's default): a thousand hosts are 2,000 polls, past the 1,200
 	// the frontend takes at once per namespace by default ("namespace
 	// concurrent poller limit exceeded"), which leaves some hosts with no
 	// poller for longer than a check waits (HOST_AGENT_UNREACHABLE).
 	"frontend.namespaceCount=4000",
-}
+)
 
 // server is the one dev server of a benchmark run, started by the first
 // benchmark that needs it and stopped by TestMain.

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/deploy/tuning"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -139,17 +140,6 @@ func freePort() int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// devServerTuning makes the dev server dispatch a step in tens of
-// milliseconds rather than about a hundred: its queue processors poll
-// without a rate limit, and each task queue has one partition.
-var devServerTuning = []string{
-	"history.transferProcessorMaxPollRPS=10000",
-	"history.timerProcessorMaxPollRPS=10000",
-	"history.visibilityProcessorMaxPollRPS=10000",
-	"matching.numTaskqueueReadPartitions=1",
-	"matching.numTaskqueueWritePartitions=1",
-}
-
 // startServer runs the dev server in memory, with its Web UI for the
 // browser test, and waits until a client can reach every namespace.
 func startServer(tmp string) (func(), error) {
@@ -174,7 +164,7 @@ func startServer(tmp string) (func(), error) {
 	}
 	// The dev server's defaults poll its internal queues slowly, which is
 	// most of what a short step costs; the tests run many.
-	for _, v := range devServerTuning {
+	for _, v := range tuning.Values() {
 		args = append(args, "--dynamic-config-value", v)
 	}
 	cmd := exec.Command(filepath.Join(repo, ".bin", "temporal"), args...)
