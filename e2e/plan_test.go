@@ -130,11 +130,7 @@ func makePlan(t *testing.T, c client.Client, id, yaml string) plan.Plan {
 }
 
 func applyOf(id string, p plan.Plan) map[string]any {
-	a := workflows.Applying{ID: id}
-	for _, h := range p.Hosts {
-		a.States = append(a.States, workflows.HostDigest{Host: h.Host, State: h.State})
-	}
-	return map[string]any{"apply_plan": a}
+	return map[string]any{"apply_plan": workflows.ApplyingOf(id, p)}
 }
 
 // TestPlanListsWhatTheBuildThenRuns: on a fresh lab, the plan of the

@@ -8,7 +8,9 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -107,4 +109,10 @@ func Decision(key *sign.Signer, wid, step, by string, approve bool, reason strin
 	}
 	return workflows.ApprovalRequest{Step: step, Approve: approve, Reason: reason,
 		Key: hex.EncodeToString(key.Public()), Signature: hex.EncodeToString(key.SignDecision(wid, step, approve, reason))}
+}
+
+// Link is a run's page in the Web UI at ui.
+func Link(ui, namespace, id, runID string) string {
+	return fmt.Sprintf("%s/namespaces/%s/workflows/%s/%s/history", strings.TrimRight(ui, "/"),
+		url.PathEscape(namespace), url.PathEscape(id), url.PathEscape(runID))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/findings"
+	"github.com/tetsuzuki/tetsuzuki/runs"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -76,7 +77,7 @@ func (m *Main) check(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Out, "%s\n", b)
 	} else {
-		fmt.Fprintf(m.Out, "check %s\n  Web UI: %s\n\n", run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
+		fmt.Fprintf(m.Out, "check %s\n  Web UI: %s\n\n", run.GetID(), runs.Link(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
 		printFindings(m.Out, res)
 	}
 	if len(res.Findings) > 0 {

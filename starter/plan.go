@@ -13,22 +13,11 @@ import (
 
 // withPlan is a start request's input asking for its plan instead.
 func withPlan(input any) (json.RawMessage, error) {
-	return withField(input, "plan", true)
-}
-
-func withField(input any, key string, value any) (json.RawMessage, error) {
 	data, err := json.Marshal(input)
 	if err != nil {
 		return nil, err
 	}
-	var fields map[string]any
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return nil, err
-	}
-	delete(fields, "plan")
-	delete(fields, "apply_plan")
-	fields[key] = value
-	return json.Marshal(fields)
+	return workflows.WithPlanning(data, workflows.Planning{Plan: true})
 }
 
 // applying reads the plan a run made and returns the workflow and the
@@ -41,11 +30,8 @@ func applying(ctx context.Context, c Client, id string) (string, json.RawMessage
 	if p.Workflow == "" || p.Input == "" {
 		return "", nil, fmt.Errorf("%s is not a plan: it was not started with --plan", id)
 	}
-	a := workflows.Applying{ID: id}
-	for _, h := range p.Hosts {
-		a.States = append(a.States, workflows.HostDigest{Host: h.Host, State: h.State})
-	}
-	input, err := withField(json.RawMessage(p.Input), "apply_plan", a)
+	a := workflows.ApplyingOf(id, p)
+	input, err := workflows.WithPlanning(json.RawMessage(p.Input), workflows.Planning{ApplyPlan: &a})
 	return p.Workflow, input, err
 }
 

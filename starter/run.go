@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -22,6 +21,7 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/plan"
 	"github.com/tetsuzuki/tetsuzuki/procedures"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/runs"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -117,7 +117,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("start %s: %w", proc.Workflow, err)
 	}
-	fmt.Fprintf(out, "%s %s\n  workflow ID: %s\n  Web UI:      %s\n", verb, proc.Workflow, run.GetID(), uiLink(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
+	fmt.Fprintf(out, "%s %s\n  workflow ID: %s\n  Web UI:      %s\n", verb, proc.Workflow, run.GetID(), runs.Link(*ui, conn.Namespace, run.GetID(), run.GetRunID()))
 	if *detach {
 		return nil
 	}
@@ -219,11 +219,6 @@ func readRunbook(path string) ([]byte, error) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-func uiLink(ui, namespace, id, runID string) string {
-	return fmt.Sprintf("%s/namespaces/%s/workflows/%s/%s/history", strings.TrimRight(ui, "/"),
-		url.PathEscape(namespace), url.PathEscape(id), url.PathEscape(runID))
 }
 
 func envOr(name, def string) string {

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -106,14 +105,6 @@ func (r RunRequest) digest() string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func compact(raw json.RawMessage) json.RawMessage {
-	var b bytes.Buffer
-	if len(raw) == 0 || json.Compact(&b, raw) != nil {
-		return raw
-	}
-	return b.Bytes()
-}
-
 func (s *Server) postRun(ctx context.Context, r *http.Request, in entered) (int, any, *Error) {
 	req, err := DecodeRunRequest(in.body)
 	if e, ok := err.(*Error); ok {
@@ -215,7 +206,7 @@ func (s *Server) running(ctx context.Context, id, runID string) bool {
 // answer is a run's answer from its state.
 func (s *Server) answer(id, runID string, st workflows.TicketState) RunAnswer {
 	a := RunAnswer{WorkflowID: id, RunID: runID, Status: st.Status, Plan: st.Plan, Error: st.Error,
-		WebUI: uiLink(s.UI, s.Namespace, id, runID), Self: s.link(id, "")}
+		WebUI: runs.Link(s.UI, s.Namespace, id, runID), Self: s.link(id, "")}
 	if st.Plan != nil {
 		for _, ap := range st.Plan.Approvals {
 			l := ApprovalLink{Step: ap.Step, Auto: ap.Auto}
@@ -230,11 +221,6 @@ func (s *Server) answer(id, runID string, st workflows.TicketState) RunAnswer {
 
 func (s *Server) link(id, tail string) string {
 	return strings.TrimRight(s.Public, "/") + "/v1/runs/" + url.PathEscape(id) + tail
-}
-
-func uiLink(ui, namespace, id, runID string) string {
-	return fmt.Sprintf("%s/namespaces/%s/workflows/%s/%s/history", strings.TrimRight(ui, "/"),
-		url.PathEscape(namespace), url.PathEscape(id), url.PathEscape(runID))
 }
 
 func (s *Server) getRun(ctx context.Context, r *http.Request, in entered) (int, any, *Error) {

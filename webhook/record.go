@@ -41,7 +41,7 @@ func (d *Deliverer) DeliverChangeRecord(ctx context.Context, rec workflows.Chang
 	if ids, err := runs.Tree(ctx, s.Temporal, s.Namespace, rec.WorkflowID, false); err == nil {
 		_, rec.Approvals = runs.Approvals(ctx, s.Temporal, ids)
 	}
-	rec.Link = uiLink(s.UI, s.Namespace, rec.WorkflowID, rec.RunID)
+	rec.Link = runs.Link(s.UI, s.Namespace, rec.WorkflowID, rec.RunID)
 	body, err := json.Marshal(rec)
 	if err != nil {
 		return err

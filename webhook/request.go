@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -322,16 +321,18 @@ func (r RunRequest) input() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var overrides json.RawMessage
-	if len(r.Overrides) > 0 {
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, r.Overrides); err != nil {
-			return nil, fmt.Errorf("overrides: %v", err)
-		}
-		overrides = compact.Bytes()
-	}
 	return p.Input(procedures.Args{
-		Ref:     runbooks.Ref{Runbook: r.Runbook, Overrides: overrides},
+		Ref:     runbooks.Ref{Runbook: r.Runbook, Overrides: compact(r.Overrides)},
 		Cluster: r.Args.Cluster, Node: r.Args.Node, Via: r.Args.Via, Host: r.Args.Host, Resource: r.Args.Resource,
 	})
+}
+
+// compact is a JSON value without insignificant space (a decoded
+// RawMessage is valid JSON), nil for none.
+func compact(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if len(raw) == 0 || json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
 }

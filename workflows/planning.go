@@ -303,3 +303,39 @@ func planTable(p plan.Plan) string {
 	}
 	return b.String()
 }
+
+// ApplyingOf is the plan p, made by the run id, as a run held to it is
+// given it: each host's state digest.
+func ApplyingOf(id string, p plan.Plan) Applying {
+	a := Applying{ID: id}
+	for _, h := range p.Hosts {
+		a.States = append(a.States, HostDigest{Host: h.Host, State: h.State})
+	}
+	return a
+}
+
+// WithPlanning is a procedure's input (a JSON object) with its planning
+// fields replaced by p's. Workflows run it: encoding a map sorts its
+// keys, so the result is the same on every replay.
+func WithPlanning(input json.RawMessage, p Planning) (json.RawMessage, error) {
+	var fields, add map[string]json.RawMessage
+	err := json.Unmarshal(input, &fields) //workflowcheck:ignore
+	if err != nil || fields == nil {
+		return nil, badRequest("input: a JSON object is required")
+	}
+	delete(fields, "plan")
+	delete(fields, "apply_plan")
+	set, err := json.Marshal(p) //workflowcheck:ignore
+	if err != nil {
+		return nil, err
+	}
+	err = json.Unmarshal(set, &add) //workflowcheck:ignore
+	if err != nil {
+		return nil, err
+	}
+	//workflowcheck:ignore the result is encoded with sorted keys
+	for k, v := range add {
+		fields[k] = v
+	}
+	return json.Marshal(fields) //workflowcheck:ignore
+}

@@ -222,7 +222,7 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 	default:
 		var p plan.Plan
 		st.PlanID = info.WorkflowExecution.ID + "-plan"
-		input, err := withPlanning(in.Input, Planning{Plan: true})
+		input, err := WithPlanning(in.Input, Planning{Plan: true})
 		if err == nil {
 			err = runChild("plan", input, &p)
 		}
@@ -234,11 +234,8 @@ func Ticket(ctx workflow.Context, in TicketInput) (ChangeRecord, error) {
 		if in.PlanOnly || p.Empty {
 			break
 		}
-		apply := Applying{ID: st.PlanID}
-		for _, h := range p.Hosts {
-			apply.States = append(apply.States, HostDigest{Host: h.Host, State: h.State})
-		}
-		if input, err = withPlanning(in.Input, Planning{ApplyPlan: &apply}); err != nil {
+		apply := ApplyingOf(st.PlanID, p)
+		if input, err = WithPlanning(in.Input, Planning{ApplyPlan: &apply}); err != nil {
 			runErr = err
 			break
 		}
@@ -313,30 +310,4 @@ func changeRecord(ctx workflow.Context, in TicketInput, st TicketState, stale bo
 	}
 	r.Irreversible = st.Plan.Destructive
 	return r
-}
-
-// withPlanning is a procedure's input with its planning fields set. The
-// input is an object; encoding a map sorts its keys, so the result is
-// the same on every replay.
-func withPlanning(input json.RawMessage, p Planning) (json.RawMessage, error) {
-	var fields, add map[string]json.RawMessage
-	err := json.Unmarshal(input, &fields) //workflowcheck:ignore
-	if err != nil || fields == nil {
-		return nil, badRequest("input: a JSON object is required")
-	}
-	delete(fields, "plan")
-	delete(fields, "apply_plan")
-	set, err := json.Marshal(p) //workflowcheck:ignore
-	if err != nil {
-		return nil, err
-	}
-	err = json.Unmarshal(set, &add) //workflowcheck:ignore
-	if err != nil {
-		return nil, err
-	}
-	//workflowcheck:ignore the result is encoded with sorted keys
-	for k, v := range add {
-		fields[k] = v
-	}
-	return json.Marshal(fields) //workflowcheck:ignore
 }

@@ -8,7 +8,7 @@ import (
 
 func TestWithPlanningSetsOnlyThePlanningFields(t *testing.T) {
 	in := json.RawMessage(`{"runbook": "scalable-storage", "host": "storage0a.example.org", "plan": true}`)
-	got, err := withPlanning(in, Planning{ApplyPlan: &Applying{ID: "p", States: []HostDigest{{Host: "h", State: "s"}}}})
+	got, err := WithPlanning(in, Planning{ApplyPlan: &Applying{ID: "p", States: []HostDigest{{Host: "h", State: "s"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,8 +21,8 @@ func TestWithPlanningSetsOnlyThePlanningFields(t *testing.T) {
 		t.Errorf("the child's input does not decode as its own: %v %v %+v", err, hi.problem, hi)
 	}
 	for _, bad := range []string{`[]`, `null`, `"x"`, `{`} {
-		if _, err := withPlanning(json.RawMessage(bad), Planning{Plan: true}); err == nil {
-			t.Errorf("withPlanning(%s): no error", bad)
+		if _, err := WithPlanning(json.RawMessage(bad), Planning{Plan: true}); err == nil {
+			t.Errorf("WithPlanning(%s): no error", bad)
 		}
 	}
 }
