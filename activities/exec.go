@@ -62,9 +62,10 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 
-	if activity.IsActivity(actx) {
-		// Every command counts as progress, so a step made of many short
-		// commands never looks dead for lack of a long one.
+	if dueBeat(actx, h.every()) {
+		// A command counts as progress, so a step made of many short
+		// commands never looks dead for lack of a long one (pace.go: not
+		// before the step has run a heartbeat interval).
 		activity.RecordHeartbeat(actx, strings.Join(argv, " "))
 	}
 	if err := cmd.Start(); err != nil {
@@ -101,11 +102,7 @@ func (h *Host) heartbeat(ctx context.Context, done <-chan struct{}, argv []strin
 	if !activity.IsActivity(ctx) {
 		return
 	}
-	every := h.HeartbeatEvery
-	if every <= 0 {
-		every = 2 * time.Second
-	}
-	t := time.NewTicker(every)
+	t := time.NewTicker(h.every())
 	defer t.Stop()
 	for {
 		select {
@@ -117,6 +114,14 @@ func (h *Host) heartbeat(ctx context.Context, done <-chan struct{}, argv []strin
 			activity.RecordHeartbeat(ctx, strings.Join(argv, " "))
 		}
 	}
+}
+
+// every is how often a running command heartbeats.
+func (h *Host) every() time.Duration {
+	if h.HeartbeatEvery <= 0 {
+		return 2 * time.Second
+	}
+	return h.HeartbeatEvery
 }
 
 // lookPath resolves a command the way a shell on the host would, but under

@@ -72,6 +72,7 @@ func Agent(c client.Client, cfg AgentConfig) (worker.Worker, error) {
 	if cfg.Keys != (sign.Agent{}) {
 		opts.Interceptors = []interceptor.WorkerInterceptor{cfg.Keys.Interceptor()}
 	}
+	opts.Interceptors = append(opts.Interceptors, activities.Pacing())
 	w := worker.New(c, activities.HostQueue(cfg.FQDN), opts)
 	h.Register(w)
 	return w, nil
