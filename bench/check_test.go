@@ -277,6 +277,8 @@ type runHistory struct {
 	// runs are how long each step ran on its agent, from its start to
 	// its completion.
 	runs []time.Duration
+	// completions are when each step completed, in history order.
+	completions []time.Time
 }
 
 func history(b *testing.B, c client.Client, id string) runHistory {
@@ -303,6 +305,7 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 			}
 			started[id] = e.GetEventTime().AsTime()
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+			h.completions = append(h.completions, e.GetEventTime().AsTime())
 			if at, ok := started[e.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()]; ok {
 				h.runs = append(h.runs, e.GetEventTime().AsTime().Sub(at))
 			}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/sign"
@@ -154,8 +155,9 @@ func (l *lab) up(b *testing.B) {
 // orchestrator dials the lab's namespace with the codec on and runs the
 // orchestrator's worker in this process, as e2e does: the workflows,
 // the runbook loader on the lab's catalog, and the signing interceptor
-// with the lab's orchestrator key and the hosts' keyring.
-func (l *lab) orchestrator(b *testing.B) client.Client {
+// with the lab's orchestrator key and the hosts' keyring. register adds
+// what a benchmark runs besides the product's workflows.
+func (l *lab) orchestrator(b *testing.B, register ...func(worker.Registry)) client.Client {
 	b.Helper()
 	c, closeClient, err := connect.Dial(context.Background(), connect.Options{Address: l.addr, Namespace: l.ns, Quiet: true, CodecKeyFile: l.codec})
 	if err != nil {
@@ -171,6 +173,9 @@ func (l *lab) orchestrator(b *testing.B) client.Client {
 		b.Fatal(err)
 	}
 	w := roles.Orchestrator(c, l.catalog, sign.Orchestrator{Signer: signer, Hosts: ring})
+	for _, r := range register {
+		r(w)
+	}
 	if err := w.Start(); err != nil {
 		b.Fatal(err)
 	}
