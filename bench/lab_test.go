@@ -25,7 +25,9 @@ import (
 // lab is a lab directory of emulated hosts, their agents and an
 // orchestrator, all on one namespace of the dev server.
 type lab struct {
-	dir  string // the lab: hosts/, state/, orchestrator.key
+	// stops end what up and orchestrator started, the last first.
+	stops []func()
+	dir   string // the lab: hosts/, state/, orchestrator.key
 	keys string // the hosts' keys and the keyring host-keys
 	book string // the runbook file the hosts are made from
 	// catalog is the orchestrator's catalog directory: a runbook there is
@@ -68,7 +70,19 @@ func newLab(b *testing.B, ns, book string, hosts int, catalog map[string]string)
 		b.Fatal(err)
 	}
 	l.run(b, "init", "--runbook", l.book, "--dir", l.dir, "--keys", l.keys, "--tools", toolsBin)
+	b.Cleanup(l.close)
 	return l
+}
+
+// close stops the lab's agents and orchestrator, for a benchmark that
+// makes a new lab of the same hosts: at most one lab's agents may poll a
+// host's queue. The benchmark's cleanup closes every lab.
+func (l *lab) close() {
+	for len(l.stops) > 0 {
+		stop := l.stops[len(l.stops)-1]
+		l.stops = l.stops[:len(l.stops)-1]
+		stop()
+	}
 }
 
 // run runs a lab command to completion.
@@ -130,7 +144,7 @@ func (l *lab) up(b *testing.B) {
 		_, _ = io.Copy(io.Discard, pr)
 	}()
 	go func() { exited <- cmd.Wait(); pw.Close() }()
-	b.Cleanup(func() {
+	l.stops = append(l.stops, func() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exited
 		if b.Failed() {
@@ -163,7 +177,7 @@ func (l *lab) orchestrator(b *testing.B, register ...func(worker.Registry)) clie
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(closeClient)
+	l.stops = append(l.stops, closeClient)
 	signer, err := sign.LoadSigner(filepath.Join(l.dir, "orchestrator.key"))
 	if err != nil {
 		b.Fatal(err)
@@ -179,7 +193,7 @@ func (l *lab) orchestrator(b *testing.B, register ...func(worker.Registry)) clie
 	if err := w.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(w.Stop)
+	l.stops = append(l.stops, w.Stop)
 	return c
 }
 
