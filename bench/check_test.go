@@ -277,8 +277,9 @@ type runHistory struct {
 	// runs are how long each step ran on its agent, from its start to
 	// its completion.
 	runs []time.Duration
-	// completions are when each step completed, in history order.
-	completions []time.Time
+	// completions are when each step completed, in history order, and
+	// schedules when each was scheduled.
+	completions, schedules []time.Time
 }
 
 func history(b *testing.B, c client.Client, id string) runHistory {
@@ -298,6 +299,7 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 		switch e.GetEventType() {
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			scheduled[e.GetEventId()] = e.GetEventTime().AsTime()
+			h.schedules = append(h.schedules, e.GetEventTime().AsTime())
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
 			id := e.GetActivityTaskStartedEventAttributes().GetScheduledEventId()
 			if at, ok := scheduled[id]; ok {

@@ -66,7 +66,14 @@ func stepChain(ctx workflow.Context, n int) error {
 //     are not in it);
 //   - command-ms: the median of the same activity run directly;
 //   - engine-ms/step: their difference, what the engine and the agent's
-//     signing add to each step.
+//     signing add to each step;
+//   - and where that goes: dispatch-ms, from a step's scheduling to its
+//     agent starting it (the server's queues and matching, the agent's
+//     poll), and decide-ms, from a step's completion to the next one's
+//     scheduling (the workflow task: the server's queues and matching, the
+//     orchestrator's poll, replaying the step's result, signing the next);
+//     on-agent-ms is the step's time from its start to its completion,
+//     the commands with the agent's checks and the two calls around them.
 func BenchmarkStep(b *testing.B) {
 	book := filepath.Join(repo, "runbooks", "scalable-storage.yaml")
 	l := newLab(b, "step", book, 6, nil)
@@ -76,7 +83,7 @@ func BenchmarkStep(b *testing.B) {
 	})
 	host := activities.NewHost(stepHost, emu.HostRoot(l.dir, stepHost))
 
-	var steps, commands []time.Duration
+	var steps, commands, dispatches, decisions, runs []time.Duration
 	chains := 0
 	chain := func() {
 		chains++
@@ -96,7 +103,9 @@ func BenchmarkStep(b *testing.B) {
 		}
 		for i := 1; i < len(h.completions); i++ {
 			steps = append(steps, h.completions[i].Sub(h.completions[i-1]))
+			decisions = append(decisions, h.schedules[i].Sub(h.completions[i-1]))
 		}
+		dispatches, runs = append(dispatches, h.pickups...), append(runs, h.runs...)
 		for range stepsPerChain {
 			start := time.Now()
 			if _, err := host.Probe(ctx, stepInput); err != nil {
@@ -106,7 +115,7 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 	chain() // warm: the agent's and the worker's caches, the queues
-	steps, commands = nil, nil
+	steps, commands, dispatches, decisions, runs = nil, nil, nil, nil, nil
 	for b.Loop() {
 		chain()
 	}
@@ -114,6 +123,9 @@ func BenchmarkStep(b *testing.B) {
 	b.ReportMetric(ms(step), "step-ms")
 	b.ReportMetric(ms(command), "command-ms")
 	b.ReportMetric(ms(step-command), "engine-ms/step")
+	b.ReportMetric(ms(median(dispatches)), "dispatch-ms")
+	b.ReportMetric(ms(median(decisions)), "decide-ms")
+	b.ReportMetric(ms(median(runs)), "on-agent-ms")
 }
 
 // median is the middle of ds (the upper of the two middle ones).
