@@ -28,8 +28,8 @@ type lab struct {
 	// stops end what up and orchestrator started, the last first.
 	stops []func()
 	dir   string // the lab: hosts/, state/, orchestrator.key
-	keys string // the hosts' keys and the keyring host-keys
-	book string // the runbook file the hosts are made from
+	keys  string // the hosts' keys and the keyring host-keys
+	book  string // the runbook file the hosts are made from
 	// catalog is the orchestrator's catalog directory: a runbook there is
 	// started by name, instead of carrying its YAML in the run's input.
 	catalog string
