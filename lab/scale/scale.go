@@ -14,8 +14,8 @@
 // first client cluster only: clvmd runs on every node of one cluster and
 // a GFS2 needs a journal per node that mounts it, at most
 // names.MaxJournals, so a file system cannot be shared by a thousand
-// nodes; the other clusters import and multipath, as clients of a second
-// file system would before it is made.
+// nodes; the clients of the other clusters import and multipath only,
+// since a runbook has one volume and one file system.
 //
 // Build gives the runbook as a value, YAML as the file a catalog or lab
 // init reads; the two say the same, which the tests hold them to.
