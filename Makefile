@@ -42,9 +42,11 @@ cluster-down:
 ## signing adds per step (sign and verify), and a Check on the real dev
 ## server, orchestrator and lab agents: of the blog's six built hosts, and of
 ## 100 and 1,000 unbuilt ones; and the webhook's time from a signed request
-## to its answer with the run's plan, p50 and p95 (package bench; five to eight
-## minutes). The lab's hosts run labtools, the lab's tools alone.
-bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools
+## to its answer with the run's plan, p50 and p95; and the idle memory of an
+## agent and the orchestrator (.bin/worker) and of the dev server (package
+## bench; five to eight minutes). The lab's hosts run labtools, the lab's
+## tools alone.
+bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 30m ./bench/
 

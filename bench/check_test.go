@@ -128,7 +128,7 @@ func build(b *testing.B, c client.Client, book string) {
 func benchScaled(b *testing.B, ns string, pairs, clients int, ignore []findings.Code, unansweredOK bool) {
 	hosts := 2*pairs + clients
 	name := fmt.Sprintf("scaled-%d", hosts)
-	yaml := scaled(name, pairs, clients)
+	yaml := scaled(b, name, pairs, clients)
 	if len(ignore) > 0 {
 		list := []string{string(findings.NoFencing)}
 		for _, c := range ignore {

@@ -40,7 +40,7 @@ func mustAbs(p string) string {
 
 // namespaces are created with the server: one per benchmarked lab, so
 // that no lab's host queues meet another's.
-var namespaces = []string{"check6", "check100", "check1000", "webhook", "step", "build"}
+var namespaces = []string{"check6", "check100", "check1000", "webhook", "step", "build", "rss"}
 
 // serverTuning is the project's (deploy/tuning: the dev server's queue
 // processors poll without a rate limit, one partition per task queue),
@@ -63,6 +63,7 @@ var server struct {
 	err  error
 	stop func()
 	log  string
+	pid  int // the server's process, whose memory BenchmarkIdleRSS reads
 }
 
 func TestMain(m *testing.M) {
@@ -137,6 +138,7 @@ func startServer() (string, func(), error) {
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
+	server.pid = cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stop := func() {

@@ -12,6 +12,7 @@
 //	lab break --dir D --host H KIND [ARG...] what goes wrong on real hosts
 //	lab break --list
 //	lab up    --runbook F --dir D            an agent for every host, in one process
+//	lab runbook --clients N                  print a runbook of N clients (package lab/scale)
 //
 // The tools are the table in tools.go; the emulation is in package lab/emu
 // and the packages under lab/.
@@ -41,6 +42,11 @@ const usage = `usage:
                                           inject drift: a crash, a daemon gone, a hand edit...
   lab break --list                        the kinds, with their arguments
   lab up    --runbook FILE --dir DIR [--keys KEYDIR] [--tools BINARY] [--host HOST]... [--trust-keys FILE[:FILE...]] [--address HOST:PORT] [--namespace NS]
+  lab runbook --clients N [--pairs P] [--cluster-size S] [--name NAME] [--no-volume]
+                                          print a runbook of the blog's stack with N clients,
+                                          each importing and multipathing every pair, in
+                                          client clusters of at most S (default 16); CLVM
+                                          and GFS2 on the first cluster only
 
 lab init makes DIR/orchestrator.key (and .pub) once; lab up's agents take
 only steps signed by it or by a key of --trust-keys ($TETSUZUKI_TRUST_KEYS):
@@ -82,6 +88,8 @@ func run(args []string) int {
 		err = runSet(args)
 	case "break":
 		err = runBreak(args)
+	case "runbook":
+		err = runRunbook(args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return 0

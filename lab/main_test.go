@@ -202,3 +202,28 @@ func TestUsage(t *testing.T) {
 		t.Errorf("unknown command: exit %d, %q", exit, errs)
 	}
 }
+
+// TestRunbook: lab runbook prints a runbook that lab init makes the hosts
+// of, and refuses options no runbook has.
+func TestRunbook(t *testing.T) {
+	out, errs, exit := lab(t, "runbook", "--clients", "20", "--pairs", "1", "--cluster-size", "4", "--name", "fan-out")
+	if exit != 0 {
+		t.Fatalf("lab runbook: exit %d\n%s", exit, errs)
+	}
+	book := filepath.Join(t.TempDir(), "fan-out.yaml")
+	if err := os.WriteFile(book, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errs, exit := lab(t, "init", "--runbook", book, "--dir", t.TempDir()); exit != 0 || !strings.Contains(out, "22 hosts of runbook fan-out") {
+		t.Errorf("lab init of the generated runbook: exit %d\n%s%s", exit, out, errs)
+	}
+	for _, bad := range [][]string{
+		{"runbook"},
+		{"runbook", "--clients", "10", "--cluster-size", "300"},
+		{"runbook", "--clients", "10", "extra"},
+	} {
+		if out, errs, exit := lab(t, bad...); exit == 0 || errs == "" || out != "" {
+			t.Errorf("lab %v: exit %d, printed %d bytes", bad, exit, len(out))
+		}
+	}
+}

@@ -9,10 +9,12 @@ import (
 )
 
 const (
-	// extentsPerPV is what one physical volume holds: the blog's spare
+	// ExtentsPerPV is what one physical volume holds: the blog's spare
 	// disks are 1 GiB, which pvcreate divides into 255 extents of 4 MiB
 	// (pvdisplay: Total PE 255), the rest going to LVM's metadata.
-	extentsPerPV = 255
+	// Exported for generators of runbooks (lab/scale), which size the
+	// volume by it.
+	ExtentsPerPV = 255
 )
 
 // clvm checks the clvm section and returns the name of the cman cluster of
@@ -39,11 +41,11 @@ func (v *validator) clvm(r *Runbook, hosts map[string]string, uids []int) (clien
 		v.fail("clvm.lv", "%s", msg)
 	}
 	v.pvs(c.PVs, uids)
-	switch limit := extentsPerPV * len(c.PVs); {
+	switch limit := ExtentsPerPV * len(c.PVs); {
 	case c.Extents < 1:
 		v.fail("clvm.extents", "must be at least 1, got %d", c.Extents)
 	case len(c.PVs) > 0 && !v.broken("clvm.pvs") && c.Extents > limit:
-		v.fail("clvm.extents", "must be from 1 to %d, got %d: a physical volume of 1 GiB holds %d extents of 4 MiB, and the volume group has %d", limit, c.Extents, extentsPerPV, len(c.PVs))
+		v.fail("clvm.extents", "must be from 1 to %d, got %d: a physical volume of 1 GiB holds %d extents of 4 MiB, and the volume group has %d", limit, c.Extents, ExtentsPerPV, len(c.PVs))
 	}
 	if r.Multipath == nil {
 		v.fail("clvm", "a clvm section needs a multipath section: the physical volumes are the multipath maps /dev/mapper/mpathN of the clients")
@@ -232,9 +234,9 @@ func (v *validator) gfs2(r *Runbook, hosts map[string]string, clientCluster stri
 		v.fail("gfs2.journals", "%s", names.Journals(g.Journals))
 	case clientsKnown && g.Journals < len(g.Clients):
 		v.fail("gfs2.journals", "must be at least %d, one for each of gfs2.clients, got %d: every node that mounts the file system needs a journal of its own", len(g.Clients), g.Journals)
-	case c != nil && c.Extents >= 1 && !v.broken("clvm.extents") && g.Journals > journalsFitting(c.Extents):
+	case c != nil && c.Extents >= 1 && !v.broken("clvm.extents") && g.Journals > JournalsFitting(c.Extents):
 		v.fail("gfs2.journals", "%d journals do not fit on the logical volume: mkfs.gfs2 makes each %d MB, and clvm.extents %d (%d MiB) leaves room for %d; mkfs.gfs2 would refuse it, so add extents or take fewer journals",
-			g.Journals, gfs2JournalMB, c.Extents, c.Extents*extentMiB, journalsFitting(c.Extents))
+			g.Journals, gfs2JournalMB, c.Extents, c.Extents*extentMiB, JournalsFitting(c.Extents))
 	}
 	if c == nil {
 		v.fail("gfs2", "a gfs2 section needs a clvm section: the file system lives on its logical volume")
@@ -272,13 +274,15 @@ const (
 	gfs2QuotaChangeMB = 1
 )
 
-// journalsFitting is how many journals mkfs.gfs2 puts on a logical volume
+// JournalsFitting is how many journals mkfs.gfs2 puts on a logical volume
 // of extents: it refuses ("not enough space for journals") unless the
 // journals' blocks are fewer than the file system's blocks less one per
 // resource group. The file system starts 64 KiB in, after the superblock,
 // and is as many equal resource groups as it takes for none to exceed
-// 256 MiB; what is left over at the end stays unused.
-func journalsFitting(extents int) int {
+// 256 MiB; what is left over at the end stays unused. Exported so that a
+// generator of runbooks (lab/scale) sizes the clients' cluster by the very
+// rule the validator applies.
+func JournalsFitting(extents int) int {
 	devBlocks := int64(extents) * extentMiB << 20 / gfs2BlockSize
 	start := int64(128/(gfs2BlockSize/512)) + 1
 	length := devBlocks - start
