@@ -40,7 +40,7 @@ func mustAbs(p string) string {
 
 // namespaces are created with the server: one per benchmarked lab, so
 // that no lab's host queues meet another's.
-var namespaces = []string{"check6", "check100", "check1000", "webhook", "step", "build", "rss"}
+var namespaces = []string{"check6", "check100", "check1000", "webhook", "step", "build", "rss", "fanout10", "fanout100", "fanout1000"}
 
 // serverTuning is the project's (deploy/tuning: the dev server's queue
 // processors poll without a rate limit, one partition per task queue),

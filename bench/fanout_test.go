@@ -1,0 +1,176 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/scale"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+)
+
+// BenchmarkFanout is the build of the blog's two storage pairs with n
+// clients (lab/scale: every client imports both pairs' exports and
+// multipaths them, as a node of a client cluster of at most 16; no volume,
+// which is one cluster's whatever n is), on fresh lab hosts, through the
+// real server, orchestrator and agents.
+//
+//   - import-multipath-s: from the data path's first client step to its
+//     end, the part that grows with the clients (StorageLayer's history);
+//   - build-s: the whole build, clusters formed first;
+//   - max-events, max-history-KiB: the largest history of the build's
+//     runs (the build, its children and theirs);
+//   - max-payload-KiB: the largest single payload in any of them.
+func BenchmarkFanout(b *testing.B) {
+	for _, n := range []int{10, 100} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchFanout(b, n) })
+	}
+}
+
+func benchFanout(b *testing.B, clients int) {
+	name := fmt.Sprintf("fanout-%d", clients)
+	data, err := scale.YAML(scale.Options{Name: name, Clients: clients, NoVolume: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	yaml := string(data)
+	auto := strings.Replace(yaml, "  auto: []", "  auto: [disk-label, drbd-overwrite, pvcreate, mkfs]", 1)
+	if auto == yaml {
+		b.Fatalf("%s: no \"auto: []\" to let the build's approvals through", name)
+	}
+	var fanouts, builds []time.Duration
+	var worst treeStats
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		l := newLab(b, fmt.Sprintf("fanout%d", clients), name, clients+4, map[string]string{name: auto})
+		l.run(b, "set", "--dir", l.dir, "drbd-speedup", "200")
+		l.up(b)
+		c := l.orchestrator(b)
+		b.StartTimer()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
+			workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: name}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var res workflows.StorageBuildResult
+		err = result(ctx, run, &res)
+		cancel()
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("the build of %d clients: %v", clients, err)
+		}
+		if len(res.Hosts) != clients+4 || res.SurveyError != "" {
+			b.Fatalf("the build's end state: %d hosts, survey error %q", len(res.Hosts), res.SurveyError)
+		}
+		t := walkTree(b, c, "build", "")
+		fanouts, builds = append(fanouts, t.fanout), append(builds, t.wall)
+		worst = worst.max(t)
+		b.Logf("%d clients: build %s, import and multipath %s; largest history %d events, %d KiB (%s); largest payload %d KiB (%s)",
+			clients, t.wall.Round(time.Millisecond), t.fanout.Round(time.Millisecond), t.events, t.bytes>>10, t.eventsOf, t.payload>>10, t.payloadOf)
+		b.Logf("the largest history's bytes by event: %v", t.kinds)
+		l.close()
+		b.StartTimer()
+	}
+	b.ReportMetric(median(fanouts).Seconds(), "import-multipath-s")
+	b.ReportMetric(median(builds).Seconds(), "build-s")
+	b.ReportMetric(float64(worst.events), "max-events")
+	b.ReportMetric(float64(worst.bytes)/1024, "max-history-KiB")
+	b.ReportMetric(float64(worst.payload)/1024, "max-payload-KiB")
+}
+
+// treeStats is what the histories of a run and its children say: the
+// largest history and payload among them, and, of the data path, how
+// long its client steps took.
+type treeStats struct {
+	wall, fanout        time.Duration
+	events, bytes       int
+	payload             int
+	eventsOf, payloadOf string
+	// kinds are the largest history's bytes by event type.
+	kinds map[string]int
+}
+
+func (t treeStats) max(o treeStats) treeStats {
+	if o.events > t.events {
+		t.events, t.bytes, t.eventsOf, t.kinds = o.events, o.bytes, o.eventsOf, o.kinds
+	}
+	if o.payload > t.payload {
+		t.payload, t.payloadOf = o.payload, o.payloadOf
+	}
+	return t
+}
+
+// walkTree reads the history of id and of every child it started, and
+// theirs.
+func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
+	b.Helper()
+	events := historyEvents(b, c, id, runID)
+	t := treeStats{events: len(events), eventsOf: id, payloadOf: id, kinds: map[string]int{}}
+	t.wall = events[len(events)-1].GetEventTime().AsTime().Sub(events[0].GetEventTime().AsTime())
+	var firstClient time.Time
+	for _, e := range events {
+		t.bytes += proto.Size(e)
+		t.kinds[e.GetEventType().String()] += proto.Size(e)
+		if p := largestPayload(e.ProtoReflect()); p > t.payload {
+			t.payload = p
+		}
+		if e.GetEventType() == enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED && firstClient.IsZero() {
+			if kind := e.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowType().GetName(); kind == workflows.GNBDImportName {
+				firstClient = e.GetEventTime().AsTime()
+			}
+		}
+	}
+	if !firstClient.IsZero() {
+		t.fanout = events[len(events)-1].GetEventTime().AsTime().Sub(firstClient)
+	}
+	for _, e := range events {
+		if e.GetEventType() != enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED {
+			continue
+		}
+		run := e.GetChildWorkflowExecutionStartedEventAttributes().GetWorkflowExecution()
+		sub := walkTree(b, c, run.GetWorkflowId(), run.GetRunId())
+		if sub.fanout > 0 {
+			t.fanout = sub.fanout
+		}
+		wall, fanout := t.wall, t.fanout
+		t = t.max(sub)
+		t.wall, t.fanout = wall, fanout
+	}
+	return t
+}
+
+// largestPayload is the size of the largest Payload anywhere in m.
+func largestPayload(m protoreflect.Message) int {
+	if p, ok := m.Interface().(*commonpb.Payload); ok {
+		return proto.Size(p)
+	}
+	largest := 0
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList() && fd.Kind() == protoreflect.MessageKind:
+			for i := range v.List().Len() {
+				largest = max(largest, largestPayload(v.List().Get(i).Message()))
+			}
+		case fd.IsMap() && fd.MapValue().Kind() == protoreflect.MessageKind:
+			v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+				largest = max(largest, largestPayload(mv.Message()))
+				return true
+			})
+		case !fd.IsList() && !fd.IsMap() && fd.Kind() == protoreflect.MessageKind:
+			largest = max(largest, largestPayload(v.Message()))
+		}
+		return true
+	})
+	return largest
+}
+
