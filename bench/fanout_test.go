@@ -173,4 +173,3 @@ func largestPayload(m protoreflect.Message) int {
 	})
 	return largest
 }
-
