@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 )
@@ -186,7 +187,7 @@ func (l *lab) orchestrator(b *testing.B, register ...func(worker.Registry)) clie
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := roles.Orchestrator(c, l.catalog, sign.Orchestrator{Signer: signer, Hosts: ring})
+	w := roles.Orchestrator(c, runbooks.Catalog{Dir: l.catalog, Pins: filepath.Join(l.catalog, ".pinned")}, sign.Orchestrator{Signer: signer, Hosts: ring})
 	for _, r := range register {
 		r(w)
 	}

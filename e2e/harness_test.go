@@ -18,6 +18,7 @@ import (
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
 	"github.com/tetsuzuki/tetsuzuki/deploy/tuning"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
@@ -51,6 +52,11 @@ var (
 	// against the keyring hostKeys/host-keys.
 	hostKeys string
 	keyring  *sign.Keyring
+	// pins is where every orchestrator of the tests, in this process or
+	// the worker binary ($TETSUZUKI_PINS), keeps the runbook versions its
+	// runs work on: children carry a version's digest, so orchestrators
+	// that take over a run must share them, as a site's do.
+	pins string
 )
 
 func TestMain(m *testing.M) {
@@ -69,6 +75,7 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(tmp)
 	bin = filepath.Join(tmp, "bin")
+	pins = filepath.Join(tmp, "pins")
 	if err := build(bin); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
@@ -285,7 +292,7 @@ func env() []string {
 		sign.HostKeysEnv+"="+filepath.Join(hostKeys, "host-keys"), "TETSUZUKI_LAB_KEYS="+hostKeys,
 		// The hosts' tools are labtools: the lab's tools without its
 		// commands, which start faster; the tests run thousands.
-		"TETSUZUKI_LAB_TOOLS="+filepath.Join(bin, "labtools"))
+		"TETSUZUKI_LAB_TOOLS="+filepath.Join(bin, "labtools"), "TETSUZUKI_PINS="+pins)
 }
 
 // quiet drops the SDK's logs in tests.
@@ -309,7 +316,7 @@ func dial(t *testing.T, ns string) client.Client {
 // orchestrator runs the workflows in this test process for namespace ns.
 func orchestrator(t *testing.T, c client.Client) {
 	t.Helper()
-	w := roles.Orchestrator(c, "", sign.Orchestrator{Signer: signer, Hosts: keyring})
+	w := roles.Orchestrator(c, runbooks.Catalog{Pins: pins}, sign.Orchestrator{Signer: signer, Hosts: keyring})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

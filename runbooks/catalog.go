@@ -58,6 +58,10 @@ func Open(name string) (source string, data []byte, err error) {
 // can ship its own topology without rebuilding.
 type Catalog struct {
 	Dir string
+	// Pins keeps every runbook version a run works on, under its digest,
+	// so that a parent hands its children the digest instead of the YAML
+	// (pin.go). Empty: the YAML.
+	Pins string
 }
 
 // ErrInvalid marks an error of Load that no retry can fix: a runbook that
@@ -67,7 +71,8 @@ var ErrInvalid = errors.New("invalid runbook")
 
 // Load resolves and validates the runbook a reference names, applies its
 // overrides, and returns it with the reference that pins it: a reference
-// carrying the exact YAML, so a run's children work on the same version.
+// carrying the version's digest (kept in Pins) or, without Pins, the exact
+// YAML, so a run's children work on the same version.
 func (c *Catalog) Load(ref Ref) (Loaded, error) {
 	source, data, err := c.read(ref)
 	if err != nil {
@@ -82,24 +87,45 @@ func (c *Catalog) Load(ref Ref) (Loaded, error) {
 			return Loaded{}, fmt.Errorf("%w: %s with overrides: %w", ErrInvalid, source, err)
 		}
 	}
-	return Loaded{Runbook: rb, Ref: Ref{Runbook: rb.Name, YAML: string(data), Source: source, Overrides: ref.Overrides}}, nil
+	pin := Ref{Runbook: rb.Name, Source: source, Overrides: ref.Overrides}
+	if digest, ok := c.pin(data); ok {
+		pin.Digest = digest
+	} else {
+		pin.YAML = string(data)
+	}
+	return Loaded{Runbook: rb, Ref: pin}, nil
 }
 
 func (c *Catalog) read(ref Ref) (source string, data []byte, err error) {
 	switch {
+	case ref.YAML != "" && ref.Digest != "" && Digest([]byte(ref.YAML)) != ref.Digest:
+		return "", nil, fmt.Errorf("%w: digest: %s is not the digest of runbook_yaml", ErrInvalid, ref.Digest)
 	case ref.YAML != "":
 		source = ref.Source
 		if source == "" {
 			source = "runbook_yaml"
 		}
 		return source, []byte(ref.YAML), nil
+	case ref.Digest != "" && !digestRE.MatchString(ref.Digest):
+		return "", nil, fmt.Errorf("%w: digest %s: not %s and 64 lowercase hex digits", ErrInvalid, quote(ref.Digest), DigestPrefix)
+	case ref.Digest != "":
+		if ref.Runbook != "" && !runbookNameRE.MatchString(ref.Runbook) {
+			return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))
+		}
+		return c.pinned(ref)
 	case ref.Runbook == "":
 		return "", nil, fmt.Errorf(`%w: no runbook: give "runbook" (a catalog name such as %q) or "runbook_yaml"`, ErrInvalid, "scalable-storage")
 	case !runbookNameRE.MatchString(ref.Runbook):
 		return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))
 	}
+	return c.named(ref.Runbook)
+}
+
+// named reads the catalog's runbook called name (checked by the caller):
+// the site's own, else the built-in one.
+func (c *Catalog) named(name string) (source string, data []byte, err error) {
 	if c.Dir != "" {
-		path := filepath.Join(c.Dir, ref.Runbook+".yaml")
+		path := filepath.Join(c.Dir, name+".yaml")
 		data, err := os.ReadFile(path)
 		if err == nil {
 			return path, data, nil
@@ -108,7 +134,7 @@ func (c *Catalog) read(ref Ref) (source string, data []byte, err error) {
 			return "", nil, fmt.Errorf("read %s: %w", path, err)
 		}
 	}
-	source, data, err = Open(ref.Runbook)
+	source, data, err = Open(name)
 	if err != nil {
 		return "", nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}

@@ -20,9 +20,14 @@ import (
 // The patched runbook is validated like a loaded one, and may narrow the
 // runbook's approvals.auto but never widen it. Every workflow input
 // embeds a Ref, so its JSON field names are protocol.
+//
+// Digest pins one version of the runbook by the SHA-256 of its YAML (pin.go):
+// what a parent hands its children when the orchestrator keeps versions,
+// instead of the YAML.
 type Ref struct {
 	Runbook   string          `json:"runbook,omitempty"`
 	YAML      string          `json:"runbook_yaml,omitempty"`
+	Digest    string          `json:"digest,omitempty"`
 	Source    string          `json:"source,omitempty"`
 	Overrides json.RawMessage `json:"overrides,omitempty"`
 }
@@ -58,6 +63,8 @@ func (r Ref) Check() error {
 		return fmt.Errorf("overrides: %d bytes, at most %d", len(r.Overrides), MaxOverrides)
 	case len(r.Source) > MaxSource:
 		return fmt.Errorf("source: %d bytes, at most %d", len(r.Source), MaxSource)
+	case r.Digest != "" && !digestRE.MatchString(r.Digest):
+		return fmt.Errorf("digest: not %s and 64 lowercase hex digits", DigestPrefix)
 	}
 	return nil
 }

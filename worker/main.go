@@ -20,15 +20,20 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 )
+
+// PinsEnv names the orchestrator's pins directory when -pins is not given.
+const PinsEnv = "TETSUZUKI_PINS"
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -43,6 +48,7 @@ func run(args []string) error {
 	conn.Flags(fs)
 	role := fs.String("role", "", "orchestrator or agent")
 	catalog := fs.String("runbooks", "", "orchestrator: directory of runbooks offered by name besides the built-in ones")
+	pins := fs.String("pins", os.Getenv(PinsEnv), "orchestrator: directory that keeps each runbook version a run works on, so children carry its digest, not its YAML; orchestrators of one namespace share it ($"+PinsEnv+"; default RUNBOOKS/.pinned with -runbooks, else none: children carry the YAML)")
 	host := fs.String("host", "", "agent: the FQDN of this host, as the runbook names it")
 	root := fs.String("root", "/", "agent: directory under which the host's files and tools are")
 	path := fs.String("path", "", "agent: colon-separated command search path under root (default /usr/sbin:/usr/bin:/sbin:/bin)")
@@ -107,7 +113,11 @@ func run(args []string) error {
 	var w worker.Worker
 	switch *role {
 	case "orchestrator":
-		w = roles.Orchestrator(c, *catalog, orch)
+		cat := runbooks.Catalog{Dir: *catalog, Pins: *pins}
+		if cat.Pins == "" && cat.Dir != "" {
+			cat.Pins = filepath.Join(cat.Dir, ".pinned")
+		}
+		w = roles.Orchestrator(c, cat, orch)
 	case "agent":
 		cfg := roles.AgentConfig{FQDN: *host, Root: *root, Keys: agent}
 		if *path != "" {

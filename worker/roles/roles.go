@@ -25,12 +25,12 @@ import (
 // host and check every result (package sign); agents that trust its key
 // refuse anything else. The interceptor is installed even without keys, as
 // in every replayer of the orchestrator's histories.
-func Orchestrator(c client.Client, catalogDir string, keys sign.Orchestrator) worker.Worker {
+func Orchestrator(c client.Client, catalog runbooks.Catalog, keys sign.Orchestrator) worker.Worker {
 	w := worker.New(c, workflows.OrchestratorQueue, worker.Options{
 		Interceptors: []interceptor.WorkerInterceptor{keys.Interceptor()},
 	})
 	workflows.Register(w)
-	(&workflows.Loader{Catalog: runbooks.Catalog{Dir: catalogDir}}).Register(w)
+	(&workflows.Loader{Catalog: catalog}).Register(w)
 	return w
 }
 
