@@ -19,3 +19,19 @@ func TestDemoCreatesEverySearchAttribute(t *testing.T) {
 		}
 	}
 }
+
+// make cluster's and docker-compose.yml's servers are told of every search
+// attribute too: their setup scripts create each as NAME=TYPE.
+func TestClustersCreateEverySearchAttribute(t *testing.T) {
+	for _, script := range []string{"../scripts/cluster", "../deploy/docker/temporal-namespace"} {
+		data, err := os.ReadFile(script)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sa := range SearchAttributes() {
+			if want := sa.Name + "=" + sa.Type; !strings.Contains(string(data), want) {
+				t.Errorf("%s does not create %s", script, want)
+			}
+		}
+	}
+}
