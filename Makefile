@@ -42,13 +42,15 @@ cluster-down:
 	./scripts/cluster down
 
 ## bench: what the payload codec adds per payload (encode and decode), what
-## signing adds per step (sign and verify), and a Check on the real dev
-## server, orchestrator and lab agents: of the blog's six built hosts, and of
-## 100 and 1,000 unbuilt ones; and the webhook's time from a signed request
-## to its answer with the run's plan, p50 and p95; and the idle memory of an
-## agent and the orchestrator (.bin/worker) and of the dev server (package
-## bench; five to eight minutes). The lab's hosts run labtools, the lab's
-## tools alone.
+## signing adds per step (sign and verify); and on the real dev server,
+## orchestrator and lab agents (package bench): what the engine adds to a
+## sequential host step against its commands run directly; the whole build
+## against the commands on its critical path; the build of 10 and 100
+## generated clients (their import and multipath, the largest history and
+## payload); a Check of the blog's six built hosts and of 100 and 1,000
+## unbuilt ones; the webhook's answer with a plan, p50 and p95; the idle
+## memory of an agent, the orchestrator and the dev server. Twelve to
+## fifteen minutes; the lab's hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 30m ./bench/
