@@ -78,7 +78,11 @@ func inspectAll(ctx workflow.Context, expects []findings.Expect) []findings.Host
 		}
 		return hosts
 	}
-	each(ctx, len(expects), func(ctx workflow.Context, i int) error {
+	window := 0
+	if since(ctx, inspectWindowed) {
+		window = inspectWindow
+	}
+	eachAtMost(ctx, len(expects), window, func(ctx workflow.Context, i int) error {
 		e := expects[i]
 		hosts[i].Expect = e
 		var ins activities.Inspection
@@ -96,6 +100,15 @@ func inspectAll(ctx workflow.Context, expects []findings.Expect) []findings.Host
 	})
 	return hosts
 }
+
+// inspectWindow is how many hosts a check reads at once. Each inspection
+// waits lookPickup for its agent and is then reported unreachable: a
+// check that scheduled a thousand at once had the server dispatch them
+// all within that time, and on two cores it did not (half the hosts were
+// reported unreachable). A hundred at a time keeps every host's wait
+// short, and the check's pending activities far below the server's limit
+// of 2,000 a workflow.
+const inspectWindow = 100
 
 // inspect is the step that reads a host for a check.
 func inspect(e findings.Expect) Step {

@@ -25,6 +25,38 @@ func each(ctx workflow.Context, n int, branch func(ctx workflow.Context, i int) 
 	return errs
 }
 
+// eachAtMost is each with at most window branches running at once: the
+// first window start together, and each that ends starts the next in
+// index order. The order branches end in is the order the history
+// records, so a replay starts the same branches at the same points.
+// A window of zero, or of n or more, is each.
+func eachAtMost(ctx workflow.Context, n, window int, branch func(ctx workflow.Context, i int) error) []error {
+	if window <= 0 || window >= n {
+		return each(ctx, n, branch)
+	}
+	errs := make([]error, n)
+	ended := workflow.NewChannel(ctx)
+	next := 0
+	start := func() {
+		i := next
+		next++
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			errs[i] = branch(ctx, i)
+			ended.Send(ctx, i)
+		})
+	}
+	for next < window {
+		start()
+	}
+	for range n {
+		ended.Receive(ctx, nil)
+		if next < n {
+			start()
+		}
+	}
+	return errs
+}
+
 // joined is errors.Join: nil when every branch worked.
 func joined(errs []error) error { return errors.Join(errs...) }
 

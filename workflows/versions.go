@@ -26,6 +26,9 @@ const (
 	// labelApproved: PrepareDisk labels a disk with no partition table only
 	// after a disk-label approval, instead of at once.
 	labelApproved = "disk-label-approved"
+	// inspectWindowed: a check reads at most inspectWindow hosts at once,
+	// instead of every host at once.
+	inspectWindowed = "inspect-window"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
