@@ -280,6 +280,9 @@ type runHistory struct {
 	// completions are when each step completed, in history order, and
 	// schedules when each was scheduled.
 	completions, schedules []time.Time
+	// taskWaits are how long each workflow task waited for the
+	// orchestrator to take it, and tasks how long it then took to answer.
+	taskWaits, tasks []time.Duration
 }
 
 func history(b *testing.B, c client.Client, id string) runHistory {
@@ -289,6 +292,7 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h runHistory
 	scheduled, started := map[int64]time.Time{}, map[int64]time.Time{}
+	var taskScheduled, taskStarted time.Time
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
@@ -297,6 +301,13 @@ func history(b *testing.B, c client.Client, id string) runHistory {
 		h.events++
 		h.size += proto.Size(e)
 		switch e.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+			taskScheduled = e.GetEventTime().AsTime()
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+			taskStarted = e.GetEventTime().AsTime()
+			h.taskWaits = append(h.taskWaits, taskStarted.Sub(taskScheduled))
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+			h.tasks = append(h.tasks, e.GetEventTime().AsTime().Sub(taskStarted))
 		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
 			scheduled[e.GetEventId()] = e.GetEventTime().AsTime()
 			h.schedules = append(h.schedules, e.GetEventTime().AsTime())

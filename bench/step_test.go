@@ -73,7 +73,9 @@ func stepChain(ctx workflow.Context, n int) error {
 //     scheduling (the workflow task: the server's queues and matching, the
 //     orchestrator's poll, replaying the step's result, signing the next);
 //     on-agent-ms is the step's time from its start to its completion,
-//     the commands with the agent's checks and the two calls around them.
+//     the commands with the agent's checks and the two calls around them;
+//     of decide-ms, task-wait-ms is a workflow task's wait for the
+//     orchestrator to take it and task-ms the orchestrator's answer.
 func BenchmarkStep(b *testing.B) {
 	book := filepath.Join(repo, "runbooks", "scalable-storage.yaml")
 	l := newLab(b, "step", book, 6, nil)
@@ -83,7 +85,7 @@ func BenchmarkStep(b *testing.B) {
 	})
 	host := activities.NewHost(stepHost, emu.HostRoot(l.dir, stepHost))
 
-	var steps, commands, dispatches, decisions, runs []time.Duration
+	var steps, commands, dispatches, decisions, runs, taskWaits, tasks []time.Duration
 	chains := 0
 	chain := func() {
 		chains++
@@ -106,6 +108,7 @@ func BenchmarkStep(b *testing.B) {
 			decisions = append(decisions, h.schedules[i].Sub(h.completions[i-1]))
 		}
 		dispatches, runs = append(dispatches, h.pickups...), append(runs, h.runs...)
+		taskWaits, tasks = append(taskWaits, h.taskWaits...), append(tasks, h.tasks...)
 		for range stepsPerChain {
 			start := time.Now()
 			if _, err := host.Probe(ctx, stepInput); err != nil {
@@ -115,7 +118,7 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 	chain() // warm: the agent's and the worker's caches, the queues
-	steps, commands, dispatches, decisions, runs = nil, nil, nil, nil, nil
+	steps, commands, dispatches, decisions, runs, taskWaits, tasks = nil, nil, nil, nil, nil, nil, nil
 	for b.Loop() {
 		chain()
 	}
@@ -126,6 +129,8 @@ func BenchmarkStep(b *testing.B) {
 	b.ReportMetric(ms(median(dispatches)), "dispatch-ms")
 	b.ReportMetric(ms(median(decisions)), "decide-ms")
 	b.ReportMetric(ms(median(runs)), "on-agent-ms")
+	b.ReportMetric(ms(median(taskWaits)), "task-wait-ms")
+	b.ReportMetric(ms(median(tasks)), "task-ms")
 }
 
 // median is the middle of ds (the upper of the two middle ones).
