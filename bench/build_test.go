@@ -38,11 +38,10 @@ func BenchmarkBuild(b *testing.B) {
 		l.close()
 		b.StartTimer()
 	}
-	var walls, commands, engines, retries, timers []time.Duration
+	var walls, commands, retries, timers []time.Duration
 	var perHop []time.Duration
 	for _, p := range paths {
 		walls, commands, retries, timers = append(walls, p.wall), append(commands, p.commands), append(retries, p.retries), append(timers, p.timers)
-		engines = append(engines, p.engine())
 		perHop = append(perHop, p.engine()/time.Duration(max(p.steps+p.children, 1)))
 	}
 	wall, cmds := median(walls), median(commands)
