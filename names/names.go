@@ -12,6 +12,7 @@ import (
 
 var (
 	runbookRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	digestRE     = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	approverRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$`)
 	systemRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 	ticketRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -71,6 +72,7 @@ func (w word) check(s string) error {
 
 var (
 	runbookWord = word{runbookRE, "a runbook name: lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters"}
+	digestWord  = word{digestRE, "a runbook version's digest: sha256: and 64 lowercase hex digits"}
 	hostWord    = word{hostRE, "a host name: a lowercase letter, then lowercase letters, digits and '-', at most 63 characters"}
 	drbdWord    = word{drbdRE, "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
 	exportWord  = word{exportRE, "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"}
@@ -100,6 +102,10 @@ func TicketKey(s string) error { return ticketWord.check(s) }
 
 // Runbook checks the name of a runbook, which names its workflows.
 func Runbook(s string) error { return runbookWord.check(s) }
+
+// RunbookDigest checks the digest that pins a runbook's version, which
+// names a file of the orchestrator's pins directory.
+func RunbookDigest(s string) error { return digestWord.check(s) }
 
 // Host checks a host's short name, as a runbook refers to it.
 func Host(s string) error { return hostWord.check(s) }

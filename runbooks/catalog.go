@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // shipped holds the runbooks of this directory, so a worker can start a
@@ -106,8 +108,8 @@ func (c *Catalog) read(ref Ref) (source string, data []byte, err error) {
 			source = "runbook_yaml"
 		}
 		return source, []byte(ref.YAML), nil
-	case ref.Digest != "" && !digestRE.MatchString(ref.Digest):
-		return "", nil, fmt.Errorf("%w: digest %s: not %s and 64 lowercase hex digits", ErrInvalid, quote(ref.Digest), DigestPrefix)
+	case ref.Digest != "" && names.RunbookDigest(ref.Digest) != nil:
+		return "", nil, fmt.Errorf("%w: digest: %w", ErrInvalid, names.RunbookDigest(ref.Digest))
 	case ref.Digest != "":
 		if ref.Runbook != "" && !runbookNameRE.MatchString(ref.Runbook) {
 			return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -23,8 +22,6 @@ import (
 
 // DigestPrefix starts every runbook digest: the hash's name, then its hex.
 const DigestPrefix = "sha256:"
-
-var digestRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 // Digest is the digest of a runbook's YAML as a Ref carries it.
 func Digest(data []byte) string {

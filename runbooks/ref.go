@@ -3,6 +3,8 @@ package runbooks
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/tetsuzuki/tetsuzuki/names"
 )
 
 // Ref names the runbook a run works on: a name in the orchestrator's
@@ -63,8 +65,8 @@ func (r Ref) Check() error {
 		return fmt.Errorf("overrides: %d bytes, at most %d", len(r.Overrides), MaxOverrides)
 	case len(r.Source) > MaxSource:
 		return fmt.Errorf("source: %d bytes, at most %d", len(r.Source), MaxSource)
-	case r.Digest != "" && !digestRE.MatchString(r.Digest):
-		return fmt.Errorf("digest: not %s and 64 lowercase hex digits", DigestPrefix)
+	case r.Digest != "" && names.RunbookDigest(r.Digest) != nil:
+		return fmt.Errorf("digest: %w", names.RunbookDigest(r.Digest))
 	}
 	return nil
 }
