@@ -75,7 +75,13 @@ func autoRunbook(t *testing.T, l *lab) string {
 // gnbd1 (uid 0), mpath1 over gnbd2 and gnbd3 (uid 1).
 func checkMultipath(t *testing.T, l *lab) {
 	t.Helper()
-	for _, c := range clientHosts {
+	checkMultipathOf(t, l, clientHosts...)
+}
+
+// checkMultipathOf checks the maps of the clients given.
+func checkMultipathOf(t *testing.T, l *lab, clients ...string) {
+	t.Helper()
+	for _, c := range clients {
 		out, err := l.exec(c, "multipath", "-l")
 		if err != nil {
 			t.Fatalf("%s: multipath -l: %v\n%s", c, err, out)

@@ -152,6 +152,13 @@ func (in *DRBDPairInput) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+func (in *ClientBatchInput) UnmarshalJSON(b []byte) error {
+	type plain ClientBatchInput
+	err := strict(b, (*plain)(in))
+	in.problem = firstOf(err, in.Ref.Check(), unique("hosts", in.Hosts))
+	return nil
+}
+
 func (in *StorageLayerInput) UnmarshalJSON(b []byte) error {
 	type plain StorageLayerInput
 	in.problem = firstOf(strict(b, (*plain)(in)), in.Ref.Check())

@@ -97,25 +97,6 @@ func (l *layer) pair(ctx workflow.Context, r runbooks.DRBDResource) error {
 	}))
 }
 
-// clients has every import client import every export and then, if it is a
-// multipath client, build its maps; each client on its own, all at once.
-func (l *layer) clients(ctx workflow.Context) error {
-	rb := l.loaded.Runbook
-	stack := rb.Stack()
-	return joined(each(ctx, len(stack.Importers), func(ctx workflow.Context, i int) error {
-		host := stack.Importers[i]
-		if err := l.child(ctx, GNBDImportName, "import-"+host, HostInput{Ref: l.loaded.Ref, Host: host}); err != nil {
-			return err
-		}
-		for _, m := range stack.Multipath {
-			if m == host {
-				return l.child(ctx, MultipathName, "multipath-"+host, HostInput{Ref: l.loaded.Ref, Host: host})
-			}
-		}
-		return nil
-	}))
-}
-
 // child runs one procedure and keeps its undo and what it reports.
 func (l *layer) child(ctx workflow.Context, kind, name string, in any) error {
 	var res StepResult

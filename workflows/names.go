@@ -16,6 +16,7 @@ const (
 	GNBDExportName   = "GNBDExport"
 	GNBDImportName   = "GNBDImport"
 	MultipathName    = "Multipath"
+	ClientBatchName  = "ClientBatch"
 	StorageLayerName = "StorageLayer"
 	CLVMName         = "CLVM"
 	GFS2Name         = "GFS2"

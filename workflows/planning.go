@@ -248,6 +248,8 @@ func procedure(kind string) func(ctx workflow.Context, in, out any) error {
 		return inline(GNBDImport)
 	case MultipathName:
 		return inline(Multipath)
+	case ClientBatchName:
+		return inline(ClientBatch)
 	case StorageLayerName:
 		return inline(StorageLayer)
 	case CLVMName:

@@ -22,6 +22,7 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(planned(GNBDExportName, GNBDExport), workflow.RegisterOptions{Name: GNBDExportName})
 	r.RegisterWorkflowWithOptions(planned(GNBDImportName, GNBDImport), workflow.RegisterOptions{Name: GNBDImportName})
 	r.RegisterWorkflowWithOptions(planned(MultipathName, Multipath), workflow.RegisterOptions{Name: MultipathName})
+	r.RegisterWorkflowWithOptions(planned(ClientBatchName, ClientBatch), workflow.RegisterOptions{Name: ClientBatchName})
 	r.RegisterWorkflowWithOptions(planned(StorageLayerName, StorageLayer), workflow.RegisterOptions{Name: StorageLayerName})
 	r.RegisterWorkflowWithOptions(planned(CLVMName, CLVM), workflow.RegisterOptions{Name: CLVMName})
 	r.RegisterWorkflowWithOptions(planned(GFS2Name, GFS2), workflow.RegisterOptions{Name: GFS2Name})

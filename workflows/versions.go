@@ -29,6 +29,10 @@ const (
 	// inspectWindowed: a check reads at most inspectWindow hosts at once,
 	// instead of every host at once.
 	inspectWindowed = "inspect-window"
+	// clientBatches: a data path of more than clientBatch import clients
+	// brings them up in ClientBatch children, instead of two children a
+	// client in its own history.
+	clientBatches = "client-batches"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,

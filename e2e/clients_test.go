@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
+	"github.com/tetsuzuki/tetsuzuki/lab/scale"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+	"github.com/tetsuzuki/tetsuzuki/sign"
+	"github.com/tetsuzuki/tetsuzuki/worker/roles"
+	"github.com/tetsuzuki/tetsuzuki/workflows"
+)
+
+// manyClients is how many clients the batched build brings up: past one
+// batch (workflows' clientBatch, 12), so the data path runs two batches.
+const manyClients = 14
+
+// The build of the blog's two pairs and 14 clients (lab/scale, no volume),
+// through the real server, orchestrator and agents: the data path brings
+// the clients up in two ClientBatch children, and every client ends with
+// both pairs' maps, each of two paths.
+func TestManyClientsBuildInBatches(t *testing.T) {
+	data, err := scale.YAML(scale.Options{Name: "many", Clients: manyClients, NoVolume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), "  auto: []", "  auto: [disk-label, drbd-overwrite]", 1)
+	if yaml == string(data) {
+		t.Fatal(`no "auto: []" to let the build's approvals through`)
+	}
+	l := &lab{t: t, dir: t.TempDir(), book: filepath.Join(t.TempDir(), "many.yaml"), ns: "clients"}
+	if err := os.WriteFile(l.book, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runBin(t, "lab", "init", "--runbook", l.book, "--dir", l.dir); err != nil {
+		t.Fatalf("lab init: %v\n%s", err, out)
+	}
+	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, "clients")
+	// lab init added the new clients' keys to the hosts' keyring: the
+	// orchestrator reads it now, as a site's would after adding hosts.
+	ring, err := sign.LoadKeyring(filepath.Join(hostKeys, "host-keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := roles.Orchestrator(c, runbooks.Catalog{Pins: pins}, sign.Orchestrator{Signer: signer, Hosts: ring})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	l.up()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "many", TaskQueue: workflows.OrchestratorQueue},
+		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{YAML: yaml, Source: "many.yaml"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res workflows.StorageBuildResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatalf("the build of %d clients: %v", manyClients, err)
+	}
+	if len(res.Hosts) != manyClients+4 || res.SurveyError != "" {
+		t.Errorf("the build's end state: %d hosts, survey error %q", len(res.Hosts), res.SurveyError)
+	}
+	var clients []string
+	for j := range manyClients {
+		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
+	}
+	checkMultipathOf(t, l, clients...)
+	for _, batch := range []string{"many/layer/clients-0", "many/layer/clients-1"} {
+		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
+		if err != nil {
+			t.Fatalf("batch %s: %v", batch, err)
+		}
+		info := d.GetWorkflowExecutionInfo()
+		if info.GetType().GetName() != workflows.ClientBatchName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.ClientBatchName)
+		}
+	}
+	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer/import-client0.example.org", ""); err == nil {
+		t.Error("a client's import ran in the data path's own history, not in its batch")
+	}
+	record(t, c, "many")
+}

@@ -1,0 +1,109 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/tetsuzuki/tetsuzuki/activities"
+	"github.com/tetsuzuki/tetsuzuki/lab/scale"
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
+)
+
+// manyClients is lab/scale's runbook of the blog's pairs and n clients,
+// its overwrite let through.
+func manyClients(t *testing.T, n int) runbooks.Ref {
+	t.Helper()
+	data, err := scale.YAML(scale.Options{Name: "many", Clients: n, NoVolume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)
+	if yaml == string(data) {
+		t.Fatal(`no "auto: []" to let the overwrite through`)
+	}
+	return runbooks.Ref{YAML: yaml}
+}
+
+func clientN(j int) string { return fmt.Sprintf("client%d.example.org", j) }
+
+// Past clientBatch clients, the data path brings them up in ClientBatch
+// children, and every client still imports and multipaths.
+func TestManyClientsComeUpInBatches(t *testing.T) {
+	const n = clientBatch + 2
+	env, rec := newEnv(t, nil)
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: manyClients(t, n)})
+	var res StorageLayerResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	calls := rec.list()
+	for j := range n {
+		for _, step := range []string{"GNBDImport", "ConfigureMultipath"} {
+			if !slices.Contains(calls, clientN(j)+" "+step) {
+				t.Errorf("%s never ran %s", clientN(j), step)
+			}
+		}
+	}
+	for _, want := range []string{"clients-0", "clients-1"} {
+		if !slices.Contains(res.Done, want) {
+			t.Errorf("done %q: no batch %s", res.Done, want)
+		}
+	}
+	if slices.Contains(res.Done, "import-"+clientN(0)) {
+		t.Errorf("done %q: a client's import in the data path's own history", res.Done)
+	}
+	// Every client's undo reaches the data path's result, for the build.
+	for j := range n {
+		if !slices.ContainsFunc(res.Undo, func(u UndoStep) bool { return u.Host == clientN(j) && u.Activity == activities.GNBDUnimportName }) {
+			t.Errorf("no undo of %s's imports in the result", clientN(j))
+		}
+	}
+}
+
+// A batch whose client fails undoes what its other clients did and fails;
+// the data path then undoes the rest, the other batch's clients included.
+func TestAFailedBatchIsUndone(t *testing.T) {
+	const n = clientBatch + 2
+	failing := clientN(3)
+	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		env.OnActivity(activities.MultipathMapsName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.MultipathInput) (activities.MultipathResult, error) {
+			rec.note(ctx, activities.MultipathMapsName)
+			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
+				return activities.MultipathResult{}, temporal.NewNonRetryableApplicationError("no maps", activities.ErrBadConfig, nil)
+			}
+			return activities.MultipathResult{}, nil
+		})
+	})
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: manyClients(t, n)})
+	err := env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "clients-0") {
+		t.Fatalf("the data path: %v, want the failure of batch clients-0", err)
+	}
+	calls := rec.list()
+	for _, j := range []int{0, 3, clientBatch - 1, clientBatch + 1} {
+		if !slices.Contains(calls, clientN(j)+" GNBDUnimport") {
+			t.Errorf("%s's imports were not undone", clientN(j))
+		}
+	}
+	if !slices.Contains(calls, "storage0a.example.org DRBDDown") {
+		t.Error("the pairs were not undone after the batch failed")
+	}
+}
+
+// A batch takes only the runbook's import clients.
+func TestClientBatchRefusesAHostThatImportsNothing(t *testing.T) {
+	env, rec := newEnv(t, nil)
+	env.ExecuteWorkflow(ClientBatchName, ClientBatchInput{Ref: manyClients(t, 2), Hosts: []string{clientN(0), "storage0a.example.org"}})
+	wantErrType(t, env.GetWorkflowError(), activities.ErrBadInput)
+	if calls := rec.list(); len(calls) != 0 {
+		t.Errorf("a refused batch ran %q", calls)
+	}
+}
