@@ -24,8 +24,9 @@ import (
 // which is one cluster's whatever n is), on fresh lab hosts, through the
 // real server, orchestrator and agents.
 //
-//   - import-multipath-s: from the data path's first client step to its
-//     end, the part that grows with the clients (StorageLayer's history);
+//   - import-multipath-s: from the data path's first client step (or
+//     batch of clients) to its end, the part that grows with the clients
+//     (StorageLayer's history);
 //   - build-s: the whole build, clusters formed first;
 //   - max-events, max-history-KiB: the largest history of the build's
 //     runs (the build, its children and theirs);
@@ -136,7 +137,7 @@ func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
 			t.payload, t.payloadOf = p, id+" "+e.GetEventType().String()
 		}
 		if e.GetEventType() == enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED && firstClient.IsZero() {
-			if kind := e.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowType().GetName(); kind == workflows.GNBDImportName {
+			if kind := e.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowType().GetName(); kind == workflows.GNBDImportName || kind == workflows.ClientBatchName {
 				firstClient = e.GetEventTime().AsTime()
 			}
 		}
@@ -150,8 +151,8 @@ func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
 		}
 		run := e.GetChildWorkflowExecutionStartedEventAttributes().GetWorkflowExecution()
 		sub := walkTree(b, c, run.GetWorkflowId(), run.GetRunId())
-		if sub.fanout > 0 {
-			t.fanout = sub.fanout
+		if t.fanout == 0 && sub.fanout > 0 {
+			t.fanout = sub.fanout // the data path's, for the build that ran it
 		}
 		wall, fanout := t.wall, t.fanout
 		t = t.max(sub)
