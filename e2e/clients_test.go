@@ -24,12 +24,15 @@ import (
 // batch (workflows' clientBatch, 12), so the data path runs two batches.
 const manyClients = 14
 
-// The build of the blog's two pairs and 14 clients (lab/scale, no volume),
-// through the real server, orchestrator and agents: the data path brings
-// the clients up in two ClientBatch children, and every client ends with
-// both pairs' maps, each of two paths.
+// The build of the blog's two pairs and 14 clients (lab/scale, no volume,
+// client clusters of four), through the real server, orchestrator and
+// agents: each cluster is formed by a FormClusters child of its own, the
+// data path brings the clients up in two ClientBatch children, and every
+// client ends with both pairs' maps, each of two paths.
 func TestManyClientsBuildInBatches(t *testing.T) {
-	data, err := scale.YAML(scale.Options{Name: "many", Clients: manyClients, NoVolume: true})
+	// Client clusters of four: six clusters, past the four FormClusters
+	// forms in its own history, so each is formed by a child of its own.
+	data, err := scale.YAML(scale.Options{Name: "many", Clients: manyClients, ClusterSize: 4, NoVolume: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +91,15 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 		info := d.GetWorkflowExecutionInfo()
 		if info.GetType().GetName() != workflows.ClientBatchName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
 			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.ClientBatchName)
+		}
+	}
+	for _, cluster := range []string{"many/clusters/storage0", "many/clusters/client3"} {
+		d, err := c.DescribeWorkflowExecution(ctx, cluster, "")
+		if err != nil {
+			t.Fatalf("cluster %s: %v", cluster, err)
+		}
+		if kind := d.GetWorkflowExecutionInfo().GetType().GetName(); kind != workflows.FormClustersName {
+			t.Errorf("%s: a %s, want a FormClusters of its one cluster", cluster, kind)
 		}
 	}
 	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer/import-client0.example.org", ""); err == nil {

@@ -9,8 +9,10 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/scale"
@@ -105,5 +107,73 @@ func TestClientBatchRefusesAHostThatImportsNothing(t *testing.T) {
 	wantErrType(t, env.GetWorkflowError(), activities.ErrBadInput)
 	if calls := rec.list(); len(calls) != 0 {
 		t.Errorf("a refused batch ran %q", calls)
+	}
+}
+
+// smallClusters is lab/scale's runbook of n clients in client clusters
+// of size nodes.
+func smallClusters(t *testing.T, n, size int) runbooks.Ref {
+	t.Helper()
+	data, err := scale.YAML(scale.Options{Name: "small", Clients: n, ClusterSize: size, NoVolume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runbooks.Ref{YAML: string(data)}
+}
+
+// Past clustersInline clusters, each is formed by a FormClusters child of
+// its own; every node still joins.
+func TestManyClustersFormInChildren(t *testing.T) {
+	env, rec := newEnv(t, nil)
+	var children []string
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.WorkflowType.Name == FormClustersName {
+			children = append(children, info.WorkflowExecution.ID)
+		}
+	})
+	env.ExecuteWorkflow(FormClustersName, FormClustersInput{Ref: smallClusters(t, 14, 4)}) // 2 storage, 4 client clusters
+	if len(children) != 6 {
+		t.Errorf("FormClusters children %q, want one a cluster", children)
+	}
+	var res FormClustersResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Clusters) != 6 {
+		t.Fatalf("%d clusters formed, want 6", len(res.Clusters))
+	}
+	calls := rec.list()
+	for j := range 14 {
+		if !slices.Contains(calls, clientN(j)+" StartCman") {
+			t.Errorf("%s: cman never started", clientN(j))
+		}
+	}
+	if len(res.Changes) != 14+4 {
+		t.Errorf("%d node changes reported for the build's undo, want 18", len(res.Changes))
+	}
+}
+
+// A cluster formed by a child that fails undoes itself; the others, formed,
+// are undone by the parent.
+func TestManyClustersUndoneWhenOneFails(t *testing.T) {
+	failing := clientN(5) // in cluster client1
+	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.Change, error) {
+			rec.note(ctx, activities.StartCmanName)
+			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
+				return activities.Change{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
+			}
+			return activities.Change{Changed: true}, nil
+		})
+	})
+	env.ExecuteWorkflow(FormClustersName, FormClustersInput{Ref: smallClusters(t, 14, 4)})
+	if err := env.GetWorkflowError(); err == nil {
+		t.Fatal("the run succeeded with a failed join")
+	}
+	calls := rec.list()
+	for _, host := range []string{"storage0a.example.org", clientN(0), clientN(4), clientN(13)} {
+		if !slices.Contains(calls, host+" StopCman") {
+			t.Errorf("%s: cman was not stopped by the undo", host)
+		}
 	}
 }

@@ -62,9 +62,13 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 
 	res.Clusters = make([]ClusterResult, len(names))
 	undos := make([]undoLog, len(names))
+	form := formCluster
+	if len(names) > clustersInline && since(ctx, clusterChildren) {
+		form = formClusterChild
+	}
 	err = joined(each(ctx, len(names), func(ctx workflow.Context, i int) error {
 		var err error
-		res.Clusters[i], err = formCluster(ctx, loaded, names[i], &undos[i])
+		res.Clusters[i], err = form(ctx, loaded, names[i], &undos[i])
 		return err
 	}))
 	if err != nil {
@@ -79,6 +83,30 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 		res.Changes = append(res.Changes, undos[i].nodes()...)
 	}
 	return res, nil
+}
+
+// clustersInline is how many clusters FormClusters forms in its own
+// history, each node joining in a child of it. Past that, each cluster is
+// formed by a FormClusters child of its own (formClusterChild): a
+// thousand clients in clusters of sixteen are a thousand joins, and one
+// history of them all would hold thousands of events.
+const clustersInline = 4
+
+// formClusterChild forms one cluster in a FormClusters child of its own,
+// which undoes itself if it fails; its node changes join the undo log u,
+// for the parent to undo if another cluster fails.
+func formClusterChild(ctx workflow.Context, loaded runbooks.Loaded, name string, u *undoLog) (ClusterResult, error) {
+	id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + name
+	var one FormClustersResult
+	err := child(ctx, id, "form cluster "+name, FormClustersName, FormClustersInput{Ref: loaded.Ref, Clusters: []string{name}}, &one)
+	if err != nil {
+		return ClusterResult{Name: name}, fmt.Errorf("cluster %s: %w", name, err)
+	}
+	if len(one.Clusters) != 1 {
+		return ClusterResult{Name: name}, fmt.Errorf("cluster %s: its FormClusters child reported %d clusters", name, len(one.Clusters))
+	}
+	u.pushNodes(one.Changes)
+	return one.Clusters[0], nil
 }
 
 // formCluster brings up one cluster node by node. The undo of each finished

@@ -33,6 +33,10 @@ const (
 	// brings them up in ClientBatch children, instead of two children a
 	// client in its own history.
 	clientBatches = "client-batches"
+	// clusterChildren: FormClusters of more than clustersInline clusters
+	// forms each in a FormClusters child of its own, instead of every
+	// node's join in its own history.
+	clusterChildren = "cluster-children"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
