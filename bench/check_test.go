@@ -287,17 +287,10 @@ type runHistory struct {
 
 func history(b *testing.B, c client.Client, id string) runHistory {
 	b.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var h runHistory
 	scheduled, started := map[int64]time.Time{}, map[int64]time.Time{}
 	var taskScheduled, taskStarted time.Time
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, e := range historyEvents(b, c, id, "") {
 		h.events++
 		h.size += proto.Size(e)
 		switch e.GetEventType() {

@@ -16,7 +16,6 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/lab/scale"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
-	"github.com/tetsuzuki/tetsuzuki/worker/roles"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
@@ -57,11 +56,7 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := roles.Orchestrator(c, runbooks.Catalog{Pins: pins}, sign.Orchestrator{Signer: signer, Hosts: ring})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	orchestratorOf(t, c, ring)
 	l.up()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -34,18 +34,19 @@ func (c *Catalog) pinPath(digest string) string {
 	return filepath.Join(c.Pins, strings.TrimPrefix(digest, DigestPrefix)+".yaml")
 }
 
-// pin keeps data in the pins directory, once: a version is written whole
-// under a temporary name and renamed, so a reader never sees part of it,
-// and a version already kept is left as it is. It says whether the
-// version is kept; without a pins directory, or when it cannot be written,
-// the caller hands on the YAML instead.
+// pin keeps data in the pins directory: a version is written whole under
+// a temporary name and renamed, so a reader never sees part of it, and a
+// version already kept is left as it is, unless its copy no longer holds
+// it (damaged), which is written again. It says whether the version is
+// kept; without a pins directory, or when it cannot be written, the
+// caller hands on the YAML instead.
 func (c *Catalog) pin(data []byte) (string, bool) {
 	if c.Pins == "" {
 		return "", false
 	}
 	digest := Digest(data)
 	path := c.pinPath(digest)
-	if _, err := os.Stat(path); err == nil {
+	if kept, err := os.ReadFile(path); err == nil && Digest(kept) == digest {
 		return digest, true
 	}
 	if err := os.MkdirAll(c.Pins, 0o755); err != nil {

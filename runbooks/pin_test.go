@@ -96,6 +96,13 @@ func TestPinnedVersionMissingOrDamaged(t *testing.T) {
 	if _, err := c.Load(first.Ref); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "damaged") {
 		t.Errorf("a damaged copy: %v, want ErrInvalid, damaged", err)
 	}
+	// Loading the version from where it still is keeps it whole again.
+	if _, err := c.Load(Ref{YAML: string(data)}); err != nil {
+		t.Fatal(err)
+	}
+	if kept, err := os.ReadFile(pin); err != nil || Digest(kept) != first.Ref.Digest {
+		t.Errorf("the damaged copy was not written again: %v", err)
+	}
 }
 
 // A runbook given as YAML is kept too; without a pins directory the

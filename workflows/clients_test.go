@@ -100,6 +100,19 @@ func TestAFailedBatchIsUndone(t *testing.T) {
 	}
 }
 
+// A batch naming a client twice is a bad request, before any host.
+func TestClientBatchRefusesAClientTwice(t *testing.T) {
+	env, rec := newEnv(t, nil)
+	env.ExecuteWorkflow(ClientBatchName, ClientBatchInput{Ref: manyClients(t, 2), Hosts: []string{clientN(0), clientN(0)}})
+	wantErrType(t, env.GetWorkflowError(), activities.ErrBadInput)
+	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "hosts") {
+		t.Errorf("the refusal %v does not name the field hosts", err)
+	}
+	if calls := rec.list(); len(calls) != 0 {
+		t.Errorf("a refused batch ran %q", calls)
+	}
+}
+
 // A batch takes only the runbook's import clients.
 func TestClientBatchRefusesAHostThatImportsNothing(t *testing.T) {
 	env, rec := newEnv(t, nil)
