@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
+	"github.com/tetsuzuki/tetsuzuki/activities"
 	"github.com/tetsuzuki/tetsuzuki/lab/drbd"
 	"github.com/tetsuzuki/tetsuzuki/lab/scale"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
@@ -31,33 +34,7 @@ const manyClients = 14
 func TestManyClientsBuildInBatches(t *testing.T) {
 	// Client clusters of four: six clusters, past the four FormClusters
 	// forms in its own history, so each is formed by a child of its own.
-	data, err := scale.YAML(scale.Options{Name: "many", Clients: manyClients, ClusterSize: 4, NoVolume: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	yaml := strings.Replace(string(data), "  auto: []", "  auto: [disk-label, drbd-overwrite]", 1)
-	if yaml == string(data) {
-		t.Fatal(`no "auto: []" to let the build's approvals through`)
-	}
-	l := &lab{t: t, dir: t.TempDir(), book: filepath.Join(t.TempDir(), "many.yaml"), ns: "clients"}
-	if err := os.WriteFile(l.book, []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := runBin(t, "lab", "init", "--runbook", l.book, "--dir", l.dir); err != nil {
-		t.Fatalf("lab init: %v\n%s", err, out)
-	}
-	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
-		t.Fatal(err)
-	}
-	c := dial(t, "clients")
-	// lab init added the new clients' keys to the hosts' keyring: the
-	// orchestrator reads it now, as a site's would after adding hosts.
-	ring, err := sign.LoadKeyring(filepath.Join(hostKeys, "host-keys"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	orchestratorOf(t, c, ring)
-	l.up()
+	l, c, yaml := manyLab(t, "clients", scale.Options{Name: "many", Clients: manyClients, ClusterSize: 4, NoVolume: true}, "disk-label, drbd-overwrite")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -78,7 +55,7 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
 	}
 	checkMultipathOf(t, l, clients...)
-	for _, batch := range []string{"many/layer/clients-0", "many/layer/clients-1"} {
+	for _, batch := range []string{"many/clients-0", "many/clients-1"} {
 		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
 		if err != nil {
 			t.Fatalf("batch %s: %v", batch, err)
@@ -97,8 +74,93 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 			t.Errorf("%s: a %s, want a FormClusters of its one cluster", cluster, kind)
 		}
 	}
-	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer/import-client0.example.org", ""); err == nil {
-		t.Error("a client's import ran in the data path's own history, not in its batch")
+	if _, err := c.DescribeWorkflowExecution(ctx, "many/clients-0/import-client0.example.org", ""); err != nil {
+		t.Errorf("a client's import did not run in its batch: %v", err)
+	}
+	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer", ""); err == nil {
+		t.Error("the build ran its data path in a child, whose result would carry every client's undo")
 	}
 	record(t, c, "many")
+}
+
+// manyLab is a lab of lab/scale's runbook of opts, in namespace ns, with
+// approvals.auto set to auto, its agents up and an orchestrator running.
+func manyLab(t *testing.T, ns string, opts scale.Options, auto string) (*lab, client.Client, string) {
+	t.Helper()
+	data, err := scale.YAML(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), "  auto: []", "  auto: ["+auto+"]", 1)
+	if yaml == string(data) {
+		t.Fatal(`no "auto: []" to let the build's approvals through`)
+	}
+	l := &lab{t: t, dir: t.TempDir(), book: filepath.Join(t.TempDir(), opts.Name+".yaml"), ns: ns}
+	if err := os.WriteFile(l.book, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runBin(t, "lab", "init", "--runbook", l.book, "--dir", l.dir); err != nil {
+		t.Fatalf("lab init: %v\n%s", err, out)
+	}
+	if err := drbd.SetSpeedup(l.dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, ns)
+	// lab init added the new clients' keys to the hosts' keyring: the
+	// orchestrator reads it now, as a site's would after adding hosts.
+	ring, err := sign.LoadKeyring(filepath.Join(hostKeys, "host-keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orchestratorOf(t, c, ring)
+	l.up()
+	return l, c, yaml
+}
+
+// A build of many clients whose volume is refused after the data path is
+// undone: each batch's clients by an Undo child of the build, which keeps
+// the batches' undo logs; no client keeps an import or a map.
+func TestManyClientsBuildUndoneInBatches(t *testing.T) {
+	l, c, yaml := manyLab(t, "clientsundo", scale.Options{Name: "undone", Clients: manyClients}, "disk-label, drbd-overwrite")
+	var clients []string
+	for j := range manyClients {
+		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "undone", TaskQueue: workflows.OrchestratorQueue},
+		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{YAML: yaml, Source: "undone.yaml"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The clustered volume's pvcreate waits for a person, who refuses it.
+	eventually(t, 4*time.Minute, "the pvcreate approval refused", func() bool {
+		out, err := runBin(t, "starter", "approve", "--namespace", "clientsundo", "--workflow-id", "undone", "--by", "carol", "--reject", "--reason", "wrong volume")
+		return err == nil && strings.Contains(out, "rejected")
+	})
+	err = run.Get(ctx, nil)
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrRejected {
+		t.Fatalf("the build ended with %v, want Rejected", err)
+	}
+	for _, batch := range []string{"undone/clients-0/undo", "undone/clients-1/undo"} {
+		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
+		if err != nil {
+			t.Fatalf("%s: %v", batch, err)
+		}
+		info := d.GetWorkflowExecutionInfo()
+		if info.GetType().GetName() != workflows.UndoName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.UndoName)
+		}
+	}
+	for _, h := range clients {
+		if out, _ := l.exec(h, "gnbd_import", "-l"); strings.Contains(out, "gnbd") {
+			t.Errorf("%s: imports left after the undo:\n%s", h, out)
+		}
+		if out, _ := l.exec(h, "multipath", "-l"); strings.Contains(out, "mpath") {
+			t.Errorf("%s: maps left after the undo:\n%s", h, out)
+		}
+	}
+	record(t, c, "undone")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/tetsuzuki/tetsuzuki/runbooks"
 )
 
 // StorageBuildResult is the whole build: what each part did, what was
@@ -56,14 +58,10 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 	}
 
 	if len(rb.DRBD) > 0 {
-		var layer StorageLayerResult
-		if err := child(ctx, id+"/layer", "parts #2 to #4: disks, DRBD, GNBD, multipath", StorageLayerName, StorageLayerInput{Ref: loaded.Ref}, &layer); err != nil {
+		if err := buildDataPath(ctx, loaded, &res, &u); err != nil {
 			return fail("data path", err)
 		}
-		u.pushAll(layer.Undo)
 		res.Done = append(res.Done, "layer")
-		res.Approvals = append(res.Approvals, layer.Approvals...)
-		res.Irreversible = append(res.Irreversible, layer.Irreversible...)
 	}
 	for _, part := range []struct {
 		name, summary, kind string
@@ -95,4 +93,35 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 		workflow.GetLogger(ctx).Warn("the build is done, but reading the hosts' end state failed", "error", err)
 	}
 	return res, nil
+}
+
+// buildDataPath builds parts #2 to #4 and adds their undo to the build's
+// log: in a StorageLayer child; or, past clientBatch import clients, in the
+// build itself, whose ClientBatch children's undo logs then stay in the
+// build's log, each run by an Undo child if a later part fails. A data path
+// child would have to return them all, four kilobytes a client.
+func buildDataPath(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBuildResult, u *undoLog) error {
+	rb := loaded.Runbook
+	if len(rb.Stack().Importers) <= clientBatch || !since(ctx, batchUndo) {
+		var layer StorageLayerResult
+		id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/layer"
+		if err := child(ctx, id, "parts #2 to #4: disks, DRBD, GNBD, multipath", StorageLayerName, StorageLayerInput{Ref: loaded.Ref}, &layer); err != nil {
+			return err
+		}
+		u.pushAll(layer.Undo)
+		res.Approvals = append(res.Approvals, layer.Approvals...)
+		res.Irreversible = append(res.Irreversible, layer.Irreversible...)
+		return nil
+	}
+	l := newLayer(ctx, loaded)
+	err := l.pairs(ctx, rb.DRBD)
+	if err == nil {
+		err = l.clients(ctx)
+	}
+	// What finished is undone with the rest of the build if this failed:
+	// a failed child has undone itself.
+	u.append(l.undo)
+	res.Approvals = append(res.Approvals, l.res.Approvals...)
+	res.Irreversible = append(res.Irreversible, l.res.Irreversible...)
+	return err
 }

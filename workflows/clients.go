@@ -67,6 +67,7 @@ func (l *layer) clients(ctx workflow.Context) error {
 		return l.clientsOf(ctx, importers)
 	}
 	batches := (len(importers) + clientBatch - 1) / clientBatch
+	l.keepBatches = keepsBatches(ctx)
 	return joined(each(ctx, batches, func(ctx workflow.Context, k int) error {
 		hosts := importers[k*clientBatch : min((k+1)*clientBatch, len(importers))]
 		return l.child(ctx, ClientBatchName, fmt.Sprintf("clients-%d", k), ClientBatchInput{Ref: l.loaded.Ref, Hosts: hosts})
@@ -86,4 +87,17 @@ func (l *layer) clientsOf(ctx workflow.Context, hosts []string) error {
 		}
 		return nil
 	}))
+}
+
+// keepsBatches reports whether a run keeps its ClientBatch children's undo
+// logs, to run each in an Undo child, rather than pass every client's undo
+// steps on in its result. Every run does, but the data path of a build
+// that started before builds ran their data path themselves: that build
+// still undoes its data path from the steps its result lists.
+func keepsBatches(ctx workflow.Context) bool {
+	info := workflow.GetInfo(ctx)
+	if p := info.ParentWorkflowExecution; p != nil && info.WorkflowExecution.ID == p.ID+"/layer" {
+		return false
+	}
+	return since(ctx, batchUndo)
 }

@@ -23,7 +23,13 @@ import (
 // its overwrite let through.
 func manyClients(t *testing.T, n int) runbooks.Ref {
 	t.Helper()
-	data, err := scale.YAML(scale.Options{Name: "many", Clients: n, NoVolume: true})
+	return scaled(t, scale.Options{Name: "many", Clients: n, NoVolume: true})
+}
+
+// scaled is lab/scale's runbook of opts, its overwrite let through.
+func scaled(t *testing.T, opts scale.Options) runbooks.Ref {
+	t.Helper()
+	data, err := scale.YAML(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +68,25 @@ func TestManyClientsComeUpInBatches(t *testing.T) {
 	if slices.Contains(res.Done, "import-"+clientN(0)) {
 		t.Errorf("done %q: a client's import in the data path's own history", res.Done)
 	}
-	// Every client's undo reaches the data path's result, for the build.
-	for j := range n {
-		if !slices.ContainsFunc(res.Undo, func(u UndoStep) bool { return u.Host == clientN(j) && u.Activity == activities.GNBDUnimportName }) {
-			t.Errorf("no undo of %s's imports in the result", clientN(j))
+	// The batches' undo logs stay with the run, which has no parent to
+	// hand them to; the pairs' undo is in the result.
+	for _, u := range res.Undo {
+		if strings.HasPrefix(u.Host, "client") {
+			t.Errorf("the result carries a client's undo: %+v", u)
 		}
+	}
+	if !slices.ContainsFunc(res.Undo, func(u UndoStep) bool { return u.Activity == activities.DRBDDownName }) {
+		t.Errorf("the result's undo %v has no pair's", res.Undo)
+	}
+}
+
+// undoneIn checks that call ran, and only in the run whose ID ends with
+// suffix.
+func undoneIn(t *testing.T, rec *recorder, call, suffix string) {
+	t.Helper()
+	ids := rec.ranIn(call)
+	if len(ids) == 0 || slices.ContainsFunc(ids, func(id string) bool { return !strings.HasSuffix(id, suffix) }) {
+		t.Errorf("%s ran in %q, want only in the run ending %s", call, ids, suffix)
 	}
 }
 
@@ -97,6 +117,67 @@ func TestAFailedBatchIsUndone(t *testing.T) {
 	}
 	if !slices.Contains(calls, "storage0a.example.org DRBDDown") {
 		t.Error("the pairs were not undone after the batch failed")
+	}
+	// The failed batch undid its own clients; the data path had the other
+	// batch's log run by an Undo child.
+	undoneIn(t, rec, clientN(0)+" GNBDUnimport", "/clients-0")
+	undoneIn(t, rec, clientN(clientBatch+1)+" GNBDUnimport", "/clients-1/undo")
+}
+
+// A build of many clients runs its data path itself and keeps each batch's
+// undo log: when a later part fails, an Undo child a batch undoes its
+// clients, and the build its own part of the data path and the clusters.
+func TestABuildUndoesItsBatchesInUndoChildren(t *testing.T) {
+	const n = clientBatch + 2
+	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		env.OnActivity(activities.PVCreateName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.PVInput) (activities.Change, error) {
+			rec.note(ctx, activities.PVCreateName)
+			return activities.Change{}, temporal.NewNonRetryableApplicationError("pvcreate failed", activities.ErrBadConfig, nil)
+		})
+	})
+	var layers []string
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.WorkflowType.Name == StorageLayerName {
+			layers = append(layers, info.WorkflowExecution.ID)
+		}
+	})
+	env.ExecuteWorkflow(StorageBuildName, RunbookInput{Ref: scaled(t, scale.Options{Name: "many", Clients: n})})
+	err := env.GetWorkflowError()
+	wantErrType(t, err, ErrRunFailed)
+	if len(layers) != 0 {
+		t.Errorf("the build ran its data path in children %q, want itself", layers)
+	}
+	undoneIn(t, rec, clientN(0)+" GNBDUnimport", "/clients-0/undo")
+	undoneIn(t, rec, clientN(clientBatch-1)+" UndoMultipath", "/clients-0/undo")
+	undoneIn(t, rec, clientN(clientBatch+1)+" GNBDUnimport", "/clients-1/undo")
+	for _, id := range rec.ranIn("storage0a.example.org DRBDDown") {
+		if strings.HasSuffix(id, "/undo") {
+			t.Errorf("a pair was undone by %s, want the build", id)
+		}
+	}
+	if len(rec.ranIn("storage0a.example.org DRBDDown")) != 1 || len(rec.ranIn(clientN(0)+" StopCman")) != 1 {
+		t.Error("the pairs and the clusters were not each undone once")
+	}
+}
+
+// Undo runs a batch's log only as a child: started by itself it would sign
+// undos as decided by a run that made nothing.
+func TestUndoRunsOnlyAsAChild(t *testing.T) {
+	step := newUndo(clientN(0), "unimport", activities.GNBDUnimportName, activities.UnimportInput{})
+	for name, in := range map[string]UndoInput{
+		"alone":        {Steps: []UndoStep{step}},
+		"hostile host": {Steps: []UndoStep{{Host: "../x", Summary: "s", Activity: activities.GNBDUnimportName}}},
+		"no steps":     {},
+		"no activity":  {Steps: []UndoStep{{Host: clientN(0), Summary: "s"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env, rec := newEnv(t, nil)
+			env.ExecuteWorkflow(UndoName, in)
+			wantErrType(t, env.GetWorkflowError(), activities.ErrBadInput)
+			if calls := rec.list(); len(calls) != 0 {
+				t.Errorf("a refused undo ran %q", calls)
+			}
+		})
 	}
 }
 

@@ -65,6 +65,9 @@ type layer struct {
 	id     string
 	res    StorageLayerResult
 	undo   undoLog
+	// keepBatches: the ClientBatch children's undo logs stay here, each
+	// an entry run by an Undo child, instead of their steps (version batch-undo).
+	keepBatches bool
 }
 
 func newLayer(ctx workflow.Context, loaded runbooks.Loaded) *layer {
@@ -103,7 +106,11 @@ func (l *layer) child(ctx workflow.Context, kind, name string, in any) error {
 	if err := child(ctx, l.id+"/"+name, kind+" "+name, kind, in, &res); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	l.undo.pushAll(res.Undo)
+	if kind == ClientBatchName && l.keepBatches {
+		l.undo.pushBatch(l.id+"/"+name, res.Undo)
+	} else {
+		l.undo.pushAll(res.Undo)
+	}
 	l.res.Done = append(l.res.Done, name)
 	l.res.Approvals = append(l.res.Approvals, res.Approvals...)
 	l.res.Irreversible = append(l.res.Irreversible, res.Irreversible...)

@@ -25,6 +25,9 @@ const (
 	StartupName      = "Startup"
 	ExpandName       = "ExpandCapacity"
 	TeardownName     = "Teardown"
+	// UndoName runs a batch's undo log, as the child of the run that kept
+	// it (undochild.go).
+	UndoName = "Undo"
 
 	CheckName  = "Check"
 	RepairName = "Repair"

@@ -31,5 +31,6 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(planned(StartupName, Startup), workflow.RegisterOptions{Name: StartupName})
 	r.RegisterWorkflowWithOptions(planned(ExpandName, ExpandCapacity), workflow.RegisterOptions{Name: ExpandName})
 	r.RegisterWorkflowWithOptions(planned(TeardownName, Teardown), workflow.RegisterOptions{Name: TeardownName})
+	r.RegisterWorkflowWithOptions(Undo, workflow.RegisterOptions{Name: UndoName})
 	r.RegisterWorkflowWithOptions(Ticket, workflow.RegisterOptions{Name: TicketName})
 }

@@ -41,12 +41,24 @@ func (u UndoStep) step() Step {
 	return Step{Host: u.Host, Summary: "undo: " + u.Summary, Activity: u.Activity, Input: u.Input, Timeout: Slow}
 }
 
-// undo is one entry of an undo log: a host step, or a node brought into a
+// undo is one entry of an undo log: a host step; or a node brought into a
 // cluster, whose undo is several steps in a fixed safe order and can still
-// grow (packages yum pulled in) after it was pushed.
+// grow (packages yum pulled in) after it was pushed; or a batch's whole
+// undo log, run in a child of its own.
 type undo struct {
-	step *UndoStep
-	node *NodeChange
+	step  *UndoStep
+	node  *NodeChange
+	batch *batchLog
+}
+
+// batchLog is the undo log a batch child (a ClientBatch) returned, kept by
+// the run that started it rather than passed on: a thousand clients' undo
+// steps are megabytes, more than one payload may carry, and thousands of
+// events in the history of the run that undoes them. So each batch's log is
+// run by an Undo child of its own, as the batch's own run would have.
+type batchLog struct {
+	id    string // the batch's workflow ID; its undo runs as <id>/undo
+	steps []UndoStep
 }
 
 // undoLog is a run's undos in the order their changes were made. Each
@@ -69,6 +81,14 @@ func (u *undoLog) pushAll(steps []UndoStep) {
 	}
 }
 
+// pushBatch adds the undo log of the batch child id, to be run by an Undo
+// child.
+func (u *undoLog) pushBatch(id string, steps []UndoStep) {
+	if len(steps) > 0 {
+		u.entries = append(u.entries, undo{batch: &batchLog{id: id, steps: steps}})
+	}
+}
+
 // pushNodes adds the node changes a child reported, in their order.
 func (u *undoLog) pushNodes(changes []NodeChange) {
 	for i := range changes {
@@ -79,7 +99,8 @@ func (u *undoLog) pushNodes(changes []NodeChange) {
 func (u *undoLog) append(o undoLog) { u.entries = append(u.entries, o.entries...) }
 
 // steps returns the host-step undos, for a parent that runs them if a
-// later procedure fails.
+// later procedure fails. A batch's log is not among them: it stays with
+// the run that keeps it, which runs it if it fails itself.
 func (u *undoLog) steps() []UndoStep {
 	var out []UndoStep
 	for _, e := range u.entries {
@@ -115,6 +136,12 @@ func (u *undoLog) run(ctx workflow.Context, cause error) error {
 	var errs []error
 	var gone []string // hosts whose agent did not take an undo
 	for i := len(u.entries) - 1; i >= 0; i-- {
+		if b := u.entries[i].batch; b != nil {
+			if err := b.run(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", b.id, err))
+			}
+			continue
+		}
 		for _, s := range u.entries[i].steps() {
 			if slices.Contains(gone, s.Host) && since(ctx, undoSkipsGoneHosts) {
 				errs = append(errs, fmt.Errorf("%s on %s: pending, its agent is gone", s.Summary, s.Host))

@@ -37,6 +37,11 @@ const (
 	// forms each in a FormClusters child of its own, instead of every
 	// node's join in its own history.
 	clusterChildren = "cluster-children"
+	// batchUndo: a run that brings clients up in ClientBatch children keeps
+	// each batch's undo log and runs it in an Undo child, and a build of
+	// that many clients runs its data path itself, instead of every
+	// client's undo steps travelling up in results.
+	batchUndo = "batch-undo"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,

@@ -23,13 +23,29 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	calls []string
+	runs  []string // the workflow ID of each call
 }
 
 func (r *recorder) note(ctx context.Context, name string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	host := activity.GetInfo(ctx).TaskQueue[len(activities.HostQueuePrefix):]
+	info := activity.GetInfo(ctx)
+	host := info.TaskQueue[len(activities.HostQueuePrefix):]
 	r.calls = append(r.calls, host+" "+name)
+	r.runs = append(r.runs, info.WorkflowExecution.ID)
+}
+
+// ranIn returns the workflow IDs of the runs that made call.
+func (r *recorder) ranIn(call string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []string
+	for i, c := range r.calls {
+		if c == call {
+			ids = append(ids, r.runs[i])
+		}
+	}
+	return ids
 }
 
 func (r *recorder) list() []string {
