@@ -37,6 +37,10 @@ const (
 	// forms each in a FormClusters child of its own, instead of every
 	// node's join in its own history.
 	clusterChildren = "cluster-children"
+	// focusedRunbooks: a batched data path hands each ClientBatch and each
+	// client's child a reference focused on its clients, instead of the
+	// whole runbook recorded in every one of their histories.
+	focusedRunbooks = "focused-runbooks"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
