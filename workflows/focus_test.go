@@ -99,3 +99,10 @@ func TestUnbatchedClientsLoadTheWhole(t *testing.T) {
 		t.Errorf("a data path of %d clients asked for version %s", clientBatch, focusedRunbooks)
 	}
 }
+
+// A batch's focus names its clients, which Ref.Check bounds.
+func TestABatchFitsAFocus(t *testing.T) {
+	if clientBatch > runbooks.MaxFocus {
+		t.Errorf("clientBatch %d is past runbooks.MaxFocus %d: every ClientBatch's input would be refused", clientBatch, runbooks.MaxFocus)
+	}
+}
