@@ -74,7 +74,10 @@ var ErrInvalid = errors.New("invalid runbook")
 // Load resolves and validates the runbook a reference names, applies its
 // overrides, and returns it with the reference that pins it: a reference
 // carrying the version's digest (kept in Pins) or, without Pins, the exact
-// YAML, so a run's children work on the same version.
+// YAML, so a run's children work on the same version. A reference with a
+// focus gets the view of the runbook for its hosts (focus.go), and the
+// reference it returns keeps the focus, so a child handed it loads the
+// same view.
 func (c *Catalog) Load(ref Ref) (Loaded, error) {
 	source, data, err := c.read(ref)
 	if err != nil {
@@ -89,7 +92,13 @@ func (c *Catalog) Load(ref Ref) (Loaded, error) {
 			return Loaded{}, fmt.Errorf("%w: %s with overrides: %w", ErrInvalid, source, err)
 		}
 	}
-	pin := Ref{Runbook: rb.Name, Source: source, Overrides: ref.Overrides}
+	pin := Ref{Runbook: rb.Name, Source: source, Overrides: ref.Overrides, Focus: ref.Focus}
+	if len(ref.Focus) > 0 {
+		// The whole runbook validated; the run gets its view.
+		if rb, err = rb.Focus(ref.Focus); err != nil {
+			return Loaded{}, fmt.Errorf("%w: %s: %w", ErrInvalid, source, err)
+		}
+	}
 	if digest, ok := c.pin(data); ok {
 		pin.Digest = digest
 	} else {

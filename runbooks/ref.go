@@ -3,6 +3,7 @@ package runbooks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/tetsuzuki/tetsuzuki/names"
 )
@@ -26,12 +27,18 @@ import (
 // Digest pins one version of the runbook by the SHA-256 of its YAML (pin.go):
 // what a parent hands its children when the orchestrator keeps versions,
 // instead of the YAML.
+//
+// Focus names the hosts a run is about, by FQDN: the runbook loads and
+// validates whole, and the run gets a view of it without the other import
+// clients (focus.go), so that a per-client child of a thousand-client data
+// path records its own part of the runbook rather than all of it.
 type Ref struct {
 	Runbook   string          `json:"runbook,omitempty"`
 	YAML      string          `json:"runbook_yaml,omitempty"`
 	Digest    string          `json:"digest,omitempty"`
 	Source    string          `json:"source,omitempty"`
 	Overrides json.RawMessage `json:"overrides,omitempty"`
+	Focus     []string        `json:"focus,omitempty"`
 }
 
 // Loaded is a validated runbook and the reference that pins it: the
@@ -49,6 +56,9 @@ const (
 	MaxYAML      = 256 << 10
 	MaxOverrides = 64 << 10
 	MaxSource    = 256
+	// MaxFocus is well above a ClientBatch's clients or a client cluster,
+	// and keeps a focus to a few KiB in every input that carries it.
+	MaxFocus = 32
 )
 
 // Reference is the reference itself, for code that holds any input
@@ -67,6 +77,16 @@ func (r Ref) Check() error {
 		return fmt.Errorf("source: %d bytes, at most %d", len(r.Source), MaxSource)
 	case r.Digest != "" && names.RunbookDigest(r.Digest) != nil:
 		return fmt.Errorf("digest: %w", names.RunbookDigest(r.Digest))
+	case len(r.Focus) > MaxFocus:
+		return fmt.Errorf("focus: %d hosts, at most %d", len(r.Focus), MaxFocus)
+	}
+	for i, h := range r.Focus {
+		if err := names.FQDN(h); err != nil {
+			return fmt.Errorf("focus[%d]: %w", i, err)
+		}
+		if j := slices.Index(r.Focus[:i], h); j >= 0 {
+			return fmt.Errorf("focus[%d]: %s is listed twice, also focus[%d]", i, names.Quote(h), j)
+		}
 	}
 	return nil
 }

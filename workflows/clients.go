@@ -70,7 +70,7 @@ func (l *layer) clients(ctx workflow.Context) error {
 	l.keepBatches = keepsBatches(ctx)
 	return joined(each(ctx, batches, func(ctx workflow.Context, k int) error {
 		hosts := importers[k*clientBatch : min((k+1)*clientBatch, len(importers))]
-		return l.child(ctx, ClientBatchName, fmt.Sprintf("clients-%d", k), ClientBatchInput{Ref: l.loaded.Ref, Hosts: hosts})
+		return l.child(ctx, ClientBatchName, fmt.Sprintf("clients-%d", k), ClientBatchInput{Ref: l.focus(ctx, hosts...), Hosts: hosts})
 	}))
 }
 
@@ -79,11 +79,11 @@ func (l *layer) clientsOf(ctx workflow.Context, hosts []string) error {
 	multipath := l.loaded.Runbook.Stack().Multipath
 	return joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
 		host := hosts[i]
-		if err := l.child(ctx, GNBDImportName, "import-"+host, HostInput{Ref: l.loaded.Ref, Host: host}); err != nil {
+		if err := l.child(ctx, GNBDImportName, "import-"+host, HostInput{Ref: l.focus(ctx, host), Host: host}); err != nil {
 			return err
 		}
 		if slices.Contains(multipath, host) {
-			return l.child(ctx, MultipathName, "multipath-"+host, HostInput{Ref: l.loaded.Ref, Host: host})
+			return l.child(ctx, MultipathName, "multipath-"+host, HostInput{Ref: l.focus(ctx, host), Host: host})
 		}
 		return nil
 	}))
@@ -100,4 +100,19 @@ func keepsBatches(ctx workflow.Context) bool {
 		return false
 	}
 	return since(ctx, batchUndo)
+}
+
+// focus is the reference for a child about hosts alone: the run's own,
+// focused on hosts when the data path is batched and the run takes
+// focusedRunbooks, so that the child records their part of the runbook
+// only. A batched data path has more than clientBatch import clients, or
+// a focus of its own (a ClientBatch handed its clients): the blog-sized
+// data path never asks, so its histories are unchanged.
+func (l *layer) focus(ctx workflow.Context, hosts ...string) runbooks.Ref {
+	ref := l.loaded.Ref
+	batched := len(ref.Focus) > 0 || len(l.loaded.Runbook.Stack().Importers) > clientBatch
+	if batched && since(ctx, focusedRunbooks) {
+		ref.Focus = hosts
+	}
+	return ref
 }

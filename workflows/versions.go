@@ -42,6 +42,10 @@ const (
 	// that many clients runs its data path itself, instead of every
 	// client's undo steps travelling up in results.
 	batchUndo = "batch-undo"
+	// focusedRunbooks: a batched data path hands each ClientBatch and each
+	// client's child a reference focused on its clients, instead of the
+	// whole runbook recorded in every one of their histories.
+	focusedRunbooks = "focused-runbooks"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
