@@ -37,6 +37,10 @@ const (
 	// forms each in a FormClusters child of its own, instead of every
 	// node's join in its own history.
 	clusterChildren = "cluster-children"
+	// surveyChildren: a build of more than surveyInline hosts reads their
+	// end state in Survey children, instead of two steps a host in its own
+	// history.
+	surveyChildren = "survey-children"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
