@@ -45,6 +45,26 @@ func (h *Host) readState(p string) (FileState, error) {
 	return FileState{Path: p, Exists: true, Content: string(data), Mode: uint32(fi.Mode().Perm())}, nil
 }
 
+// statState is readState without the content: whether the file p exists,
+// and its mode. What readState refuses to read, it refuses too.
+func (h *Host) statState(p string) (FileState, error) {
+	real, err := h.file(p)
+	if err != nil {
+		return FileState{}, err
+	}
+	fi, err := os.Stat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return FileState{Path: p}, nil
+	}
+	if err != nil {
+		return FileState{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return FileState{}, notRegular(p, fi)
+	}
+	return FileState{Path: p, Exists: true, Mode: uint32(fi.Mode().Perm())}, nil
+}
+
 // readFile reads the file at real, which the procedures call p, only if it
 // is a regular file and only through FileLimit: a FIFO would block the
 // activity until its timeout, a device or a runaway file grow without end.

@@ -29,7 +29,8 @@ const manyClients = 14
 // The build of the blog's two pairs and 14 clients (lab/scale, no volume,
 // client clusters of four), through the real server, orchestrator and
 // agents: each cluster is formed by a FormClusters child of its own, the
-// data path brings the clients up in two ClientBatch children, and every
+// data path brings the clients up in two ClientBatch children, the build
+// reads its eighteen hosts' end state in two Survey children, and every
 // client ends with both pairs' maps, each of two paths.
 func TestManyClientsBuildInBatches(t *testing.T) {
 	// Client clusters of four: six clusters, past the four FormClusters
@@ -79,6 +80,30 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 	}
 	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer", ""); err == nil {
 		t.Error("the build ran its data path in a child, whose result would carry every client's undo")
+	}
+	// Eighteen hosts, past the sixteen a build surveys in its own history:
+	// two Survey children, of sixteen hosts and of two, and every host's
+	// state in the build's result, in the runbook's order.
+	for _, survey := range []string{"many/survey-0", "many/survey-1"} {
+		d, err := c.DescribeWorkflowExecution(ctx, survey, "")
+		if err != nil {
+			t.Fatalf("survey %s: %v", survey, err)
+		}
+		info := d.GetWorkflowExecutionInfo()
+		if info.GetType().GetName() != workflows.SurveyName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("%s: a %s, %s; want a completed %s", survey, info.GetType().GetName(), info.GetStatus(), workflows.SurveyName)
+		}
+	}
+	if _, err := c.DescribeWorkflowExecution(ctx, "many/survey-2", ""); err == nil {
+		t.Error("a third Survey child of eighteen hosts")
+	}
+	for i, h := range res.Hosts {
+		if want := fmt.Sprintf("client%d.example.org", i); i < manyClients && h.Host != want {
+			t.Errorf("host %d of the end state: %s, want %s", i, h.Host, want)
+		}
+		if !h.CmanRunning {
+			t.Errorf("%s: cman not running at the end of the build", h.Host)
+		}
 	}
 	record(t, c, "many")
 }

@@ -309,6 +309,9 @@ func (w *World) storageProbe(h *Host, in activities.StorageProbeInput) activitie
 		s.Minor = res.Minor()
 		r.DRBD = append(r.DRBD, s)
 	}
+	if in.NoFiles {
+		r.DRBDConf.Content, r.MultipathConf.Content, r.LVMConf.Content = "", "", ""
+	}
 	return r
 }
 

@@ -17,8 +17,17 @@ type StorageBuildResult struct {
 	Approvals    []Approval      `json:"approvals,omitempty"`
 	Irreversible []string        `json:"irreversible,omitempty"`
 	Checks       []string        `json:"checks,omitempty"`
-	// Hosts is each host's end state, read from the host after the build.
+	// Hosts is each host's end state, read from the host after the build,
+	// in the runbook's order; of a runbook of at most hostsInResult (100)
+	// hosts only.
 	Hosts []HostState `json:"hosts,omitempty"`
+	// SurveyRuns are, past hostsInResult hosts, the workflow IDs of the
+	// Survey children that read them, instead of Hosts: each child's
+	// result holds its hosts' states, in the runbook's order, the children
+	// in order too (<build ID>/survey-0, -1, ...).
+	SurveyRuns []string `json:"survey_runs,omitempty"`
+	// Surveyed is, with SurveyRuns, how many hosts they read: every host.
+	Surveyed int `json:"surveyed,omitempty"`
 	// SurveyError says why Hosts is missing: the build is done, but a host
 	// could not be read afterwards. It does not fail the build.
 	SurveyError string `json:"survey_error,omitempty"`
@@ -85,7 +94,7 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 	}
 	// The build is done; a host that cannot be read now is reported, not
 	// undone, and does not make a built stack look like a failed build.
-	if res.Hosts, err = surveyHosts(ctx, rb); err != nil {
+	if err = surveyHosts(ctx, loaded, &res); err != nil {
 		if !since(ctx, surveyReported) {
 			return res, fmt.Errorf("the build is done, but reading the hosts' end state failed: %w", err)
 		}

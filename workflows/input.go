@@ -159,6 +159,13 @@ func (in *ClientBatchInput) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+func (in *SurveyInput) UnmarshalJSON(b []byte) error {
+	type plain SurveyInput
+	err := strict(b, (*plain)(in))
+	in.problem = firstOf(err, in.Ref.Check(), unique("hosts", in.Hosts))
+	return nil
+}
+
 func (in *StorageLayerInput) UnmarshalJSON(b []byte) error {
 	type plain StorageLayerInput
 	in.problem = firstOf(strict(b, (*plain)(in)), in.Ref.Check())

@@ -21,6 +21,7 @@ const (
 	CLVMName         = "CLVM"
 	GFS2Name         = "GFS2"
 	StorageBuildName = "StorageBuild"
+	SurveyName       = "Survey"
 	ShutdownName     = "Shutdown"
 	StartupName      = "Startup"
 	ExpandName       = "ExpandCapacity"

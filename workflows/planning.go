@@ -256,6 +256,8 @@ func procedure(kind string) func(ctx workflow.Context, in, out any) error {
 		return inline(CLVM)
 	case GFS2Name:
 		return inline(GFS2)
+	case SurveyName:
+		return inline(Survey)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(planned(CLVMName, CLVM), workflow.RegisterOptions{Name: CLVMName})
 	r.RegisterWorkflowWithOptions(planned(GFS2Name, GFS2), workflow.RegisterOptions{Name: GFS2Name})
 	r.RegisterWorkflowWithOptions(planned(StorageBuildName, StorageBuild), workflow.RegisterOptions{Name: StorageBuildName})
+	r.RegisterWorkflowWithOptions(unplanned(SurveyName, Survey), workflow.RegisterOptions{Name: SurveyName})
 	r.RegisterWorkflowWithOptions(planned(ShutdownName, Shutdown), workflow.RegisterOptions{Name: ShutdownName})
 	r.RegisterWorkflowWithOptions(planned(StartupName, Startup), workflow.RegisterOptions{Name: StartupName})
 	r.RegisterWorkflowWithOptions(planned(ExpandName, ExpandCapacity), workflow.RegisterOptions{Name: ExpandName})

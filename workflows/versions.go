@@ -46,6 +46,10 @@ const (
 	// client's child a reference focused on its clients, instead of the
 	// whole runbook recorded in every one of their histories.
 	focusedRunbooks = "focused-runbooks"
+	// surveyChildren: a build of more than surveyInline hosts reads their
+	// end state in Survey children, instead of two steps a host in its own
+	// history.
+	surveyChildren = "survey-children"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,

@@ -1,0 +1,80 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// A storage probe with NoFiles reads what the full one does, but of the
+// config files only whether they exist and their mode: its result is the
+// full one's with no file content, and a fraction of its size.
+func TestProbeStorageWithNoFilesLeavesTheContentsOut(t *testing.T) {
+	t.Parallel()
+	c := multipathClient(t)
+	h := c.hosts["client0"]
+	ctx := context.Background()
+	must(h.EnsurePackages(ctx, PackagesInput{Packages: multipathPackages}))(t)
+	must(h.ConfigureMultipath(ctx, MultipathInput{}))(t)
+	c.lab.WriteFile(t, fqdn("client0"), LVMConfPath, strings.Repeat("# a commented lvm.conf\n", 1000))
+
+	full := must(h.ProbeStorage(ctx, StorageProbeInput{Packages: multipathPackages}))(t)
+	lean := must(h.ProbeStorage(ctx, StorageProbeInput{Packages: multipathPackages, NoFiles: true}))(t)
+	if full.MultipathConf.Content == "" || full.LVMConf.Content == "" || !full.MultipathdRunning || len(full.Imports) != 2 {
+		t.Fatalf("the full probe does not see the configured client: %+v", full)
+	}
+	want := full
+	for _, f := range []*FileState{&want.DRBDConf, &want.MultipathConf, &want.LVMConf} {
+		f.Content = ""
+	}
+	if !reflect.DeepEqual(lean, want) {
+		t.Errorf("probe with no_files:\n%+v\nwant the full probe without contents:\n%+v", lean, want)
+	}
+	if !lean.MultipathConf.Exists || !lean.LVMConf.Exists || lean.LVMConf.Mode == 0 {
+		t.Errorf("probe with no_files: multipath.conf %+v, lvm.conf %+v: want them existing, with a mode", lean.MultipathConf, lean.LVMConf)
+	}
+	if size, fullSize := jsonSize(t, lean), jsonSize(t, full); size*4 > fullSize {
+		t.Errorf("probe with no_files: %d bytes, the full one %d: want a fraction of it", size, fullSize)
+	}
+}
+
+// Without its contents to read, a lvm.conf over the agent's limit does
+// not fail the lean probe; a FIFO where a config belongs still does.
+func TestProbeStorageWithNoFilesReadsNoContent(t *testing.T) {
+	t.Parallel()
+	c := newCluster(t, "client0")
+	h := c.hosts["client0"]
+	c.lab.WriteFile(t, fqdn("client0"), LVMConfPath, strings.Repeat("# lvm.conf\n", 3<<20/11))
+	p, err := h.ProbeStorage(context.Background(), StorageProbeInput{NoFiles: true})
+	if err != nil || !p.LVMConf.Exists || p.LVMConf.Content != "" {
+		t.Errorf("lean probe with a 3 MB lvm.conf: lvm.conf %+v, %v; want it existing, without content", p.LVMConf, err)
+	}
+	if _, err := h.ProbeStorage(context.Background(), StorageProbeInput{}); errType(err) != ErrBadConfig {
+		t.Errorf("full probe with a 3 MB lvm.conf: %v, want %s as before", err, ErrBadConfig)
+	}
+
+	fifo := NewHost("test.example.org", t.TempDir())
+	if err := os.MkdirAll(filepath.Join(fifo.Root, "etc/lvm"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(fifo.Root, LVMConfPath), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fifo.statState(LVMConfPath); errType(err) != ErrBadConfig || !isPermanent(err) || !strings.Contains(err.Error(), LVMConfPath) {
+		t.Errorf("statState of a FIFO: %v, want a permanent %s naming the file", err, ErrBadConfig)
+	}
+}
+
+func jsonSize(t *testing.T, v any) int {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(data)
+}
