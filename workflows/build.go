@@ -49,15 +49,13 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 	res := StorageBuildResult{Runbook: rb.Name}
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID
 
-	var clusters FormClustersResult
-	if err := child(ctx, id+"/clusters", "part #3: cman clusters", FormClustersName, FormClustersInput{Ref: loaded.Ref}, &clusters); err != nil {
-		return res, runFailure(fmt.Errorf("clusters: %w", err), res)
-	}
-	res.Clusters, res.Done = clusters.Clusters, append(res.Done, "clusters")
 	// One log: the clusters' nodes first, so they are undone last, after
 	// everything that stands on them.
 	var u undoLog
-	u.pushNodes(clusters.Changes)
+	if res.Clusters, err = buildClusters(ctx, loaded, &u); err != nil {
+		return res, runFailure(fmt.Errorf("clusters: %w", err), res)
+	}
+	res.Done = append(res.Done, "clusters")
 	fail := func(part string, err error) (StorageBuildResult, error) {
 		cause := fmt.Errorf("%s: %w", part, err)
 		if undoErr := u.run(ctx, nil); undoErr != nil {
@@ -133,4 +131,30 @@ func buildDataPath(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBui
 	res.Approvals = append(res.Approvals, l.res.Approvals...)
 	res.Irreversible = append(res.Irreversible, l.res.Irreversible...)
 	return err
+}
+
+// buildClusters forms the clusters (part #3) and adds their nodes' undo to
+// the build's log: in a FormClusters child; or, past clustersInline
+// clusters, in the build itself, each cluster in a FormClusters child
+// whose node changes the log keeps as a batch, as the data path does its
+// clients. A FormClusters child of a thousand nodes would return them all.
+func buildClusters(ctx workflow.Context, loaded runbooks.Loaded, u *undoLog) ([]ClusterResult, error) {
+	names := loaded.Runbook.ClusterNames()
+	if len(names) <= clustersInline || !since(ctx, batchUndo) {
+		var clusters FormClustersResult
+		id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/clusters"
+		if err := child(ctx, id, "part #3: cman clusters", FormClustersName, FormClustersInput{Ref: loaded.Ref}, &clusters); err != nil {
+			return clusters.Clusters, err
+		}
+		u.pushNodes(clusters.Changes)
+		return clusters.Clusters, nil
+	}
+	clusters, undos, err := formAll(ctx, loaded, names, true, true)
+	if err != nil {
+		return clusters, undoClusters(ctx, undos, err)
+	}
+	for i := range undos {
+		u.append(undos[i])
+	}
+	return clusters, nil
 }

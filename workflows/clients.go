@@ -67,7 +67,7 @@ func (l *layer) clients(ctx workflow.Context) error {
 		return l.clientsOf(ctx, importers)
 	}
 	batches := (len(importers) + clientBatch - 1) / clientBatch
-	l.keepBatches = keepsBatches(ctx)
+	l.keepBatches = keepsBatches(ctx, "/layer")
 	return joined(each(ctx, batches, func(ctx workflow.Context, k int) error {
 		hosts := importers[k*clientBatch : min((k+1)*clientBatch, len(importers))]
 		return l.child(ctx, ClientBatchName, fmt.Sprintf("clients-%d", k), ClientBatchInput{Ref: l.focus(ctx, hosts...), Hosts: hosts})
@@ -89,14 +89,16 @@ func (l *layer) clientsOf(ctx workflow.Context, hosts []string) error {
 	}))
 }
 
-// keepsBatches reports whether a run keeps its ClientBatch children's undo
-// logs, to run each in an Undo child, rather than pass every client's undo
-// steps on in its result. Every run does, but the data path of a build
-// that started before builds ran their data path themselves: that build
-// still undoes its data path from the steps its result lists.
-func keepsBatches(ctx workflow.Context) bool {
+// keepsBatches reports whether a run keeps its batch children's undo logs
+// (ClientBatch, or FormClusters of one cluster), to run each in an Undo
+// child, rather than pass every host's undo on in its result. Every run
+// does, but a child whose parent undoes it from its result: the data path
+// ("/layer") or the clusters ("/clusters") of a build that started before
+// builds ran them itself at this size, and the new clusters of an
+// expansion.
+func keepsBatches(ctx workflow.Context, asChild string) bool {
 	info := workflow.GetInfo(ctx)
-	if p := info.ParentWorkflowExecution; p != nil && info.WorkflowExecution.ID == p.ID+"/layer" {
+	if p := info.ParentWorkflowExecution; p != nil && info.WorkflowExecution.ID == p.ID+asChild {
 		return false
 	}
 	return since(ctx, batchUndo)

@@ -28,12 +28,18 @@ func manyClients(t *testing.T, n int) runbooks.Ref {
 
 // scaled is lab/scale's runbook of opts, its overwrite let through.
 func scaled(t *testing.T, opts scale.Options) runbooks.Ref {
+	return scaledWith(t, opts, "drbd-overwrite")
+}
+
+// scaledWith is lab/scale's runbook of opts with approvals.auto set to
+// auto.
+func scaledWith(t *testing.T, opts scale.Options, auto string) runbooks.Ref {
 	t.Helper()
 	data, err := scale.YAML(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	yaml := strings.Replace(string(data), "  auto: []", "  auto: [drbd-overwrite]", 1)
+	yaml := strings.Replace(string(data), "  auto: []", "  auto: ["+auto+"]", 1)
 	if yaml == string(data) {
 		t.Fatal(`no "auto: []" to let the overwrite through`)
 	}
@@ -137,16 +143,20 @@ func TestABuildUndoesItsBatchesInUndoChildren(t *testing.T) {
 	})
 	var layers []string
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
-		if info.WorkflowType.Name == StorageLayerName {
+		if info.WorkflowType.Name == StorageLayerName || strings.HasSuffix(info.WorkflowExecution.ID, "/clusters") {
 			layers = append(layers, info.WorkflowExecution.ID)
 		}
 	})
-	env.ExecuteWorkflow(StorageBuildName, RunbookInput{Ref: scaled(t, scale.Options{Name: "many", Clients: n})})
+	// Client clusters of four: six clusters, past clustersInline.
+	env.ExecuteWorkflow(StorageBuildName, RunbookInput{Ref: scaled(t, scale.Options{Name: "many", Clients: n, ClusterSize: 4})})
 	err := env.GetWorkflowError()
 	wantErrType(t, err, ErrRunFailed)
 	if len(layers) != 0 {
-		t.Errorf("the build ran its data path in children %q, want itself", layers)
+		t.Errorf("the build ran its data path or its clusters in children %q, want itself", layers)
 	}
+	undoneIn(t, rec, clientN(0)+" StopCman", "/client0/undo")
+	undoneIn(t, rec, clientN(13)+" StopCman", "/client3/undo")
+	undoneIn(t, rec, "storage0a.example.org StopCman", "/storage0/undo")
 	undoneIn(t, rec, clientN(0)+" GNBDUnimport", "/clients-0/undo")
 	undoneIn(t, rec, clientN(clientBatch-1)+" UndoMultipath", "/clients-0/undo")
 	undoneIn(t, rec, clientN(clientBatch+1)+" GNBDUnimport", "/clients-1/undo")
@@ -157,6 +167,12 @@ func TestABuildUndoesItsBatchesInUndoChildren(t *testing.T) {
 	}
 	if len(rec.ranIn("storage0a.example.org DRBDDown")) != 1 || len(rec.ranIn(clientN(0)+" StopCman")) != 1 {
 		t.Error("the pairs and the clusters were not each undone once")
+	}
+	// Every node was started once and stopped once.
+	for j := range n {
+		if started, stopped := len(rec.ranIn(clientN(j)+" StartCman")), len(rec.ranIn(clientN(j)+" StopCman")); started != 1 || stopped != 1 {
+			t.Errorf("%s: cman started %d times, stopped %d", clientN(j), started, stopped)
+		}
 	}
 }
 
@@ -242,8 +258,36 @@ func TestManyClustersFormInChildren(t *testing.T) {
 			t.Errorf("%s: cman never started", clientN(j))
 		}
 	}
+	// Run by itself, it keeps each cluster's node changes, and reports
+	// each cluster's members by count.
+	if len(res.Changes) != 0 {
+		t.Errorf("%d node changes in the result, want them kept", len(res.Changes))
+	}
+	for _, c := range res.Clusters {
+		if c.Nodes != nil || c.Members == 0 {
+			t.Errorf("cluster %s reported with %d nodes' status and %d members, want a count alone", c.Name, len(c.Nodes), c.Members)
+		}
+	}
+}
+
+// A FormClusters of many clusters that a parent undoes from its result (an
+// expansion's new clusters, or the clusters of a build that started before
+// builds formed many clusters themselves) still reports every node change.
+func TestManyClustersReportTheirChangesToAParentThatUndoes(t *testing.T) {
+	env, _ := newEnv(t, nil)
+	env.RegisterWorkflowWithOptions(func(ctx workflow.Context, ref runbooks.Ref) (FormClustersResult, error) {
+		var res FormClustersResult
+		id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/clusters"
+		err := child(ctx, id, "clusters", FormClustersName, FormClustersInput{Ref: ref}, &res)
+		return res, err
+	}, workflow.RegisterOptions{Name: "parent"})
+	env.ExecuteWorkflow("parent", smallClusters(t, 14, 4))
+	var res FormClustersResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
 	if len(res.Changes) != 14+4 {
-		t.Errorf("%d node changes reported for the build's undo, want 18", len(res.Changes))
+		t.Errorf("%d node changes reported for the parent's undo, want 18", len(res.Changes))
 	}
 }
 

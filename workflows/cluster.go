@@ -128,6 +128,16 @@ type NodeChange struct {
 // undoSteps reverses the change in the safe order: the node leaves the
 // running cluster before its config is taken away.
 func (c *NodeChange) undoSteps() []Step {
+	undos := c.undos()
+	steps := make([]Step, len(undos))
+	for i, u := range undos {
+		steps[i] = u.step()
+	}
+	return steps
+}
+
+// undos are the change's undo steps in the order they run.
+func (c *NodeChange) undos() []UndoStep {
 	var undos []UndoStep
 	if c.StartedCman {
 		undos = append(undos, newUndo(c.Host, "stop cman", activities.StopCmanName, activities.ClusterInput{Cluster: c.Cluster}))
@@ -140,11 +150,7 @@ func (c *NodeChange) undoSteps() []Step {
 	if len(c.Packages) > 0 {
 		undos = append(undos, newUndo(c.Host, "remove packages", activities.RemovePackagesName, activities.PackagesInput{Packages: c.Packages}))
 	}
-	steps := make([]Step, len(undos))
-	for i, u := range undos {
-		steps[i] = u.step()
-	}
-	return steps
+	return undos
 }
 
 // noteInstalled adds what yum installed to the record, so the undo removes

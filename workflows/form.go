@@ -35,6 +35,10 @@ type ClusterResult struct {
 	Name          string                  `json:"name"`
 	ConfigVersion int                     `json:"config_version"`
 	Nodes         []activities.NodeStatus `json:"nodes"`
+	// Members counts the runbook's nodes of a cluster reported without
+	// their status, as a run of many clusters reports each (its
+	// FormClusters child has them).
+	Members int `json:"members,omitempty"`
 }
 
 // FormClusters forms the clusters of a runbook, all at once since they
@@ -60,29 +64,49 @@ func FormClusters(ctx workflow.Context, in FormClustersInput) (FormClustersResul
 		}
 	}
 
-	res.Clusters = make([]ClusterResult, len(names))
-	undos := make([]undoLog, len(names))
-	form := formCluster
-	if len(names) > clustersInline && since(ctx, clusterChildren) {
-		form = formClusterChild
-	}
-	err = joined(each(ctx, len(names), func(ctx workflow.Context, i int) error {
-		var err error
-		res.Clusters[i], err = form(ctx, loaded, names[i], &undos[i])
-		return err
-	}))
+	children := len(names) > clustersInline && since(ctx, clusterChildren)
+	keep := children && keepsBatches(ctx, "/clusters")
+	var undos []undoLog
+	res.Clusters, undos, err = formAll(ctx, loaded, names, children, keep)
 	if err != nil {
-		// Undo every cluster, failed or not, each in reverse and all at once.
-		undoErr := joined(each(ctx, len(undos), func(ctx workflow.Context, i int) error { return undos[i].run(ctx, nil) }))
-		if undoErr != nil {
-			return res, temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", err, undoErr), ErrUndoFailed, err)
-		}
-		return res, runFailure(err)
+		return res, undoClusters(ctx, undos, err)
 	}
 	for i := range undos {
 		res.Changes = append(res.Changes, undos[i].nodes()...)
 	}
 	return res, nil
+}
+
+// formAll forms the clusters names all at once, each one's undo in a log
+// of its own: inline, or each in a FormClusters child of its own, whose
+// node changes the log keeps as a batch, run by an Undo child, if keep.
+// Kept clusters are reported without their members' status, which their
+// children report: a thousand nodes' status would be a hundred kilobytes.
+func formAll(ctx workflow.Context, loaded runbooks.Loaded, names []string, children, keep bool) ([]ClusterResult, []undoLog, error) {
+	clusters := make([]ClusterResult, len(names))
+	undos := make([]undoLog, len(names))
+	form := formCluster
+	if children {
+		form = func(ctx workflow.Context, loaded runbooks.Loaded, name string, u *undoLog) (ClusterResult, error) {
+			return formClusterChild(ctx, loaded, name, u, keep)
+		}
+	}
+	err := joined(each(ctx, len(names), func(ctx workflow.Context, i int) error {
+		var err error
+		clusters[i], err = form(ctx, loaded, names[i], &undos[i])
+		return err
+	}))
+	return clusters, undos, err
+}
+
+// undoClusters undoes every cluster, failed or not, each in reverse and all
+// at once, and returns the failure that caused it.
+func undoClusters(ctx workflow.Context, undos []undoLog, cause error) error {
+	undoErr := joined(each(ctx, len(undos), func(ctx workflow.Context, i int) error { return undos[i].run(ctx, nil) }))
+	if undoErr != nil {
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%v; and %v", cause, undoErr), ErrUndoFailed, cause)
+	}
+	return runFailure(cause)
 }
 
 // clustersInline is how many clusters FormClusters forms in its own
@@ -94,16 +118,34 @@ const clustersInline = 4
 
 // formClusterChild forms one cluster in a FormClusters child of its own,
 // which undoes itself if it fails; its node changes join the undo log u,
-// for the parent to undo if another cluster fails.
-func formClusterChild(ctx workflow.Context, loaded runbooks.Loaded, name string, u *undoLog) (ClusterResult, error) {
+// for the parent to undo if another cluster fails: as a batch if keep.
+func formClusterChild(ctx workflow.Context, loaded runbooks.Loaded, name string, u *undoLog, keep bool) (ClusterResult, error) {
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/" + name
+	ref := loaded.Ref
+	if keep {
+		// The child, and its bootstrap and joins, load only the cluster's
+		// part of the runbook.
+		_, members, err := resolveCluster(loaded.Runbook, name)
+		if err != nil {
+			return ClusterResult{Name: name}, err
+		}
+		for _, m := range members {
+			ref.Focus = append(ref.Focus, m.host)
+		}
+	}
 	var one FormClustersResult
-	err := child(ctx, id, "form cluster "+name, FormClustersName, FormClustersInput{Ref: loaded.Ref, Clusters: []string{name}}, &one)
+	err := child(ctx, id, "form cluster "+name, FormClustersName, FormClustersInput{Ref: ref, Clusters: []string{name}}, &one)
 	if err != nil {
 		return ClusterResult{Name: name}, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	if len(one.Clusters) != 1 {
 		return ClusterResult{Name: name}, fmt.Errorf("cluster %s: its FormClusters child reported %d clusters", name, len(one.Clusters))
+	}
+	if keep {
+		u.pushNodeBatch(id, one.Changes)
+		formed := one.Clusters[0]
+		formed.Members, formed.Nodes = len(ref.Focus), nil
+		return formed, nil
 	}
 	u.pushNodes(one.Changes)
 	return one.Clusters[0], nil

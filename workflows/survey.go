@@ -110,7 +110,10 @@ func surveyHosts(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBuild
 	err := first(eachAtMost(ctx, batches, surveyWindow, func(ctx workflow.Context, k int) error {
 		from, to := k*surveyBatch, min((k+1)*surveyBatch, len(hosts))
 		runs[k] = fmt.Sprintf("%s/survey-%d", id, k)
-		in := SurveyInput{Ref: loaded.Ref, Hosts: hosts[from:to]}
+		// Each child loads only its hosts' part of the runbook.
+		ref := loaded.Ref
+		ref.Focus = hosts[from:to]
+		in := SurveyInput{Ref: ref, Hosts: hosts[from:to]}
 		if err := child(ctx, runs[k], fmt.Sprintf("survey of hosts %d to %d", from, to-1), SurveyName, in, &results[k]); err != nil {
 			return fmt.Errorf("survey-%d: %w", k, err)
 		}

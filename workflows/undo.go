@@ -89,6 +89,19 @@ func (u *undoLog) pushBatch(id string, steps []UndoStep) {
 	}
 }
 
+// pushNodeBatch adds the node changes a batch child (a FormClusters of one
+// cluster) reported, as one log run by an Undo child: each change's undos
+// in their safe order, the last change first, as pushNodes would run them.
+func (u *undoLog) pushNodeBatch(id string, changes []NodeChange) {
+	var steps []UndoStep // run last first, so each change's undos reversed
+	for _, c := range changes {
+		undos := c.undos()
+		slices.Reverse(undos)
+		steps = append(steps, undos...)
+	}
+	u.pushBatch(id, steps)
+}
+
 // pushNodes adds the node changes a child reported, in their order.
 func (u *undoLog) pushNodes(changes []NodeChange) {
 	for i := range changes {

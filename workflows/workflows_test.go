@@ -61,11 +61,17 @@ func (r *recorder) list() []string {
 // expectation wins.
 func newEnv(t *testing.T, override func(*testsuite.TestWorkflowEnvironment, *recorder)) (*testsuite.TestWorkflowEnvironment, *recorder) {
 	t.Helper()
+	return newEnvOf(t, runbooks.Catalog{}, override)
+}
+
+// newEnvOf is newEnv with the orchestrator's catalog.
+func newEnvOf(t *testing.T, catalog runbooks.Catalog, override func(*testsuite.TestWorkflowEnvironment, *recorder)) (*testsuite.TestWorkflowEnvironment, *recorder) {
+	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	s.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	env := s.NewTestWorkflowEnvironment()
 	Register(env)
-	(&Loader{}).Register(env)
+	(&Loader{Catalog: catalog}).Register(env)
 	activities.NewHost("unused", t.TempDir()).Register(env)
 	rec := &recorder{}
 	if override != nil {
