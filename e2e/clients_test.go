@@ -66,7 +66,7 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.ClientBatchName)
 		}
 	}
-	for _, cluster := range []string{"many/clusters/storage0", "many/clusters/client3"} {
+	for _, cluster := range []string{"many/storage0", "many/client3"} {
 		d, err := c.DescribeWorkflowExecution(ctx, cluster, "")
 		if err != nil {
 			t.Fatalf("cluster %s: %v", cluster, err)
@@ -78,8 +78,10 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 	if _, err := c.DescribeWorkflowExecution(ctx, "many/clients-0/import-client0.example.org", ""); err != nil {
 		t.Errorf("a client's import did not run in its batch: %v", err)
 	}
-	if _, err := c.DescribeWorkflowExecution(ctx, "many/layer", ""); err == nil {
-		t.Error("the build ran its data path in a child, whose result would carry every client's undo")
+	for _, part := range []string{"many/layer", "many/clusters"} {
+		if _, err := c.DescribeWorkflowExecution(ctx, part, ""); err == nil {
+			t.Errorf("the build ran %s in a child, whose result would carry every host's undo", part)
+		}
 	}
 	// Eighteen hosts, past the sixteen a build surveys in its own history:
 	// two Survey children, of sixteen hosts and of two, and every host's
@@ -142,11 +144,12 @@ func manyLab(t *testing.T, ns string, opts scale.Options, auto string) (*lab, cl
 	return l, c, yaml
 }
 
-// A build of many clients whose volume is refused after the data path is
-// undone: each batch's clients by an Undo child of the build, which keeps
-// the batches' undo logs; no client keeps an import or a map.
+// A build of many clients in many clusters whose volume is refused after
+// the data path is undone: each batch's clients and each cluster's nodes
+// by an Undo child of the build, which keeps the batches' undo logs; no
+// client keeps cman running, an import or a map.
 func TestManyClientsBuildUndoneInBatches(t *testing.T) {
-	l, c, yaml := manyLab(t, "clientsundo", scale.Options{Name: "undone", Clients: manyClients}, "disk-label, drbd-overwrite")
+	l, c, yaml := manyLab(t, "clientsundo", scale.Options{Name: "undone", Clients: manyClients, ClusterSize: 4}, "disk-label, drbd-overwrite")
 	var clients []string
 	for j := range manyClients {
 		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
@@ -169,7 +172,7 @@ func TestManyClientsBuildUndoneInBatches(t *testing.T) {
 	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrRejected {
 		t.Fatalf("the build ended with %v, want Rejected", err)
 	}
-	for _, batch := range []string{"undone/clients-0/undo", "undone/clients-1/undo"} {
+	for _, batch := range []string{"undone/clients-0/undo", "undone/clients-1/undo", "undone/client0/undo", "undone/storage1/undo"} {
 		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
 		if err != nil {
 			t.Fatalf("%s: %v", batch, err)
@@ -182,6 +185,9 @@ func TestManyClientsBuildUndoneInBatches(t *testing.T) {
 	for _, h := range clients {
 		if out, err := l.exec(h, "gnbd_import", "-l"); err == nil && strings.Contains(out, "Device name") {
 			t.Errorf("%s: imports left after the undo:\n%s", h, out)
+		}
+		if out, err := l.exec(h, "cman_tool", "status"); err == nil {
+			t.Errorf("%s: cman runs after the undo:\n%s", h, out)
 		}
 		if out, _ := l.exec(h, "multipath", "-l"); strings.Contains(out, "mpath") {
 			t.Errorf("%s: maps left after the undo:\n%s", h, out)
