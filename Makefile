@@ -53,7 +53,7 @@ cluster-down:
 ## fifteen minutes; the lab's hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
-	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 30m ./bench/
+	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 100m ./bench/
 
 ## webui-deps: what the Web UI test drives the UI with: Debian's Chromium, and
 ## playwright-core from e2e/webui/package-lock.json (it downloads no browser)

@@ -24,15 +24,15 @@ import (
 // which is one cluster's whatever n is), on fresh lab hosts, through the
 // real server, orchestrator and agents.
 //
-//   - import-multipath-s: from the data path's first client step (or
-//     batch of clients) to its end, the part that grows with the clients
-//     (StorageLayer's history);
+//   - import-multipath-s: from the data path's first client's (or batch
+//     of clients') child started to the last one's end, the part that
+//     grows with the clients;
 //   - build-s: the whole build, clusters formed first;
 //   - max-events, max-history-KiB: the largest history of the build's
 //     runs (the build, its children and theirs);
 //   - max-payload-KiB: the largest single payload in any of them.
 func BenchmarkFanout(b *testing.B) {
-	for _, n := range []int{10, 100} {
+	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchFanout(b, n) })
 	}
 }
@@ -77,7 +77,7 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	l.run(b, "set", "--dir", l.dir, "drbd-speedup", "200")
 	l.up(b)
 	c := l.orchestrator(b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
 		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: name}})
 	if err != nil {
@@ -89,8 +89,8 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	if err != nil {
 		b.Fatalf("the build of %d clients: %v", clients, err)
 	}
-	if len(res.Hosts) != clients+4 || res.SurveyError != "" {
-		b.Fatalf("the build's end state: %d hosts, survey error %q", len(res.Hosts), res.SurveyError)
+	if surveyed := len(res.Hosts) + res.Surveyed; surveyed != clients+4 || res.SurveyError != "" {
+		b.Fatalf("the build's end state: %d hosts, survey error %q", surveyed, res.SurveyError)
 	}
 	t := walkTree(b, c, "build", "")
 	b.Logf("%d clients: build %s, import and multipath %s; largest history %d events, %d KiB (%s); largest payload %d KiB (%s)",
@@ -129,21 +129,28 @@ func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
 	events := historyEvents(b, c, id, runID)
 	t := treeStats{events: len(events), eventsOf: id, payloadOf: id, kinds: map[string]int{}}
 	t.wall = events[len(events)-1].GetEventTime().AsTime().Sub(events[0].GetEventTime().AsTime())
-	var firstClient time.Time
+	// The clients' part: from the first client's (or batch's) child
+	// started to the last one's end, in the history that runs them.
+	var firstClient, lastClient time.Time
 	for _, e := range events {
 		t.bytes += proto.Size(e)
 		t.kinds[e.GetEventType().String()] += proto.Size(e)
 		if p := largestPayload(e.ProtoReflect()); p > t.payload {
 			t.payload, t.payloadOf = p, id+" "+e.GetEventType().String()
 		}
-		if e.GetEventType() == enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED && firstClient.IsZero() {
-			if kind := e.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowType().GetName(); kind == workflows.GNBDImportName || kind == workflows.ClientBatchName {
+		switch e.GetEventType() {
+		case enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+			if clientKind(e.GetStartChildWorkflowExecutionInitiatedEventAttributes().GetWorkflowType().GetName()) && firstClient.IsZero() {
 				firstClient = e.GetEventTime().AsTime()
+			}
+		case enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
+			if clientKind(e.GetChildWorkflowExecutionCompletedEventAttributes().GetWorkflowType().GetName()) {
+				lastClient = e.GetEventTime().AsTime()
 			}
 		}
 	}
-	if !firstClient.IsZero() {
-		t.fanout = events[len(events)-1].GetEventTime().AsTime().Sub(firstClient)
+	if !firstClient.IsZero() && lastClient.After(firstClient) {
+		t.fanout = lastClient.Sub(firstClient)
 	}
 	for _, e := range events {
 		if e.GetEventType() != enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED {
@@ -184,4 +191,10 @@ func largestPayload(m protoreflect.Message) int {
 		return true
 	})
 	return largest
+}
+
+// clientKind is a child that brings clients up: a client's import or
+// multipath, or a batch of clients.
+func clientKind(kind string) bool {
+	return kind == workflows.GNBDImportName || kind == workflows.MultipathName || kind == workflows.ClientBatchName
 }
