@@ -56,28 +56,9 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
 	}
 	checkMultipathOf(t, l, clients...)
-	for _, batch := range []string{"many/clients-0", "many/clients-1"} {
-		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
-		if err != nil {
-			t.Fatalf("batch %s: %v", batch, err)
-		}
-		info := d.GetWorkflowExecutionInfo()
-		if info.GetType().GetName() != workflows.ClientBatchName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
-			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.ClientBatchName)
-		}
-	}
-	for _, cluster := range []string{"many/storage0", "many/client3"} {
-		d, err := c.DescribeWorkflowExecution(ctx, cluster, "")
-		if err != nil {
-			t.Fatalf("cluster %s: %v", cluster, err)
-		}
-		if kind := d.GetWorkflowExecutionInfo().GetType().GetName(); kind != workflows.FormClustersName {
-			t.Errorf("%s: a %s, want a FormClusters of its one cluster", cluster, kind)
-		}
-	}
-	if _, err := c.DescribeWorkflowExecution(ctx, "many/clients-0/import-client0.example.org", ""); err != nil {
-		t.Errorf("a client's import did not run in its batch: %v", err)
-	}
+	completedAs(t, c, workflows.ClientBatchName, "many/clients-0", "many/clients-1")
+	completedAs(t, c, workflows.FormClustersName, "many/storage0", "many/client3")
+	completedAs(t, c, workflows.GNBDImportName, "many/clients-0/import-client0.example.org")
 	for _, part := range []string{"many/layer", "many/clusters"} {
 		if _, err := c.DescribeWorkflowExecution(ctx, part, ""); err == nil {
 			t.Errorf("the build ran %s in a child, whose result would carry every host's undo", part)
@@ -86,16 +67,7 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 	// Eighteen hosts, past the sixteen a build surveys in its own history:
 	// two Survey children, of sixteen hosts and of two, and every host's
 	// state in the build's result, in the runbook's order.
-	for _, survey := range []string{"many/survey-0", "many/survey-1"} {
-		d, err := c.DescribeWorkflowExecution(ctx, survey, "")
-		if err != nil {
-			t.Fatalf("survey %s: %v", survey, err)
-		}
-		info := d.GetWorkflowExecutionInfo()
-		if info.GetType().GetName() != workflows.SurveyName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
-			t.Errorf("%s: a %s, %s; want a completed %s", survey, info.GetType().GetName(), info.GetStatus(), workflows.SurveyName)
-		}
-	}
+	completedAs(t, c, workflows.SurveyName, "many/survey-0", "many/survey-1")
 	if _, err := c.DescribeWorkflowExecution(ctx, "many/survey-2", ""); err == nil {
 		t.Error("a third Survey child of eighteen hosts")
 	}
@@ -172,16 +144,7 @@ func TestManyClientsBuildUndoneInBatches(t *testing.T) {
 	if !errors.As(err, &appErr) || appErr.Type() != activities.ErrRejected {
 		t.Fatalf("the build ended with %v, want Rejected", err)
 	}
-	for _, batch := range []string{"undone/clients-0/undo", "undone/clients-1/undo", "undone/client0/undo", "undone/storage1/undo"} {
-		d, err := c.DescribeWorkflowExecution(ctx, batch, "")
-		if err != nil {
-			t.Fatalf("%s: %v", batch, err)
-		}
-		info := d.GetWorkflowExecutionInfo()
-		if info.GetType().GetName() != workflows.UndoName || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
-			t.Errorf("%s: a %s, %s; want a completed %s", batch, info.GetType().GetName(), info.GetStatus(), workflows.UndoName)
-		}
-	}
+	completedAs(t, c, workflows.UndoName, "undone/clients-0/undo", "undone/clients-1/undo", "undone/client0/undo", "undone/storage1/undo")
 	for _, h := range clients {
 		if out, err := l.exec(h, "gnbd_import", "-l"); err == nil && strings.Contains(out, "Device name") {
 			t.Errorf("%s: imports left after the undo:\n%s", h, out)
@@ -194,4 +157,19 @@ func TestManyClientsBuildUndoneInBatches(t *testing.T) {
 		}
 	}
 	record(t, c, "undone")
+}
+
+// completedAs checks that each of ids is a completed run of kind.
+func completedAs(t *testing.T, c client.Client, kind string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		d, err := c.DescribeWorkflowExecution(context.Background(), id, "")
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		info := d.GetWorkflowExecutionInfo()
+		if info.GetType().GetName() != kind || info.GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("%s: a %s, %s; want a completed %s", id, info.GetType().GetName(), info.GetStatus(), kind)
+		}
+	}
 }
