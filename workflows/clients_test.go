@@ -315,3 +315,97 @@ func TestManyClustersUndoneWhenOneFails(t *testing.T) {
 		}
 	}
 }
+
+// batches notes the ClientBatch children as they start and end.
+type batches struct {
+	running, most int
+	started       []string
+	// afterFailure are the batches started after one had failed.
+	afterFailure []string
+	failed       bool
+}
+
+func seeBatches(env *testsuite.TestWorkflowEnvironment) *batches {
+	b := &batches{}
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.WorkflowType.Name == ClientBatchName {
+			b.running++
+			b.most = max(b.most, b.running)
+			b.started = append(b.started, info.WorkflowExecution.ID)
+			if b.failed {
+				b.afterFailure = append(b.afterFailure, info.WorkflowExecution.ID)
+			}
+		}
+	})
+	env.SetOnChildWorkflowCompletedListener(func(info *workflow.Info, _ converter.EncodedValue, err error) {
+		if info.WorkflowType.Name == ClientBatchName {
+			b.running--
+			b.failed = b.failed || err != nil
+		}
+	})
+	return b
+}
+
+// Past batchWindow batches, the data path runs that many at once, and
+// every client still comes up.
+func TestClientBatchesRunInAWindow(t *testing.T) {
+	n := clientBatch*batchWindow + 5 // one batch past the window
+	env, rec := newEnv(t, nil)
+	b := seeBatches(env)
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: manyClients(t, n)})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if b.most != batchWindow || len(b.started) != batchWindow+1 {
+		t.Errorf("%d batches started, at most %d at once; want %d, %d at once", len(b.started), b.most, batchWindow+1, batchWindow)
+	}
+	if calls := rec.list(); !slices.Contains(calls, clientN(n-1)+" ConfigureMultipath") {
+		t.Errorf("the last batch's last client never multipathed")
+	}
+}
+
+// Once a batch has failed, the data path starts no other: it undoes those
+// that ran instead.
+func TestNoBatchStartsAfterOneFailed(t *testing.T) {
+	n := clientBatch * (batchWindow + 3)
+	failing := clientN(0)
+	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
+		env.OnActivity(activities.GNBDImportName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ImportInput) (activities.Change, error) {
+			rec.note(ctx, activities.GNBDImportName)
+			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
+				return activities.Change{}, temporal.NewNonRetryableApplicationError("no import", activities.ErrBadConfig, nil)
+			}
+			return activities.Change{Changed: true}, nil
+		})
+		// The other batches' maps take a while to appear, so that the
+		// failed batch ends while they still run.
+		env.OnActivity(activities.MultipathMapsName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.MultipathInput) (activities.MultipathResult, error) {
+			rec.note(ctx, activities.MultipathMapsName)
+			info := activity.GetInfo(ctx)
+			if info.Attempt < 4 && !slices.ContainsFunc(rangeN(clientBatch), func(j int) bool { return info.TaskQueue == activities.HostQueue(clientN(j)) }) {
+				return activities.MultipathResult{}, temporal.NewApplicationError("no maps yet", activities.ErrNotReady)
+			}
+			return activities.MultipathResult{}, nil
+		})
+	})
+	b := seeBatches(env)
+	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: manyClients(t, n)})
+	if env.GetWorkflowError() == nil {
+		t.Fatal("the data path succeeded with a failed batch")
+	}
+	if !b.failed || len(b.afterFailure) > 0 {
+		t.Errorf("batches started after one failed: %q", b.afterFailure)
+	}
+	if len(b.started) == batchWindow+3 {
+		t.Errorf("every batch started (%d) though the first failed", len(b.started))
+	}
+}
+
+// rangeN is 0 to n-1.
+func rangeN(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}

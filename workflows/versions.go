@@ -50,6 +50,10 @@ const (
 	// end state in Survey children, instead of two steps a host in its own
 	// history.
 	surveyChildren = "survey-children"
+	// clientWindow: a batched data path runs at most batchWindow
+	// ClientBatch children at once, and starts no more once one failed,
+	// instead of every batch at once.
+	clientWindow = "client-window"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
