@@ -129,6 +129,15 @@ func Open(lab, name string) (Host, error) {
 	if err != nil {
 		return Host{}, err
 	}
+	// An FQDN is one look at its marker: every tool run opens its host and
+	// others, and listing a lab of a thousand hosts to find one cost each
+	// run more than the tool itself.
+	if name != "" && name != "." && name != ".." && filepath.Base(name) == name {
+		root := Root(abs, name)
+		if _, err := os.Stat(filepath.Join(root, Marker)); err == nil {
+			return Host{Lab: abs, FQDN: name, Root: root}, nil
+		}
+	}
 	hosts, err := List(abs)
 	if err != nil {
 		return Host{}, err

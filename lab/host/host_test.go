@@ -78,4 +78,11 @@ func TestOpen(t *testing.T) {
 	if _, err := Open(lab, "client0"); err == nil {
 		t.Error("a host not in the lab was accepted")
 	}
+	// A name is looked up as a host of the lab, never as a path: the
+	// hosts directory has a marker of no host.
+	for _, name := range []string{"..", ".", "", "../hosts/storage0a.example.org", "storage0a.example.org/"} {
+		if h, err := Open(lab, name); err == nil {
+			t.Errorf("%q opened as %+v", name, h)
+		}
+	}
 }
