@@ -102,13 +102,7 @@ func TestAFailedBatchIsUndone(t *testing.T) {
 	const n = clientBatch + 2
 	failing := clientN(3)
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		env.OnActivity(activities.MultipathMapsName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.MultipathInput) (activities.MultipathResult, error) {
-			rec.note(ctx, activities.MultipathMapsName)
-			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
-				return activities.MultipathResult{}, temporal.NewNonRetryableApplicationError("no maps", activities.ErrBadConfig, nil)
-			}
-			return activities.MultipathResult{}, nil
-		})
+		failsOn(env, rec, activities.MultipathMapsName, failing, activities.MultipathInput{}, activities.MultipathResult{})
 	})
 	env.ExecuteWorkflow(StorageLayerName, StorageLayerInput{Ref: manyClients(t, n)})
 	err := env.GetWorkflowError()
@@ -296,13 +290,7 @@ func TestManyClustersReportTheirChangesToAParentThatUndoes(t *testing.T) {
 func TestManyClustersUndoneWhenOneFails(t *testing.T) {
 	failing := clientN(5) // in cluster client1
 	env, rec := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		env.OnActivity(activities.StartCmanName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ClusterInput) (activities.Change, error) {
-			rec.note(ctx, activities.StartCmanName)
-			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
-				return activities.Change{}, temporal.NewNonRetryableApplicationError("cman not started", activities.ErrBadConfig, nil)
-			}
-			return activities.Change{Changed: true}, nil
-		})
+		failsOn(env, rec, activities.StartCmanName, failing, activities.ClusterInput{}, activities.Change{Changed: true})
 	})
 	env.ExecuteWorkflow(FormClustersName, FormClustersInput{Ref: smallClusters(t, 14, 4)})
 	if err := env.GetWorkflowError(); err == nil {
@@ -370,13 +358,7 @@ func TestNoBatchStartsAfterOneFailed(t *testing.T) {
 	n := clientBatch * (batchWindow + 3)
 	failing := clientN(0)
 	env, _ := newEnv(t, func(env *testsuite.TestWorkflowEnvironment, rec *recorder) {
-		env.OnActivity(activities.GNBDImportName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.ImportInput) (activities.Change, error) {
-			rec.note(ctx, activities.GNBDImportName)
-			if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(failing) {
-				return activities.Change{}, temporal.NewNonRetryableApplicationError("no import", activities.ErrBadConfig, nil)
-			}
-			return activities.Change{Changed: true}, nil
-		})
+		failsOn(env, rec, activities.GNBDImportName, failing, activities.ImportInput{}, activities.Change{Changed: true})
 		// The other batches' maps take a while to appear, so that the
 		// failed batch ends while they still run.
 		env.OnActivity(activities.MultipathMapsName, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ activities.MultipathInput) (activities.MultipathResult, error) {
@@ -408,4 +390,17 @@ func rangeN(n int) []int {
 		out[i] = i
 	}
 	return out
+}
+
+// failsOn makes the activity name fail on host, for good (a bad config),
+// and answer ok everywhere else, noting every call.
+func failsOn[In, Out any](env *testsuite.TestWorkflowEnvironment, rec *recorder, name, host string, _ In, ok Out) {
+	env.OnActivity(name, mock.Anything, mock.Anything).Return(func(ctx context.Context, _ In) (Out, error) {
+		rec.note(ctx, name)
+		if activity.GetInfo(ctx).TaskQueue == activities.HostQueue(host) {
+			var none Out
+			return none, temporal.NewNonRetryableApplicationError(name+" failed on "+host, activities.ErrBadConfig, nil)
+		}
+		return ok, nil
+	})
 }
