@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
@@ -35,6 +36,10 @@ func TestNoPayloadGrowsWithTheClients(t *testing.T) {
 		n = 40
 	}
 	env, _ := newEnvOf(t, runbooks.Catalog{Pins: t.TempDir()}, nil)
+	// The environment's default bound, 3 s of real time, is for runs of a
+	// few hosts; this one's thousands of children take longer, under -race
+	// most.
+	env.SetTestTimeout(10 * time.Minute)
 	largest := map[string]int{} // by workflow type and direction
 	where := map[string]string{}
 	measure := func(what, kind, id string, v any) {
