@@ -83,14 +83,20 @@ func (c *Catalog) Load(ref Ref) (Loaded, error) {
 	if err != nil {
 		return Loaded{}, err
 	}
-	rb, err := Parse(source, data)
-	if err != nil {
-		return Loaded{}, fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
-	if len(ref.Overrides) > 0 {
-		if rb, err = rb.Override(ref.Overrides); err != nil {
-			return Loaded{}, fmt.Errorf("%w: %s with overrides: %w", ErrInvalid, source, err)
+	rb, err := parsed(memoKey(source, data, ref.Overrides), func() (*Runbook, error) {
+		rb, err := Parse(source, data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
+		if len(ref.Overrides) > 0 {
+			if rb, err = rb.Override(ref.Overrides); err != nil {
+				return nil, fmt.Errorf("%w: %s with overrides: %w", ErrInvalid, source, err)
+			}
+		}
+		return rb, nil
+	})
+	if err != nil {
+		return Loaded{}, err
 	}
 	pin := Ref{Runbook: rb.Name, Source: source, Overrides: ref.Overrides, Focus: ref.Focus}
 	if len(ref.Focus) > 0 {
