@@ -17,6 +17,7 @@ const (
 	MembershipName        = "Membership"
 	RestoreFileName       = "RestoreFile"
 	LoadRunbookName       = "LoadRunbook"
+	LoadOutlineName       = "LoadOutline"
 
 	// The storage data path (parts #2 to #4).
 	ProbeStorageName       = "ProbeStorage"

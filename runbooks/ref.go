@@ -44,9 +44,14 @@ type Ref struct {
 // Loaded is a validated runbook and the reference that pins it: the
 // reference a parent hands its children carries the YAML it was loaded
 // from, so every child works on the same version.
+//
+// A build's outline (Catalog.Outline) has a Roster too: then Runbook is
+// the view for the servers and the volume's hosts, and the roster lists
+// every host, for the build to hand out to its children.
 type Loaded struct {
 	Runbook *Runbook `json:"runbook"`
 	Ref     Ref      `json:"ref"`
+	Roster  *Roster  `json:"roster,omitempty"`
 }
 
 // Limits of a Ref, so that a start request cannot grow a run's history past

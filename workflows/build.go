@@ -41,7 +41,11 @@ type StorageBuildResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
+	load := loadRunbook
+	if since(ctx, outlinedBuild) {
+		load = loadOutline
+	}
+	loaded, err := load(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StorageBuildResult{}, err
 	}
@@ -81,7 +85,7 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 			continue
 		}
 		var step StepResult
-		if err := child(ctx, id+"/"+part.name, part.summary, part.kind, RunbookInput{Ref: loaded.Ref}, &step); err != nil {
+		if err := child(ctx, id+"/"+part.name, part.summary, part.kind, RunbookInput{Ref: volumeRef(loaded)}, &step); err != nil {
 			return fail(part.name, err)
 		}
 		u.pushAll(step.Undo)
@@ -109,7 +113,7 @@ func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, er
 // child would have to return them all, four kilobytes a client.
 func buildDataPath(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBuildResult, u *undoLog) error {
 	rb := loaded.Runbook
-	if len(rb.Stack().Importers) <= clientBatch || !since(ctx, batchUndo) {
+	if len(loaded.Importers()) <= clientBatch || !since(ctx, batchUndo) {
 		var layer StorageLayerResult
 		id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/layer"
 		if err := child(ctx, id, "parts #2 to #4: disks, DRBD, GNBD, multipath", StorageLayerName, StorageLayerInput{Ref: loaded.Ref}, &layer); err != nil {
@@ -139,7 +143,7 @@ func buildDataPath(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBui
 // whose node changes the log keeps as a batch, as the data path does its
 // clients. A FormClusters child of a thousand nodes would return them all.
 func buildClusters(ctx workflow.Context, loaded runbooks.Loaded, u *undoLog) ([]ClusterResult, error) {
-	names := loaded.Runbook.ClusterNames()
+	names := loaded.ClusterNames()
 	if len(names) <= clustersInline || !since(ctx, batchUndo) {
 		var clusters FormClustersResult
 		id := workflow.GetInfo(ctx).WorkflowExecution.ID + "/clusters"
@@ -157,4 +161,15 @@ func buildClusters(ctx workflow.Context, loaded runbooks.Loaded, u *undoLog) ([]
 		u.append(undos[i])
 	}
 	return clusters, nil
+}
+
+// volumeRef is the reference for the build's clvm and gfs2 children: for a
+// build that loaded an outline, focused on the volume's hosts, so that
+// each records their part of the runbook only, as the outline's view does.
+func volumeRef(loaded runbooks.Loaded) runbooks.Ref {
+	ref := loaded.Ref
+	if hosts := loaded.Runbook.VolumeHosts(); loaded.Roster != nil && len(hosts) <= runbooks.MaxFocus {
+		ref.Focus = hosts
+	}
+	return ref
 }

@@ -62,7 +62,7 @@ func ClientBatch(ctx workflow.Context, in ClientBatchInput) (StorageLayerResult,
 // a multipath client, build its maps; each client on its own, all at once.
 // Past clientBatch clients, in ClientBatch children of clientBatch each.
 func (l *layer) clients(ctx workflow.Context) error {
-	importers := l.loaded.Runbook.Stack().Importers
+	importers := l.loaded.Importers()
 	if len(importers) <= clientBatch || !since(ctx, clientBatches) {
 		return l.clientsOf(ctx, importers)
 	}
@@ -94,7 +94,7 @@ const batchWindow = 8
 
 // clientsOf brings up the clients hosts, each on its own, all at once.
 func (l *layer) clientsOf(ctx workflow.Context, hosts []string) error {
-	multipath := l.loaded.Runbook.Stack().Multipath
+	multipath := l.loaded.MultipathClients()
 	return joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
 		host := hosts[i]
 		if err := l.child(ctx, GNBDImportName, "import-"+host, HostInput{Ref: l.focus(ctx, host), Host: host}); err != nil {
@@ -130,7 +130,7 @@ func keepsBatches(ctx workflow.Context, asChild string) bool {
 // data path never asks, so its histories are unchanged.
 func (l *layer) focus(ctx workflow.Context, hosts ...string) runbooks.Ref {
 	ref := l.loaded.Ref
-	batched := len(ref.Focus) > 0 || len(l.loaded.Runbook.Stack().Importers) > clientBatch
+	batched := len(ref.Focus) > 0 || len(l.loaded.Importers()) > clientBatch
 	if batched && since(ctx, focusedRunbooks) {
 		ref.Focus = hosts
 	}

@@ -125,13 +125,11 @@ func formClusterChild(ctx workflow.Context, loaded runbooks.Loaded, name string,
 	if keep {
 		// The child, and its bootstrap and joins, load only the cluster's
 		// part of the runbook.
-		_, members, err := resolveCluster(loaded.Runbook, name)
-		if err != nil {
-			return ClusterResult{Name: name}, err
+		members, ok := loaded.ClusterMembers(name)
+		if !ok {
+			return ClusterResult{Name: name}, badRequest("runbook %q has no cluster %q (it has %v)", loaded.Runbook.Name, name, loaded.ClusterNames())
 		}
-		for _, m := range members {
-			ref.Focus = append(ref.Focus, m.host)
-		}
+		ref.Focus = members
 	}
 	var one FormClustersResult
 	err := child(ctx, id, "form cluster "+name, FormClustersName, FormClustersInput{Ref: ref, Clusters: []string{name}}, &one)

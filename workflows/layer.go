@@ -86,18 +86,30 @@ func (l *layer) pair(ctx workflow.Context, r runbooks.DRBDResource) error {
 	rb := l.loaded.Runbook
 	hosts := rb.FQDNs(r.Hosts)
 	err := joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
-		return l.child(ctx, PrepareDiskName, "disk-"+hosts[i], HostInput{Ref: l.loaded.Ref, Host: hosts[i]})
+		return l.child(ctx, PrepareDiskName, "disk-"+hosts[i], HostInput{Ref: l.serverRef(hosts[i]), Host: hosts[i]})
 	}))
 	if err != nil {
 		return err
 	}
 	cluster := rb.ClusterOfPair(r)
-	if err := l.child(ctx, DRBDPairName, "drbd-"+cluster+"-"+r.Name, DRBDPairInput{Ref: l.loaded.Ref, Cluster: cluster, Resource: r.Name}); err != nil {
+	if err := l.child(ctx, DRBDPairName, "drbd-"+cluster+"-"+r.Name, DRBDPairInput{Ref: l.serverRef(hosts...), Cluster: cluster, Resource: r.Name}); err != nil {
 		return err
 	}
 	return joined(each(ctx, len(hosts), func(ctx workflow.Context, i int) error {
-		return l.child(ctx, GNBDExportName, "export-"+hosts[i], HostInput{Ref: l.loaded.Ref, Host: hosts[i]})
+		return l.child(ctx, GNBDExportName, "export-"+hosts[i], HostInput{Ref: l.serverRef(hosts[i]), Host: hosts[i]})
 	}))
+}
+
+// serverRef is the reference for a pair's child about its servers: in a
+// build that loaded an outline, focused on them, which leaves the servers
+// and their clusters and drops every client, so that the child records
+// the servers' part of the runbook only. Else the run's own.
+func (l *layer) serverRef(servers ...string) runbooks.Ref {
+	ref := l.loaded.Ref
+	if l.loaded.Roster != nil {
+		ref.Focus = servers
+	}
+	return ref
 }
 
 // child runs one procedure and keeps its undo and what it reports.

@@ -31,6 +31,29 @@ func loadRunbook(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks
 	return out, err
 }
 
+// loadOutline is loadRunbook for a build: a runbook of many hosts comes as
+// its outline (runbooks.Catalog.Outline), which the build's history
+// records instead of every client's part.
+func loadOutline(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
+	if err := refuseBadInput(ctx, req); err != nil {
+		return runbooks.Loaded{}, err
+	}
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		RetryPolicy:         commandRetry,
+	})
+	var out runbooks.Loaded
+	if err := workflow.ExecuteLocalActivity(ctx, activities.LoadOutlineName, ref).Get(ctx, &out); err != nil {
+		return out, err
+	}
+	if out.Roster != nil {
+		if err := out.Roster.Check(); err != nil {
+			return out, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrInvalidRunbook, nil)
+		}
+	}
+	return out, nil
+}
+
 // Loader is the orchestrator's runbook loader, which workflows run as a
 // local activity.
 type Loader struct {
@@ -41,7 +64,18 @@ type Loader struct {
 // load is a non-retryable InvalidRunbook error naming the file, line and
 // field.
 func (l *Loader) LoadRunbook(_ context.Context, ref runbooks.Ref) (runbooks.Loaded, error) {
-	loaded, err := l.Catalog.Load(ref)
+	return loadError(l.Catalog.Load(ref))
+}
+
+// LoadOutline loads a runbook's outline from the catalog, with the errors
+// of LoadRunbook.
+func (l *Loader) LoadOutline(_ context.Context, ref runbooks.Ref) (runbooks.Loaded, error) {
+	return loadError(l.Catalog.Outline(ref))
+}
+
+// loadError types a load's error for the workflow: one that no retry can
+// fix is non-retryable.
+func loadError(loaded runbooks.Loaded, err error) (runbooks.Loaded, error) {
 	if errors.Is(err, runbooks.ErrWidened) {
 		return loaded, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrBadInput, nil)
 	}
@@ -59,6 +93,7 @@ type ActivityRegistry interface {
 // Register adds the loader under its protocol name.
 func (l *Loader) Register(r ActivityRegistry) {
 	r.RegisterActivityWithOptions(l.LoadRunbook, activity.RegisterOptions{Name: activities.LoadRunbookName})
+	r.RegisterActivityWithOptions(l.LoadOutline, activity.RegisterOptions{Name: activities.LoadOutlineName})
 }
 
 func badRequest(format string, args ...any) error {

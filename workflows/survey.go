@@ -90,13 +90,9 @@ func surveyHosts(ctx workflow.Context, loaded runbooks.Loaded, res *StorageBuild
 	if planning(ctx) != nil {
 		return nil // the plan is the end state
 	}
-	rb := loaded.Runbook
-	hosts := make([]string, len(rb.Hosts))
-	for i, h := range rb.Hosts {
-		hosts[i] = h.FQDN
-	}
+	hosts := loaded.HostFQDNs()
 	if len(hosts) <= surveyInline || !since(ctx, surveyChildren) {
-		states, err := surveyOf(ctx, rb, hosts)
+		states, err := surveyOf(ctx, loaded.Runbook, hosts)
 		if err != nil {
 			return err
 		}

@@ -54,6 +54,10 @@ const (
 	// ClientBatch children at once, and starts no more once one failed,
 	// instead of every batch at once.
 	clientWindow = "client-window"
+	// outlinedBuild: a build of more than runbooks.OutlinePast hosts loads
+	// its runbook's outline, and its clvm and gfs2 children a view for the
+	// volume's hosts, instead of the whole runbook recorded in each.
+	outlinedBuild = "outlined-build"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
