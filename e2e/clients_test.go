@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
@@ -70,6 +73,18 @@ func TestManyClientsBuildInBatches(t *testing.T) {
 	completedAs(t, c, workflows.SurveyName, "many/survey-0", "many/survey-1")
 	if _, err := c.DescribeWorkflowExecution(ctx, "many/survey-2", ""); err == nil {
 		t.Error("a third Survey child of eighteen hosts")
+	}
+	// Eighteen hosts, past the sixteen a build loads whole: the build
+	// recorded its outline, whose view holds the servers only (this
+	// runbook has no volume), and its pair's children their servers' view.
+	outline := loadedIn(t, "clients", "many", activities.LoadOutlineName)
+	if outline.Roster == nil || len(outline.Roster.Hosts) != manyClients+4 || len(outline.Runbook.Hosts) != 4 {
+		t.Errorf("the build's outline: roster %v, a view of %d hosts; want the roster of %d hosts and a view of the 4 servers", outline.Roster, len(outline.Runbook.Hosts), manyClients+4)
+	}
+	var pair workflows.DRBDPairInput
+	startedWith(t, "clients", "many/drbd-storage0-r0", &pair)
+	if want := []string{"storage0a.example.org", "storage0b.example.org"}; !slices.Equal(pair.Focus, want) {
+		t.Errorf("the pair's child is focused on %v, want %v", pair.Focus, want)
 	}
 	for i, h := range res.Hosts {
 		if want := fmt.Sprintf("client%d.example.org", i); i < manyClients && h.Host != want {
@@ -172,4 +187,52 @@ func completedAs(t *testing.T, c client.Client, kind string, ids ...string) {
 			t.Errorf("%s: a %s, %s; want a completed %s", id, info.GetType().GetName(), info.GetStatus(), kind)
 		}
 	}
+}
+
+// history is the events of the run id in namespace ns, decrypted.
+func history(t *testing.T, ns, id string) *historypb.History {
+	t.Helper()
+	c := dial(t, ns)
+	h := &historypb.History{}
+	iter := c.GetWorkflowHistory(context.Background(), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatalf("history of %s: %v", id, err)
+		}
+		h.Events = append(h.Events, ev)
+	}
+	return decrypted(t, h)
+}
+
+// startedWith decodes the input the run id started with into in.
+func startedWith(t *testing.T, ns, id string, in any) {
+	t.Helper()
+	payloads := history(t, ns, id).Events[0].GetWorkflowExecutionStartedEventAttributes().GetInput().GetPayloads()
+	if len(payloads) != 1 {
+		t.Fatalf("%s started with %d payloads", id, len(payloads))
+	}
+	if err := converter.GetDefaultDataConverter().FromPayload(payloads[0], in); err != nil {
+		t.Fatalf("the input of %s: %v", id, err)
+	}
+}
+
+// loadedIn is what the run id recorded of its local activity kind, the
+// runbook loader's: the first such marker in its history.
+func loadedIn(t *testing.T, ns, id, kind string) runbooks.Loaded {
+	t.Helper()
+	for _, ev := range history(t, ns, id).Events {
+		m := ev.GetMarkerRecordedEventAttributes()
+		data, result := m.GetDetails()["data"].GetPayloads(), m.GetDetails()["result"].GetPayloads()
+		if len(data) != 1 || len(result) != 1 || !strings.Contains(string(data[0].GetData()), `"`+kind+`"`) {
+			continue // a version marker, or another local activity's
+		}
+		var loaded runbooks.Loaded
+		if err := converter.GetDefaultDataConverter().FromPayload(result[0], &loaded); err != nil {
+			t.Fatalf("the %s marker of %s: %v", kind, id, err)
+		}
+		return loaded
+	}
+	t.Fatalf("%s recorded no %s", id, kind)
+	return runbooks.Loaded{}
 }
