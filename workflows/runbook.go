@@ -19,22 +19,23 @@ import (
 // the orchestrator's catalog, and its result is recorded for replay, so a
 // replayed run never reads the catalog again.
 func loadRunbook(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
-	if err := refuseBadInput(ctx, req); err != nil {
-		return runbooks.Loaded{}, err
-	}
-	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         commandRetry,
-	})
-	var out runbooks.Loaded
-	err := workflow.ExecuteLocalActivity(ctx, activities.LoadRunbookName, ref).Get(ctx, &out)
-	return out, err
+	return load(ctx, activities.LoadRunbookName, ref, req)
 }
 
 // loadOutline is loadRunbook for a build: a runbook of many hosts comes as
 // its outline (runbooks.Catalog.Outline), which the build's history
 // records instead of every client's part.
 func loadOutline(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
+	out, err := load(ctx, activities.LoadOutlineName, ref, req)
+	if err == nil && out.Roster != nil {
+		if err := out.Roster.Check(); err != nil {
+			return out, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrInvalidRunbook, nil)
+		}
+	}
+	return out, err
+}
+
+func load(ctx workflow.Context, loader string, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
 	if err := refuseBadInput(ctx, req); err != nil {
 		return runbooks.Loaded{}, err
 	}
@@ -43,15 +44,8 @@ func loadOutline(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks
 		RetryPolicy:         commandRetry,
 	})
 	var out runbooks.Loaded
-	if err := workflow.ExecuteLocalActivity(ctx, activities.LoadOutlineName, ref).Get(ctx, &out); err != nil {
-		return out, err
-	}
-	if out.Roster != nil {
-		if err := out.Roster.Check(); err != nil {
-			return out, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrInvalidRunbook, nil)
-		}
-	}
-	return out, nil
+	err := workflow.ExecuteLocalActivity(ctx, loader, ref).Get(ctx, &out)
+	return out, err
 }
 
 // Loader is the orchestrator's runbook loader, which workflows run as a
