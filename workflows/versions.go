@@ -54,6 +54,10 @@ const (
 	// ClientBatch children at once, and starts no more once one failed,
 	// instead of every batch at once.
 	clientWindow = "client-window"
+	// checkChildren: a check of more than checkInline hosts reads them in
+	// CheckHosts children and keeps the worst of many findings, instead
+	// of every host in its own history and every finding in its result.
+	checkChildren = "check-children"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
