@@ -24,7 +24,9 @@ const checkedClients = 36
 // in two CheckHosts children, of the two first client clusters and of
 // the rest: every host's agent answers, each with a dozen findings, and
 // the check's result lists the worst of them, counts every one and names
-// the two children.
+// the two children. (This file's name sorts before drift_test.go's: so
+// replaytests/record, which keeps the first completed history of each
+// workflow type, keeps this Check, which reads its hosts in children.)
 func TestACheckOfManyHostsReadsThemInChildren(t *testing.T) {
 	_, c, yaml := manyLab(t, "manycheck", scale.Options{Name: "manycheck", Clients: checkedClients}, "drbd-overwrite")
 
