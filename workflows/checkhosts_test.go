@@ -334,3 +334,33 @@ func TestCheckBatchesKeepClustersAndPairsWhole(t *testing.T) {
 		})
 	}
 }
+
+// A CheckHosts child refuses, before reading any host, hosts that are not
+// the runbook's by FQDN, none, one twice, or a plan.
+func TestCheckHostsRefusesWhatIsNotItsRunbooksHosts(t *testing.T) {
+	ref := manyClients(t, 2)
+	for name, tc := range map[string]struct {
+		in   any
+		want string
+	}{
+		"a string for hosts": {json.RawMessage(`{"runbook": "scalable-storage", "hosts": "client0.example.org"}`), "hosts: a string where an array of strings belongs"},
+		"no hosts":           {CheckHostsInput{Ref: ref}, "hosts:"},
+		"not in the book":    {CheckHostsInput{Ref: ref, Hosts: []string{clientN(0), clientN(9)}}, "hosts[1]:"},
+		"a short name":       {CheckHostsInput{Ref: ref, Hosts: []string{"client0"}}, "hosts[0]:"},
+		"a host twice":       {CheckHostsInput{Ref: ref, Hosts: []string{clientN(0), clientN(1), clientN(0)}}, "hosts:"},
+		"a plan requested":   {CheckHostsInput{Ref: ref, Hosts: []string{clientN(0)}, Planning: Planning{Plan: true}}, "no plan"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			env, rec := newEnv(t, nil)
+			env.ExecuteWorkflow(CheckHostsName, tc.in)
+			err := env.GetWorkflowError()
+			wantErrType(t, err, activities.ErrBadInput)
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("the refusal %v does not say %q", err, tc.want)
+			}
+			if calls := rec.list(); len(calls) != 0 {
+				t.Errorf("a refused check ran %q", calls)
+			}
+		})
+	}
+}
