@@ -26,7 +26,7 @@ import (
 
 // namespaces are created with the server, one per test that needs
 // isolation from the others' host queues.
-var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage", "build", "webui", "expand", "codec", "slow", "signed", "schedule", "drift", "plan", "webhook", "clients", "clientsundo"}
+var namespaces = []string{"form", "kill", "concurrent", "faults", "bad", "storage", "build", "webui", "expand", "codec", "slow", "signed", "schedule", "drift", "plan", "webhook", "clients", "clientsundo", "manycheck"}
 
 var (
 	bin        string // directory of the binaries built from this checkout

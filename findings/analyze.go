@@ -21,31 +21,12 @@ type Host struct {
 // Analyze is every finding of the hosts, but the codes in ignore, ordered
 // by layer, host and code. It reads nothing but its arguments, so it runs
 // in workflow code, and the same hosts always give the same findings.
+//
+// It is Of and Across on one part: a check of many hosts runs Of on parts
+// of them apart and Across on their facts (split.go), and finds the same.
 func Analyze(hosts []Host, ignore []Code) []Finding {
-	var fs []Finding
-	byHost := map[string]*activities.Inspection{}
-	for _, h := range hosts {
-		if h.Inspection != nil {
-			byHost[h.Expect.Host] = h.Inspection
-		}
-	}
-	for _, h := range hosts {
-		fs = append(fs, hostFindings(h)...)
-		ins := h.Inspection
-		if ins == nil {
-			continue
-		}
-		e := h.Expect
-		fs = append(fs, clusterFindings(e, ins)...)
-		fs = append(fs, drbdFindings(e, ins, byHost[peerOf(e)])...)
-		fs = append(fs, gnbdFindings(e, ins)...)
-		fs = append(fs, multipathFindings(e, ins)...)
-		fs = append(fs, clvmFindings(e, ins)...)
-		fs = append(fs, gfs2Findings(e, ins)...)
-	}
-	fs = append(fs, skewFindings(hosts)...)
-	fs = append(fs, journalFindings(hosts)...)
-	fs = slices.DeleteFunc(fs, func(f Finding) bool { return slices.Contains(ignore, f.Code) })
+	fs, facts := Of(hosts, ignore)
+	fs = append(fs, Across([]Facts{facts}, ignore)...)
 	sortFindings(fs)
 	return fs
 }

@@ -71,14 +71,17 @@ func Worst(fs []Finding) Severity {
 // sortFindings orders findings by layer (bottom first: the order of
 // repairs), then host, then code, so a report reads the same every time.
 func sortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(slices.Index(Layers, a.Layer), slices.Index(Layers, b.Layer)),
-			strings.Compare(a.Host, b.Host),
-			strings.Compare(string(a.Code), string(b.Code)),
-			strings.Compare(a.Summary, b.Summary),
-		)
-	})
+	slices.SortStableFunc(fs, compare)
+}
+
+// compare is sortFindings' order.
+func compare(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(slices.Index(Layers, a.Layer), slices.Index(Layers, b.Layer)),
+		strings.Compare(a.Host, b.Host),
+		strings.Compare(string(a.Code), string(b.Code)),
+		strings.Compare(a.Summary, b.Summary),
+	)
 }
 
 // shown is ev with only the lines that contain one of keys, or all of them

@@ -3,7 +3,6 @@ package findings
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/tetsuzuki/tetsuzuki/activities"
 )
@@ -37,38 +36,21 @@ func mounts(g *GFS2Expect, ins *activities.Inspection) bool {
 // counted as gfs2_tool journals lists them on a client that has the file
 // system mounted; a file system mounted nowhere is not counted. One
 // finding per file system, on the first such client by name, so that the
-// report does not depend on the hosts' order.
-func journalFindings(hosts []Host) []Finding {
-	clients := map[string]int{} // by device
-	for _, h := range hosts {
-		if g := h.Expect.GFS2; g != nil {
-			clients[g.Device]++
-		}
-	}
-	byName := slices.Clone(hosts)
-	slices.SortStableFunc(byName, func(a, b Host) int { return strings.Compare(a.Expect.Host, b.Expect.Host) })
-	counted := map[string]bool{}
+// report does not depend on the hosts' order: fileSystems (split.go) finds
+// that client and counts the clients, part by part, and Across adds them.
+func journalFindings(fss []FileSystem) []Finding {
 	var fs []Finding
-	for _, h := range byName {
-		g, ins := h.Expect.GFS2, h.Inspection
-		if g == nil || ins == nil || counted[g.Device] || !mounts(g, ins) {
+	for _, f := range fss {
+		l := f.Listed
+		if l == nil || l.Journals >= f.Clients {
 			continue
 		}
-		i := slices.IndexFunc(ins.Journals, func(j activities.GFS2Journals) bool { return j.Mountpoint == g.Mountpoint && j.Listed })
-		if i < 0 {
-			continue
-		}
-		counted[g.Device] = true
-		j, need := ins.Journals[i], clients[g.Device]
-		if len(j.Journals) >= need {
-			continue
-		}
-		more := need - len(j.Journals)
-		fs = append(fs, Finding{Code: GFS2FewJournals, Host: h.Expect.Host, Layer: LayerGFS2, Severity: Critical,
-			Summary:  fmt.Sprintf("%s has %d journals for the %d clients that mount it: a client finds none free, and mount.gfs2 refuses it", g.Device, len(j.Journals), need),
-			Evidence: shown(j.Output),
+		more := f.Clients - l.Journals
+		fs = append(fs, Finding{Code: GFS2FewJournals, Host: l.Host, Layer: LayerGFS2, Severity: Critical,
+			Summary:  fmt.Sprintf("%s has %d journals for the %d clients that mount it: a client finds none free, and mount.gfs2 refuses it", f.Device, l.Journals, f.Clients),
+			Evidence: shown(l.Output),
 			Repair: Repair{Kind: Manual, Action: fmt.Sprintf("gfs2_jadd -j %d %s on %s, if the file system has room for %d more journals of 128 MB (the build adds none: mkfs.gfs2 -j makes them once)",
-				more, g.Mountpoint, h.Expect.Host, more)}})
+				more, l.Mountpoint, l.Host, more)}})
 	}
 	return fs
 }

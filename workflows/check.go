@@ -20,6 +20,14 @@ type CheckResult struct {
 	Findings []findings.Finding `json:"findings"`
 	// Worst is the worst severity found, "" when nothing was.
 	Worst findings.Severity `json:"worst,omitempty"`
+	// Past findingsInResult findings, which only a check of more than
+	// checkInline hosts keeps apart, Findings are only the worst, Total
+	// is how many there are, Counts count them by code and severity, and
+	// CheckRuns are the CheckHosts children that read the hosts, each
+	// with its hosts' findings in its result and page.
+	Total     int              `json:"total,omitempty"`
+	Counts    []findings.Count `json:"counts,omitempty"`
+	CheckRuns []string         `json:"check_runs,omitempty"`
 }
 
 // Check reads every host of a runbook, all at once and read-only, and
@@ -35,17 +43,27 @@ func Check(ctx workflow.Context, in RunbookInput) (CheckResult, error) {
 	}
 	rb := loaded.Runbook
 	res := CheckResult{Runbook: rb.Name, Hosts: len(rb.Hosts)}
-	hosts := inspectAll(ctx, expectations(rb))
-	res.Findings = findings.Analyze(hosts, codes(rb.Checks.Ignore))
-	res.Worst = findings.Worst(res.Findings)
+	if len(rb.Hosts) > checkInline && since(ctx, checkChildren) {
+		if res, err = checkInChildren(ctx, loaded); err != nil {
+			return res, err
+		}
+	} else {
+		hosts := inspectAll(ctx, expectations(rb))
+		res.Findings = findings.Analyze(hosts, codes(rb.Checks.Ignore))
+		res.Worst = findings.Worst(res.Findings)
+	}
 	if res.Findings == nil {
 		res.Findings = []findings.Finding{}
+	}
+	found := int64(len(res.Findings))
+	if res.Total > 0 {
+		found = int64(res.Total)
 	}
 	// What the Web UI lists and shows: the checks that found drift, by
 	// runbook, and this check's findings on its page.
 	if err := workflow.UpsertTypedSearchAttributes(ctx,
 		RunbookAttr.ValueSet(rb.Name),
-		FindingsAttr.ValueSet(int64(len(res.Findings))),
+		FindingsAttr.ValueSet(found),
 		SeverityAttr.ValueSet(string(res.Worst))); err != nil {
 		return res, err
 	}
@@ -192,7 +210,20 @@ func findingsTable(res CheckResult) string {
 		return fmt.Sprintf("**%s**: %d hosts checked, no finding.", res.Runbook, res.Hosts)
 	}
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("**%s**: %d findings on %d hosts, worst %s.\n\n", res.Runbook, len(res.Findings), res.Hosts, res.Worst))
+	if res.Total > len(res.Findings) {
+		// A batched check's worst findings, with every one counted.
+		b.WriteString(fmt.Sprintf("**%s**: %d findings on %d hosts, worst %s: the %d worst below.", res.Runbook, res.Total, res.Hosts, res.Worst, len(res.Findings)))
+		if n := len(res.CheckRuns); n > 0 {
+			b.WriteString(fmt.Sprintf(" Each host's are on the page of its check, %s to %s.", res.CheckRuns[0], res.CheckRuns[n-1]))
+		}
+		b.WriteString("\n\n| severity | code | findings |\n|---|---|---|\n")
+		for _, c := range res.Counts {
+			b.WriteString(fmt.Sprintf("| %s | %s | %d |\n", c.Severity, c.Code, c.Count))
+		}
+		b.WriteString("\n")
+	} else {
+		b.WriteString(fmt.Sprintf("**%s**: %d findings on %d hosts, worst %s.\n\n", res.Runbook, len(res.Findings), res.Hosts, res.Worst))
+	}
 	b.WriteString("| severity | host | code | what | repair |\n|---|---|---|---|---|\n")
 	for _, f := range res.Findings {
 		b.WriteString(fmt.Sprintf("| %s | %s | %s | %s | %s: %s |\n", f.Severity, f.Host, f.Code, cell(f.Summary), f.Repair.Kind, cell(f.Repair.Action)))

@@ -32,4 +32,6 @@ const (
 
 	CheckName  = "Check"
 	RepairName = "Repair"
+	// CheckHostsName reads some of a check's hosts, as its child.
+	CheckHostsName = "CheckHosts"
 )

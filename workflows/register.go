@@ -34,4 +34,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(planned(TeardownName, Teardown), workflow.RegisterOptions{Name: TeardownName})
 	r.RegisterWorkflowWithOptions(Undo, workflow.RegisterOptions{Name: UndoName})
 	r.RegisterWorkflowWithOptions(Ticket, workflow.RegisterOptions{Name: TicketName})
+	r.RegisterWorkflowWithOptions(unplanned(CheckHostsName, CheckHosts), workflow.RegisterOptions{Name: CheckHostsName})
 }

@@ -58,6 +58,10 @@ const (
 	// its runbook's outline, and its clvm and gfs2 children a view for the
 	// volume's hosts, instead of the whole runbook recorded in each.
 	outlinedBuild = "outlined-build"
+	// checkChildren: a check of more than checkInline hosts reads them in
+	// CheckHosts children and keeps the worst of many findings, instead
+	// of every host in its own history and every finding in its result.
+	checkChildren = "check-children"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
