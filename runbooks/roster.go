@@ -14,11 +14,6 @@ import (
 // multipath clients and each cluster's members as positions in it. A
 // thousand clients' roster is about 26 KB.
 
-// OutlinePast is the most hosts a runbook has and still loads whole for a
-// build that asks for an outline: below it, the whole runbook is a few
-// kilobytes and the outline would save nothing.
-const OutlinePast = 16
-
 // Roster is every host of a runbook by FQDN, in file order, and the fan-out
 // lists of a build as positions in Hosts.
 type Roster struct {
@@ -132,13 +127,15 @@ func (r *Runbook) VolumeHosts() []string {
 	return out
 }
 
-// Outline is what Load gives, but for a runbook of more than OutlinePast
-// hosts loaded without a focus: the view for its servers and volume hosts,
-// with the roster of all its hosts. The reference pins the whole runbook,
-// for the build's children to load their own part.
-func (c *Catalog) Outline(ref Ref) (Loaded, error) {
+// Outline is what Load gives, but for a runbook of more than past hosts
+// loaded without a focus: the view for its servers and volume hosts, with
+// the roster of all its hosts. The reference pins the whole runbook, for
+// the run's children to load their own part. A run asks for an outline
+// past the hosts it would work on in its own history: below that, the
+// whole runbook is a few kilobytes, and the run needs all of it.
+func (c *Catalog) Outline(ref Ref, past int) (Loaded, error) {
 	loaded, err := c.Load(ref)
-	if err != nil || len(ref.Focus) > 0 || len(loaded.Runbook.Hosts) <= OutlinePast {
+	if err != nil || len(ref.Focus) > 0 || len(loaded.Runbook.Hosts) <= past {
 		return loaded, err
 	}
 	rb := loaded.Runbook

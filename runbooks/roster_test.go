@@ -19,7 +19,7 @@ func TestOutlineAnswersAsTheRunbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outline, err := c.Outline(runbooks.Ref{Runbook: "many"})
+	outline, err := c.Outline(runbooks.Ref{Runbook: "many"}, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestOutlineOfFewHostsIsTheRunbook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		outline, err := c.Outline(ref)
+		outline, err := c.Outline(ref, 16)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +83,7 @@ func TestOutlineOfFewHostsIsTheRunbook(t *testing.T) {
 		}
 	}
 	many, _ := manyClients(t, 40)
-	focused, err := many.Outline(runbooks.Ref{Runbook: "many", Focus: []string{"client3.example.org"}})
+	focused, err := many.Outline(runbooks.Ref{Runbook: "many", Focus: []string{"client3.example.org"}}, 16)
 	if err != nil || focused.Roster != nil {
 		t.Errorf("a focused load of many hosts: roster %v, %v", focused.Roster != nil, err)
 	}
@@ -92,7 +92,7 @@ func TestOutlineOfFewHostsIsTheRunbook(t *testing.T) {
 // A thousand clients' outline is a payload: well under 64 KiB.
 func TestAThousandClientsOutlineFits(t *testing.T) {
 	c, _ := manyClients(t, 1000)
-	outline, err := c.Outline(runbooks.Ref{Runbook: "many"})
+	outline, err := c.Outline(runbooks.Ref{Runbook: "many"}, 16)
 	if err != nil {
 		t.Fatal(err)
 	}

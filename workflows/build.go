@@ -41,11 +41,13 @@ type StorageBuildResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, error) {
-	load := loadRunbook
+	var loaded runbooks.Loaded
+	var err error
 	if since(ctx, outlinedBuild) {
-		load = loadOutline
+		loaded, err = loadOutline(ctx, in.Ref, surveyInline, in.decoding)
+	} else {
+		loaded, err = loadRunbook(ctx, in.Ref, in.decoding)
 	}
-	loaded, err := load(ctx, in.Ref, in.decoding)
 	if err != nil {
 		return StorageBuildResult{}, err
 	}

@@ -37,13 +37,23 @@ type CheckResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func Check(ctx workflow.Context, in RunbookInput) (CheckResult, error) {
-	loaded, err := loadRunbook(ctx, in.Ref, in.decoding)
+	var loaded runbooks.Loaded
+	var err error
+	if since(ctx, outlinedCheck) {
+		loaded, err = loadOutline(ctx, in.Ref, checkInline, in.decoding)
+	} else {
+		loaded, err = loadRunbook(ctx, in.Ref, in.decoding)
+	}
 	if err != nil {
 		return CheckResult{}, err
 	}
 	rb := loaded.Runbook
-	res := CheckResult{Runbook: rb.Name, Hosts: len(rb.Hosts)}
-	if len(rb.Hosts) > checkInline && since(ctx, checkChildren) {
+	hosts := len(loaded.HostFQDNs())
+	res := CheckResult{Runbook: rb.Name, Hosts: hosts}
+	// An outline, which comes only past checkInline hosts, has no
+	// expectations of each host: a run that loaded one, new as it is,
+	// checks in children.
+	if children := hosts > checkInline && since(ctx, checkChildren); children || loaded.Roster != nil {
 		if res, err = checkInChildren(ctx, loaded); err != nil {
 			return res, err
 		}

@@ -119,8 +119,8 @@ func CheckHosts(ctx workflow.Context, in CheckHostsInput) (CheckHostsResult, err
 // inline check does; past that, the worst, and counts of all.
 func checkInChildren(ctx workflow.Context, loaded runbooks.Loaded) (CheckResult, error) {
 	rb := loaded.Runbook
-	res := CheckResult{Runbook: rb.Name, Hosts: len(rb.Hosts)}
-	batches := checkBatches(rb)
+	batches := checkBatches(loaded)
+	res := CheckResult{Runbook: rb.Name, Hosts: len(loaded.HostFQDNs())}
 	id := workflow.GetInfo(ctx).WorkflowExecution.ID
 	runs := make([]string, len(batches))
 	results := make([]CheckHostsResult, len(batches))
@@ -175,14 +175,16 @@ func checkInChildren(ctx workflow.Context, loaded runbooks.Loaded) (CheckResult,
 // checkBatch hosts, in the runbook's order but for this: every cluster's
 // members and every DRBD pair's hosts are in one batch, since their
 // findings compare them (findings.Of). A cluster of more hosts than
-// checkBatch is a batch of its own.
-func checkBatches(rb *runbooks.Runbook) [][]string {
+// checkBatch is a batch of its own. The runbook's outline gives the same
+// batches as the whole runbook.
+func checkBatches(loaded runbooks.Loaded) [][]string {
 	// units: each host's unit, by index, joined to the units of its
 	// cluster's members and its pair's hosts.
+	hosts := loaded.HostFQDNs()
 	index := map[string]int{}
-	unit := make([]int, len(rb.Hosts))
-	for i, h := range rb.Hosts {
-		index[h.Name], unit[i] = i, i
+	unit := make([]int, len(hosts))
+	for i, h := range hosts {
+		index[h], unit[i] = i, i
 	}
 	find := func(i int) int {
 		for unit[i] != i {
@@ -190,9 +192,9 @@ func checkBatches(rb *runbooks.Runbook) [][]string {
 		}
 		return i
 	}
-	join := func(names []string) {
-		for _, n := range names[min(1, len(names)):] {
-			a, okA := index[names[0]]
+	join := func(fqdns []string) {
+		for _, n := range fqdns[min(1, len(fqdns)):] {
+			a, okA := index[fqdns[0]]
 			b, okB := index[n]
 			if !okA || !okB {
 				continue
@@ -201,19 +203,16 @@ func checkBatches(rb *runbooks.Runbook) [][]string {
 			unit[max(x, y)] = min(x, y) // a unit is named by its first host
 		}
 	}
-	for _, c := range rb.Clusters {
-		var names []string
-		for _, n := range c.Nodes {
-			names = append(names, n.Host)
-		}
-		join(names)
+	for _, name := range loaded.ClusterNames() {
+		members, _ := loaded.ClusterMembers(name)
+		join(members)
 	}
-	for _, d := range rb.DRBD {
-		join(d.Hosts)
+	for _, d := range loaded.Runbook.DRBD {
+		join(loaded.Runbook.FQDNs(d.Hosts))
 	}
 	var units [][]string // in the order of their first hosts
 	at := map[int]int{}  // a unit's index in units, by its first host
-	for i, h := range rb.Hosts {
+	for i, h := range hosts {
 		r := find(i)
 		k, ok := at[r]
 		if !ok {
@@ -221,7 +220,7 @@ func checkBatches(rb *runbooks.Runbook) [][]string {
 			at[r] = k
 			units = append(units, nil)
 		}
-		units[k] = append(units[k], h.FQDN)
+		units[k] = append(units[k], h)
 	}
 	var batches [][]string
 	for _, u := range units {

@@ -40,8 +40,9 @@ type checkRun struct {
 }
 
 // checkOf runs Check, with ID "check", of ref: each host's inspection is
-// inspect's; version is what GetVersion(checkChildren) answers, nil for
-// the current code's answer.
+// inspect's; version is what GetVersion(checkChildren) answers (and
+// outlinedCheck's, for the default version), nil for the current code's
+// answer.
 func checkOf(t *testing.T, ref runbooks.Ref, version *workflow.Version, inspect func(host string, in activities.InspectInput) activities.Inspection) checkRun {
 	t.Helper()
 	run := checkRun{readIn: map[string]string{}, largest: map[string]int{}, where: map[string]string{}}
@@ -55,6 +56,11 @@ func checkOf(t *testing.T, ref runbooks.Ref, version *workflow.Version, inspect 
 	env.SetTestTimeout(5 * time.Minute)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: "check"})
 	call := env.OnGetVersion(checkChildren, workflow.DefaultVersion, 1).Run(func(mock.Arguments) { run.asked = true })
+	if version != nil && *version == workflow.DefaultVersion {
+		// A run from before checking in children is from before the
+		// check's outline too.
+		env.OnGetVersion(outlinedCheck, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion).Maybe()
+	}
 	if version != nil {
 		call.Return(*version).Maybe()
 	} else {
@@ -194,7 +200,7 @@ func TestACheckOfManyHostsFindsInChildrenWhatItFindsInline(t *testing.T) {
 	if !batched.asked {
 		t.Error("the check did not ask for the version of checking in children")
 	}
-	want := len(checkBatches(rb))
+	want := len(checkBatches(runbooks.Loaded{Runbook: rb}))
 	if want < 2 || len(batched.children) != want {
 		t.Fatalf("%d CheckHosts children, want %d (more than one)", len(batched.children), want)
 	}
@@ -240,10 +246,11 @@ func TestACheckOfFewHostsStaysInline(t *testing.T) {
 // every payload under maxPayload: each child's input and result, each
 // runbook loaded and the check's result, which lists the worst findings,
 // counts all of them and names the children that read them.
-// $TETSUZUKI_SCALE sets the clients (300 by default); at a thousand, the
-// one payload past the bound is the runbook the check itself loads.
+// $TETSUZUKI_SCALE sets the clients: 500 by default, the fewest whose
+// whole runbook no longer fits in a payload, so that a check that records
+// it fails here; the check loads the runbook's outline.
 func TestNoCheckPayloadGrowsWithTheHosts(t *testing.T) {
-	n := 300
+	n := 500
 	if v := os.Getenv("TETSUZUKI_SCALE"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil {
@@ -264,7 +271,7 @@ func TestNoCheckPayloadGrowsWithTheHosts(t *testing.T) {
 		}
 	}
 	res := run.res
-	if len(run.readIn) != len(rb.Hosts) || len(run.children) != len(checkBatches(rb)) {
+	if len(run.readIn) != len(rb.Hosts) || len(run.children) != len(checkBatches(runbooks.Loaded{Runbook: rb})) {
 		t.Fatalf("%d of %d hosts read, in %d children", len(run.readIn), len(rb.Hosts), len(run.children))
 	}
 	for _, in := range run.inputs {
@@ -299,7 +306,8 @@ func TestNoCheckPayloadGrowsWithTheHosts(t *testing.T) {
 }
 
 // Batches hold every host once, in the runbook's order but for keeping
-// each cluster and DRBD pair whole, none past checkBatch hosts.
+// each cluster and DRBD pair whole, none past checkBatch hosts; the
+// runbook's outline, which a check of many hosts loads, gives the same.
 func TestCheckBatchesKeepClustersAndPairsWhole(t *testing.T) {
 	for _, opts := range []scale.Options{
 		{Clients: 100},
@@ -308,11 +316,19 @@ func TestCheckBatchesKeepClustersAndPairsWhole(t *testing.T) {
 		{Clients: 70, ClusterSize: 40, NoVolume: true}, // a cluster past a batch
 	} {
 		t.Run(fmt.Sprintf("%dp%dc%d", opts.Pairs, opts.Clients, opts.ClusterSize), func(t *testing.T) {
-			rb, err := runbooks.Parse("t.yaml", []byte(scaledWith(t, opts, "drbd-overwrite").YAML))
+			ref := scaledWith(t, opts, "drbd-overwrite")
+			rb, err := runbooks.Parse("t.yaml", []byte(ref.YAML))
 			if err != nil {
 				t.Fatal(err)
 			}
-			batches := checkBatches(rb)
+			batches := checkBatches(runbooks.Loaded{Runbook: rb})
+			outline, err := (&runbooks.Catalog{}).Outline(ref, checkInline)
+			if err != nil || outline.Roster == nil {
+				t.Fatalf("the outline: roster %v, %v", outline.Roster != nil, err)
+			}
+			if got := checkBatches(outline); !reflect.DeepEqual(got, batches) {
+				t.Errorf("the outline's batches differ from the runbook's:\n%v\n%v", got, batches)
+			}
 			batchOf := map[string]int{}
 			for k, b := range batches {
 				for _, h := range b {

@@ -22,11 +22,12 @@ func loadRunbook(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks
 	return load(ctx, activities.LoadRunbookName, ref, req)
 }
 
-// loadOutline is loadRunbook for a build: a runbook of many hosts comes as
-// its outline (runbooks.Catalog.Outline), which the build's history
-// records instead of every client's part.
-func loadOutline(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
-	out, err := load(ctx, activities.LoadOutlineName, ref, req)
+// loadOutline is loadRunbook for a run that hands its hosts out to
+// children past some number of them (a build, a check): a runbook of more
+// hosts than past comes as its outline (runbooks.Catalog.Outline), which
+// the run's history records instead of every host's part.
+func loadOutline(ctx workflow.Context, ref runbooks.Ref, past int, req decoding) (runbooks.Loaded, error) {
+	out, err := load(ctx, activities.LoadOutlineName, OutlineInput{Ref: ref, Past: past}, req)
 	if err == nil && out.Roster != nil {
 		if err := out.Roster.Check(); err != nil {
 			return out, temporal.NewNonRetryableApplicationError(err.Error(), activities.ErrInvalidRunbook, nil)
@@ -35,7 +36,14 @@ func loadOutline(ctx workflow.Context, ref runbooks.Ref, req decoding) (runbooks
 	return out, err
 }
 
-func load(ctx workflow.Context, loader string, ref runbooks.Ref, req decoding) (runbooks.Loaded, error) {
+// OutlineInput asks the loader for the outline of a runbook of more than
+// Past hosts.
+type OutlineInput struct {
+	Ref  runbooks.Ref `json:"ref"`
+	Past int          `json:"past"`
+}
+
+func load(ctx workflow.Context, loader string, in any, req decoding) (runbooks.Loaded, error) {
 	if err := refuseBadInput(ctx, req); err != nil {
 		return runbooks.Loaded{}, err
 	}
@@ -44,7 +52,7 @@ func load(ctx workflow.Context, loader string, ref runbooks.Ref, req decoding) (
 		RetryPolicy:         commandRetry,
 	})
 	var out runbooks.Loaded
-	err := workflow.ExecuteLocalActivity(ctx, loader, ref).Get(ctx, &out)
+	err := workflow.ExecuteLocalActivity(ctx, loader, in).Get(ctx, &out)
 	return out, err
 }
 
@@ -63,8 +71,8 @@ func (l *Loader) LoadRunbook(_ context.Context, ref runbooks.Ref) (runbooks.Load
 
 // LoadOutline loads a runbook's outline from the catalog, with the errors
 // of LoadRunbook.
-func (l *Loader) LoadOutline(_ context.Context, ref runbooks.Ref) (runbooks.Loaded, error) {
-	return loadError(l.Catalog.Outline(ref))
+func (l *Loader) LoadOutline(_ context.Context, in OutlineInput) (runbooks.Loaded, error) {
+	return loadError(l.Catalog.Outline(in.Ref, in.Past))
 }
 
 // loadError types a load's error for the workflow: one that no retry can

@@ -54,14 +54,18 @@ const (
 	// ClientBatch children at once, and starts no more once one failed,
 	// instead of every batch at once.
 	clientWindow = "client-window"
-	// outlinedBuild: a build of more than runbooks.OutlinePast hosts loads
-	// its runbook's outline, and its clvm and gfs2 children a view for the
-	// volume's hosts, instead of the whole runbook recorded in each.
+	// outlinedBuild: a build of more than surveyInline hosts loads its
+	// runbook's outline, and its pairs', clvm's and gfs2's children a view
+	// for their hosts, instead of the whole runbook recorded in each.
 	outlinedBuild = "outlined-build"
 	// checkChildren: a check of more than checkInline hosts reads them in
 	// CheckHosts children and keeps the worst of many findings, instead
 	// of every host in its own history and every finding in its result.
 	checkChildren = "check-children"
+	// outlinedCheck: a check of more than checkInline hosts loads its
+	// runbook's outline, instead of the whole runbook recorded in its
+	// history.
+	outlinedCheck = "outlined-check"
 )
 
 // signedApprovals: a decision is recorded with how its approver is known,
