@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tetsuzuki/tetsuzuki/findings"
+	"github.com/tetsuzuki/tetsuzuki/lab/scale"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
@@ -32,9 +33,10 @@ import (
 //   - blog-built: the six hosts of the shipped runbook scalable-storage,
 //     built first by a StorageBuild, so every host runs every command of
 //     its inspection; the check finds nothing.
-//   - hosts=100 and hosts=1000: the blog's stack grown to 48 and 496
-//     storage pairs with 4 and 8 clients (scaled), on hosts that are NOT
-//     built: lab init's fresh CentOS 5 hosts. Building a thousand
+//   - hosts=100 and hosts=1000: the blog's stack grown (lab/scale) to 48
+//     storage pairs with 4 clients, and to 996 clients of the blog's two
+//     pairs in client clusters of 16, as the fan-out builds them, on
+//     hosts that are NOT built: lab init's fresh CentOS 5 hosts. Building a thousand
 //     emulated hosts through the real build would take far longer than
 //     the check, so these measure a check of hosts whose roles' packages
 //     are missing: each inspection queries every package with rpm, reads
@@ -62,8 +64,10 @@ import (
 // the last check.
 func BenchmarkCheck(b *testing.B) {
 	b.Run("blog-built", benchBlogBuilt)
-	b.Run("hosts=100", func(b *testing.B) { benchScaled(b, "check100", 48, 4, nil, false) })
-	b.Run("hosts=1000", func(b *testing.B) { benchScaled(b, "check1000", 496, 8, unbuilt, true) })
+	b.Run("hosts=100", func(b *testing.B) { benchScaled(b, "check100", scale.Options{Pairs: 48, Clients: 4, ClusterSize: 4}, nil, false) })
+	b.Run("hosts=1000", func(b *testing.B) {
+		benchScaled(b, "check1000", scale.Options{Pairs: 2, Clients: 996}, unbuilt, true)
+	})
 }
 
 // unbuilt are the codes a check finds on hosts of scaled that lab init
@@ -124,13 +128,18 @@ func build(b *testing.B, c client.Client, book string) {
 	}
 }
 
-// benchScaled checks the unbuilt hosts of scaled(pairs, clients), with
-// the codes of ignore added to the runbook's checks.ignore; a host that
-// does not answer fails it unless unansweredOK.
-func benchScaled(b *testing.B, ns string, pairs, clients int, ignore []findings.Code, unansweredOK bool) {
-	hosts := 2*pairs + clients
-	name := fmt.Sprintf("scaled-%d", hosts)
-	yaml := scaled(b, name, pairs, clients)
+// benchScaled checks the unbuilt hosts of lab/scale's runbook of opts,
+// with the codes of ignore added to the runbook's checks.ignore; a host
+// that does not answer fails it unless unansweredOK.
+func benchScaled(b *testing.B, ns string, opts scale.Options, ignore []findings.Code, unansweredOK bool) {
+	hosts := 2*opts.Pairs + opts.Clients
+	opts.Name = fmt.Sprintf("scaled-%d", hosts)
+	name := opts.Name
+	data, err := scale.YAML(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	yaml := string(data)
 	if len(ignore) > 0 {
 		list := []string{string(findings.NoFencing)}
 		for _, c := range ignore {
