@@ -4,7 +4,7 @@
 GO      ?= go
 BIN     := .bin
 TEMPORAL := $(BIN)/temporal
-CMDS    := $(BIN)/worker $(BIN)/lab $(BIN)/labtools $(BIN)/starter
+CMDS    := $(BIN)/worker $(BIN)/agent $(BIN)/lab $(BIN)/labtools $(BIN)/starter
 CLUSTER_BINS := $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/temporal-ui-server
 
 .PHONY: demo test build bench lint clean replay-record cluster cluster-down FORCE
@@ -51,7 +51,7 @@ cluster-down:
 ## unbuilt ones; the webhook's answer with a plan, p50 and p95; the idle
 ## memory of an agent, the orchestrator and the dev server. Twelve to
 ## fifteen minutes; the lab's hosts run labtools, the lab's tools alone.
-bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker
+bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker $(BIN)/agent
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 100m ./bench/
 

@@ -22,9 +22,13 @@ import (
 	"github.com/tetsuzuki/tetsuzuki/workflows"
 )
 
-// workerBin is the worker binary, each role of which runs as its own
-// process on a real site: one agent per host, one orchestrator.
-var workerBin = filepath.Join(repo, ".bin", "worker")
+// workerBin is the orchestrator's binary (worker -role orchestrator) and
+// agentBin what each host runs, the agent binary: each its own process on
+// a real site, one agent per host, one orchestrator.
+var (
+	workerBin = filepath.Join(repo, ".bin", "worker")
+	agentBin  = filepath.Join(repo, ".bin", "agent")
+)
 
 // agentBudgetMB is what an agent should keep to on a host it shares with
 // the storage daemons: a line says whether it does; the benchmark only
@@ -37,7 +41,7 @@ const agentBudgetMB = 25
 var idleRSS map[string]float64
 
 // BenchmarkIdleRSS is the resident memory of the processes of a site at
-// rest: one agent as on a real host (.bin/worker -role agent, with its
+// rest: one agent as on a real host (.bin/agent, with its
 // trust keys and host key as the systemd unit gives them, on a lab host's
 // root), the orchestrator (.bin/worker -role orchestrator, with its
 // signing key and the hosts' keyring) and the bench's dev server, once
@@ -46,7 +50,7 @@ var idleRSS map[string]float64
 // benchmarks of the same run it holds their namespaces' state too, so its
 // own idle figure is of -bench IdleRSS alone.
 func BenchmarkIdleRSS(b *testing.B) {
-	need(b, workerBin)
+	need(b, workerBin, agentBin)
 	if idleRSS == nil {
 		idleRSS = measureIdleRSS(b)
 	}
@@ -59,9 +63,9 @@ func BenchmarkIdleRSS(b *testing.B) {
 func measureIdleRSS(b *testing.B) map[string]float64 {
 	const fqdn = "storage0a.example.org"
 	l := newLab(b, "rss", filepath.Join(repo, "runbooks", "scalable-storage.yaml"), 6, nil)
-	agent := l.worker(b, []string{sign.TrustEnv + "=" + filepath.Join(l.dir, "orchestrator.key.pub"), sign.HostKeyEnv + "=" + filepath.Join(l.keys, fqdn+".key")},
-		"-role", "agent", "-host", fqdn, "-root", filepath.Join(l.dir, "hosts", fqdn))
-	orch := l.worker(b, nil, "-role", "orchestrator", "-runbooks", l.catalog,
+	agent := l.start(b, agentBin, []string{sign.TrustEnv + "=" + filepath.Join(l.dir, "orchestrator.key.pub"), sign.HostKeyEnv + "=" + filepath.Join(l.keys, fqdn+".key")},
+		"-host", fqdn, "-root", filepath.Join(l.dir, "hosts", fqdn))
+	orch := l.start(b, workerBin, nil, "-role", "orchestrator", "-runbooks", l.catalog,
 		"-sign-key", filepath.Join(l.dir, "orchestrator.key"), "-host-keys", strings.Join(l.keyring(b), ":"))
 
 	// Connected: the server lists each process's poller on its queue.
@@ -162,11 +166,11 @@ func (p *proc) alive(b *testing.B) {
 	}
 }
 
-// worker starts .bin/worker with args in the lab's environment and env,
-// as its own process group, killed at cleanup.
-func (l *lab) worker(b *testing.B, env []string, args ...string) *proc {
+// start runs bin with args in the lab's environment and env, as its own
+// process group, killed at cleanup.
+func (l *lab) start(b *testing.B, bin string, env []string, args ...string) *proc {
 	b.Helper()
-	p := &proc{name: "worker " + strings.Join(args[:2], " "), cmd: exec.Command(workerBin, args...), out: &bytes.Buffer{}, exited: make(chan struct{})}
+	p := &proc{name: filepath.Base(bin) + " " + strings.Join(args[:2], " "), cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, exited: make(chan struct{})}
 	p.cmd.Env = append(l.env(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
