@@ -96,7 +96,8 @@ $(BIN)/labtools: FORCE
 
 # The agent each host runs, static as the Dockerfile builds every binary:
 # the C library and its loader were 1.7 MB of an idle agent's resident
-# memory (BenchmarkIdleRSS: 27.9 MB linked to them, 26.2 MB without).
+# memory (BenchmarkIdleRSS as first settled: 27.9 MB linked to them, 26.2 MB
+# without).
 $(BIN)/agent: FORCE
 	CGO_ENABLED=0 $(GO) build -o $@ ./agent
 
