@@ -46,6 +46,11 @@ func Run(ctx context.Context, conn connect.Options, f Flags) error {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
+	// Said before dialing, as a bad key file is: no server is needed to
+	// know the agent serves no host.
+	if f.Host == "" {
+		return fmt.Errorf("no -host: the FQDN of this host, as the runbook names it")
+	}
 	cfg := Config{FQDN: f.Host, Root: f.Root}
 	if f.Path != "" {
 		cfg.Path = strings.Split(f.Path, ":")
