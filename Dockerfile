@@ -7,8 +7,9 @@
 #                 CLI, with the compose shape's configuration and scripts
 #                 (deploy/docker)
 #   temporal-ui   the standalone Web UI server and its HTTPS front
-#   tetsuzuki     worker (orchestrator or agent), lab and starter; the last
-#                 stage, so that `docker build .` alone makes it
+#   tetsuzuki     worker (orchestrator), agent (a real host's), lab and
+#                 starter; the last stage, so that `docker build .` alone
+#                 makes it
 
 # The Temporal binaries, as the Makefile builds .bin/temporal-server,
 # .bin/temporal-sql-tool, .bin/temporal-ui-server and .bin/temporal: the
@@ -30,6 +31,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -o /out/worker ./worker && \
+    CGO_ENABLED=0 go build -o /out/agent ./agent && \
     CGO_ENABLED=0 go build -o /out/lab ./lab && \
     CGO_ENABLED=0 go build -o /out/starter ./starter && \
     CGO_ENABLED=0 go build -o /out/httpsproxy ./deploy/httpsproxy
@@ -73,9 +75,10 @@ COPY deploy/docker/ui.yaml /etc/temporal-ui/docker.yaml
 USER temporal-ui
 ENTRYPOINT ["temporal-ui-server", "--root", "/", "--config", "etc/temporal-ui", "--env", "docker", "start"]
 
-# The project's three binaries in one image: worker (orchestrator or
-# agent), lab (emulated hosts and their tools) and starter (the webhook).
+# The project's binaries in one image: worker (the orchestrator), agent
+# (what a real host runs), lab (emulated hosts and their tools) and starter
+# (the webhook).
 FROM debian:bookworm-slim AS tetsuzuki
-COPY --from=build /out/worker /out/lab /out/starter /usr/local/bin/
+COPY --from=build /out/worker /out/agent /out/lab /out/starter /usr/local/bin/
 COPY runbooks/ /runbooks/
 ENTRYPOINT ["/usr/local/bin/worker"]

@@ -41,7 +41,7 @@ var (
 	codec     *connect.Codec
 	codecAddr string // http://host:port
 	// Every test runs with signing on too: the in-process orchestrator
-	// signs with signKey, and every agent (lab up, worker -role agent)
+	// signs with signKey, and every agent (lab up, the agent binary)
 	// trusts signKey.pub through its environment, besides the lab's own
 	// key. The worker binary as orchestrator gets signKey the same way.
 	signKey string
@@ -128,7 +128,7 @@ func build(dir string) error {
 			return fmt.Errorf("build %s: %v\n%s", name, err, out)
 		}
 	}
-	for _, name := range []string{"lab", "lab/labtools", "worker", "starter"} {
+	for _, name := range []string{"lab", "lab/labtools", "worker", "agent", "starter"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(name)), "./"+name)
 		cmd.Dir = repo
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -35,9 +35,9 @@ func (l *lab) up() *proc {
 	return start(l.t, "lab", "up", "--runbook", l.book, "--dir", l.dir, "--namespace", l.ns)
 }
 
-// agent starts the worker binary as the agent of one host, as on a real host.
+// agent starts the agent binary as the agent of one host, as on a real host.
 func (l *lab) agent(host string) *proc {
-	return start(l.t, "worker", "-role", "agent", "-host", host, "-root", l.root(host), "-namespace", l.ns,
+	return start(l.t, "agent", "-host", host, "-root", l.root(host), "-namespace", l.ns,
 		"-host-key", filepath.Join(hostKeys, host+".key"))
 }
 
