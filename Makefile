@@ -45,12 +45,13 @@ cluster-down:
 ## signing adds per step (sign and verify); and on the real dev server,
 ## orchestrator and lab agents (package bench): what the engine adds to a
 ## sequential host step against its commands run directly; the whole build
-## against the commands on its critical path; the build of 10 and 100
-## generated clients (their import and multipath, the largest history and
-## payload); a Check of the blog's six built hosts and of 100 and 1,000
+## against the commands on its critical path; the build of 10, 100 and
+## 1,000 generated clients (their import and multipath, the largest history
+## and payload); a Check of the blog's six built hosts and of 100 and 1,000
 ## unbuilt ones; the webhook's answer with a plan, p50 and p95; the idle
-## memory of an agent, the orchestrator and the dev server. Twelve to
-## fifteen minutes; the lab's hosts run labtools, the lab's tools alone.
+## memory of an agent, the orchestrator and the dev server over 200 s.
+## About fifty minutes, most of them the thousand clients' build; the lab's
+## hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker $(BIN)/agent
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
 	$(GO) test -run '^$$' -bench . -benchtime 2x -timeout 100m ./bench/
