@@ -93,7 +93,22 @@ func printFindings(out io.Writer, res workflows.CheckResult) {
 		fmt.Fprintf(out, "%s: %d hosts, no finding\n", res.Runbook, res.Hosts)
 		return
 	}
-	fmt.Fprintf(out, "%s: %d findings on %d hosts, worst %s\n\n", res.Runbook, len(res.Findings), res.Hosts, res.Worst)
+	if res.Total > len(res.Findings) {
+		// A check of many hosts lists its worst findings and counts all.
+		fmt.Fprintf(out, "%s: %d findings on %d hosts, worst %s; the worst %d below, all counted here:\n\n", res.Runbook, res.Total, res.Hosts, res.Worst, len(res.Findings))
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEVERITY\tCODE\tCOUNT")
+		for _, c := range res.Counts {
+			fmt.Fprintf(tw, "%s\t%s\t%d\n", c.Severity, c.Code, c.Count)
+		}
+		_ = tw.Flush()
+		if n := len(res.CheckRuns); n > 0 {
+			fmt.Fprintf(out, "\nevery finding is in the results of its hosts' runs, %s to %s\n", res.CheckRuns[0], res.CheckRuns[n-1])
+		}
+		fmt.Fprintln(out)
+	} else {
+		fmt.Fprintf(out, "%s: %d findings on %d hosts, worst %s\n\n", res.Runbook, len(res.Findings), res.Hosts, res.Worst)
+	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tHOST\tLAYER\tCODE\tWHAT")
 	for _, f := range res.Findings {
