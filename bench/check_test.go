@@ -64,7 +64,9 @@ import (
 // the last check.
 func BenchmarkCheck(b *testing.B) {
 	b.Run("blog-built", benchBlogBuilt)
-	b.Run("hosts=100", func(b *testing.B) { benchScaled(b, "check100", scale.Options{Pairs: 48, Clients: 4, ClusterSize: 4}, nil, false) })
+	b.Run("hosts=100", func(b *testing.B) {
+		benchScaled(b, "check100", scale.Options{Pairs: 48, Clients: 4, ClusterSize: 4}, nil, false)
+	})
 	b.Run("hosts=1000", func(b *testing.B) {
 		benchScaled(b, "check1000", scale.Options{Pairs: 2, Clients: 996}, unbuilt, true)
 	})
