@@ -2,6 +2,7 @@ package runbooks
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"sync"
 )
 
@@ -31,11 +32,8 @@ var memo struct {
 func memoKey(source string, data, overrides []byte) [sha256.Size]byte {
 	h := sha256.New()
 	for _, part := range [][]byte{[]byte(source), data, overrides} {
-		var n [8]byte
-		for i, l := 0, uint64(len(part)); i < 8; i, l = i+1, l>>8 {
-			n[i] = byte(l)
-		}
-		h.Write(n[:])
+		// Each part after its length, so no two splits hash alike.
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(part))))
 		h.Write(part)
 	}
 	var k [sha256.Size]byte

@@ -41,13 +41,7 @@ type StorageBuildResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func StorageBuild(ctx workflow.Context, in RunbookInput) (StorageBuildResult, error) {
-	var loaded runbooks.Loaded
-	var err error
-	if since(ctx, outlinedBuild) {
-		loaded, err = loadOutline(ctx, in.Ref, surveyInline, in.decoding)
-	} else {
-		loaded, err = loadRunbook(ctx, in.Ref, in.decoding)
-	}
+	loaded, err := loadOutlineSince(ctx, outlinedBuild, in.Ref, surveyInline, in.decoding)
 	if err != nil {
 		return StorageBuildResult{}, err
 	}

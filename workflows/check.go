@@ -37,13 +37,7 @@ type CheckResult struct {
 //
 //	{"runbook": "scalable-storage"}
 func Check(ctx workflow.Context, in RunbookInput) (CheckResult, error) {
-	var loaded runbooks.Loaded
-	var err error
-	if since(ctx, outlinedCheck) {
-		loaded, err = loadOutline(ctx, in.Ref, checkInline, in.decoding)
-	} else {
-		loaded, err = loadRunbook(ctx, in.Ref, in.decoding)
-	}
+	loaded, err := loadOutlineSince(ctx, outlinedCheck, in.Ref, checkInline, in.decoding)
 	if err != nil {
 		return CheckResult{}, err
 	}

@@ -36,6 +36,15 @@ func loadOutline(ctx workflow.Context, ref runbooks.Ref, past int, req decoding)
 	return out, err
 }
 
+// loadOutlineSince is loadOutline for a run that takes the change, else
+// loadRunbook, as the run did before it.
+func loadOutlineSince(ctx workflow.Context, change string, ref runbooks.Ref, past int, req decoding) (runbooks.Loaded, error) {
+	if since(ctx, change) {
+		return loadOutline(ctx, ref, past, req)
+	}
+	return loadRunbook(ctx, ref, req)
+}
+
 // OutlineInput asks the loader for the outline of a runbook of more than
 // Past hosts.
 type OutlineInput struct {
