@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,10 @@ var fanoutRuns = map[int]fanoutRun{}
 type fanoutRun struct {
 	fanout, build time.Duration
 	worst         treeStats
+	// cpu is what each part used during the clients' part, and busy the
+	// share of the machine's cores that was.
+	cpu  cpuUse
+	busy float64
 }
 
 func benchFanout(b *testing.B, clients int) {
@@ -59,6 +64,13 @@ func benchFanout(b *testing.B, clients int) {
 	b.ReportMetric(float64(r.worst.events), "max-events")
 	b.ReportMetric(float64(r.worst.bytes)/1024, "max-history-KiB")
 	b.ReportMetric(float64(r.worst.payload)/1024, "max-payload-KiB")
+	perClient := func(d time.Duration) float64 { return float64(d.Milliseconds()) / float64(clients) }
+	b.ReportMetric(perClient(r.cpu.total()), "cpu-ms/client")
+	b.ReportMetric(perClient(r.cpu.server), "server-cpu-ms/client")
+	b.ReportMetric(perClient(r.cpu.orch), "orch-cpu-ms/client")
+	b.ReportMetric(perClient(r.cpu.agents), "agents-cpu-ms/client")
+	b.ReportMetric(perClient(r.cpu.tools), "tools-cpu-ms/client")
+	b.ReportMetric(100*r.busy, "busy-%")
 	b.ReportMetric(0, "ns/op") // one build, reported as its metrics
 }
 
@@ -77,6 +89,7 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	l.run(b, "set", "--dir", l.dir, "drbd-speedup", "200")
 	l.up(b)
 	c := l.orchestrator(b)
+	cpu := traceCPU(server.pid, l.pid, time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "build", TaskQueue: workflows.OrchestratorQueue},
 		workflows.StorageBuildName, workflows.RunbookInput{Ref: runbooks.Ref{Runbook: name}})
@@ -86,6 +99,7 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	var res workflows.StorageBuildResult
 	err = result(ctx, run, &res)
 	cancel()
+	cpu.stop(b)
 	if err != nil {
 		b.Fatalf("the build of %d clients: %v", clients, err)
 	}
@@ -96,18 +110,22 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	b.Logf("%d clients: build %s, import and multipath %s; largest history %d events, %d KiB (%s); largest payload %d KiB (%s)",
 		clients, t.wall.Round(time.Millisecond), t.fanout.Round(time.Millisecond), t.events, t.bytes>>10, t.eventsOf, t.payload>>10, t.payloadOf)
 	b.Logf("the largest history's bytes by event: %v", t.kinds)
+	use, wall := cpu.between(t.fanoutFrom, t.fanoutTo)
+	busy := float64(use.total()) / float64(wall) / float64(runtime.NumCPU())
+	b.Logf("CPU over the clients' part (%s of samples): %s; %.0f%% of %d cores", wall.Round(time.Second), use, 100*busy, runtime.NumCPU())
 	l.close()
-	return fanoutRun{fanout: t.fanout, build: t.wall, worst: t}
+	return fanoutRun{fanout: t.fanout, build: t.wall, worst: t, cpu: use, busy: busy}
 }
 
 // treeStats is what the histories of a run and its children say: the
 // largest history and payload among them, and, of the data path, how
 // long its client steps took.
 type treeStats struct {
-	wall, fanout        time.Duration
-	events, bytes       int
-	payload             int
-	eventsOf, payloadOf string
+	wall, fanout         time.Duration
+	fanoutFrom, fanoutTo time.Time // the data path's first client started, last ended
+	events, bytes        int
+	payload              int
+	eventsOf, payloadOf  string
 	// kinds are the largest history's bytes by event type.
 	kinds map[string]int
 }
@@ -150,7 +168,7 @@ func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
 		}
 	}
 	if !firstClient.IsZero() && lastClient.After(firstClient) {
-		t.fanout = lastClient.Sub(firstClient)
+		t.fanout, t.fanoutFrom, t.fanoutTo = lastClient.Sub(firstClient), firstClient, lastClient
 	}
 	for _, e := range events {
 		if e.GetEventType() != enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED {
@@ -159,11 +177,12 @@ func walkTree(b *testing.B, c client.Client, id, runID string) treeStats {
 		run := e.GetChildWorkflowExecutionStartedEventAttributes().GetWorkflowExecution()
 		sub := walkTree(b, c, run.GetWorkflowId(), run.GetRunId())
 		if t.fanout == 0 && sub.fanout > 0 {
-			t.fanout = sub.fanout // the data path's, for the build that ran it
+			// the data path's, for the build that ran it
+			t.fanout, t.fanoutFrom, t.fanoutTo = sub.fanout, sub.fanoutFrom, sub.fanoutTo
 		}
-		wall, fanout := t.wall, t.fanout
+		keep := t
 		t = t.max(sub)
-		t.wall, t.fanout = wall, fanout
+		t.wall, t.fanout, t.fanoutFrom, t.fanoutTo = keep.wall, keep.fanout, keep.fanoutFrom, keep.fanoutTo
 	}
 	return t
 }

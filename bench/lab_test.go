@@ -38,6 +38,7 @@ type lab struct {
 	ns      string
 	addr    string
 	hosts   int
+	pid     int // the `lab up` process, once up
 }
 
 // newLab makes the hosts of the runbook book with `lab init` (which also
@@ -121,6 +122,7 @@ func (l *lab) up(b *testing.B) {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
+	l.pid = cmd.Process.Pid
 	var out strings.Builder
 	var mu sync.Mutex
 	ready := make(chan struct{})
