@@ -111,23 +111,39 @@ func (h *Host) RemovePackages(ctx context.Context, in PackagesInput) (PackagesRe
 	return PackagesResult{Changed: present}, nil
 }
 
-// missingPackages asks rpm, one package at a time so that its answer does
-// not depend on parsing which line belongs to which name.
+// missingPackages asks rpm about every package in one run: rpm -q prints,
+// for each name it does not find, exactly "package NAME is not installed",
+// and exits with the number of such names. A found package may print
+// several lines (one per installed version), so only the missing lines
+// are read; an exit that says some are missing without naming one is an
+// answer this cannot read, and an error. One run instead of one a package:
+// each is a process on the host, a third of a probe's commands.
 func (h *Host) missingPackages(ctx context.Context, pkgs []string) ([]string, error) {
-	var missing []string
+	if len(pkgs) == 0 {
+		return nil, nil
+	}
 	for _, p := range pkgs {
 		if err := names.Package(p); err != nil {
 			return nil, badInput("package", err)
 		}
-		_, err := h.run(ctx, time.Minute, "rpm", "-q", p)
-		var cerr *CommandError
-		switch {
-		case err == nil:
-		case errors.As(err, &cerr) && cerr.Output.Exit == 1:
+	}
+	_, err := h.run(ctx, time.Minute, append([]string{"rpm", "-q"}, pkgs...)...)
+	var cerr *CommandError
+	switch {
+	case err == nil:
+		return nil, nil
+	case !errors.As(err, &cerr) || cerr.Output.Exit < 1:
+		return nil, err
+	}
+	lines := strings.Split(cerr.Output.Stdout, "\n")
+	var missing []string
+	for _, p := range pkgs {
+		if slices.Contains(lines, "package "+p+" is not installed") && !slices.Contains(missing, p) {
 			missing = append(missing, p)
-		default:
-			return nil, err
 		}
+	}
+	if len(missing) == 0 {
+		return nil, err
 	}
 	return missing, nil
 }

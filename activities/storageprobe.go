@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -15,6 +16,12 @@ type StorageProbeInput struct {
 	// contents made a result about 24 KiB. An agent older than the field
 	// ignores it and sends the contents, which only costs payload.
 	NoFiles bool `json:"no_files,omitempty"`
+	// OnlyFiles reads the config files (and the loaded modules, which are
+	// a file too) and runs no command: what a procedure asks after a
+	// package install, to learn the files the package left, is not worth
+	// the four or five commands of a whole probe. An agent older than the
+	// field ignores it and probes everything, which only costs commands.
+	OnlyFiles bool `json:"only_files,omitempty"`
 }
 
 // StorageProbeResult is a host's data path before a procedure changes it:
@@ -44,15 +51,14 @@ func (h *Host) ProbeStorage(ctx context.Context, in StorageProbeInput) (StorageP
 		read = h.statState
 	}
 	var err error
+	if in.OnlyFiles {
+		return h.probeFiles(r, in, read)
+	}
 	if r.Installed, err = h.installedOf(ctx, in.Packages); err != nil {
 		return r, err
 	}
-	for _, m := range []string{"drbd", "gnbd"} {
-		if ok, err := h.moduleLoaded(m); err != nil {
-			return r, err
-		} else if ok {
-			r.Modules = append(r.Modules, m)
-		}
+	if r.Modules, err = h.dataPathModules(); err != nil {
+		return r, err
 	}
 	for _, res := range in.Resources {
 		if err := res.check(); err != nil {
@@ -96,4 +102,41 @@ func (h *Host) ProbeStorage(ctx context.Context, in StorageProbeInput) (StorageP
 		}
 	}
 	return r, nil
+}
+
+// probeFiles is the probe of OnlyFiles: the files and the modules. A
+// package or a DRBD resource asked for with it is a caller's mistake: it
+// would read as not there.
+func (h *Host) probeFiles(r StorageProbeResult, in StorageProbeInput, read func(string) (FileState, error)) (StorageProbeResult, error) {
+	if len(in.Packages) > 0 || len(in.Resources) > 0 {
+		return r, badInput("only_files", fmt.Errorf("a probe of the files only reads no package or DRBD resource"))
+	}
+	var err error
+	if r.Modules, err = h.dataPathModules(); err != nil {
+		return r, err
+	}
+	for _, f := range []struct {
+		path string
+		to   *FileState
+	}{{DRBDConfPath, &r.DRBDConf}, {MultipathConfPath, &r.MultipathConf}, {LVMConfPath, &r.LVMConf}} {
+		if *f.to, err = read(f.path); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// dataPathModules are the data path's kernel modules that are loaded.
+func (h *Host) dataPathModules() ([]string, error) {
+	var loaded []string
+	for _, m := range []string{"drbd", "gnbd"} {
+		ok, err := h.moduleLoaded(m)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			loaded = append(loaded, m)
+		}
+	}
+	return loaded, nil
 }

@@ -78,3 +78,31 @@ func jsonSize(t *testing.T, v any) int {
 	}
 	return len(data)
 }
+
+// A probe of the files only reads what the whole probe reads of the files
+// and modules, and runs no command on the host.
+func TestProbeStorageOfTheFilesOnlyRunsNothing(t *testing.T) {
+	t.Parallel()
+	c := multipathClient(t)
+	h := c.hosts["client0"]
+	ctx := context.Background()
+	must(h.EnsurePackages(ctx, PackagesInput{Packages: multipathPackages}))(t)
+	must(h.ConfigureMultipath(ctx, MultipathInput{}))(t)
+
+	full := must(h.ProbeStorage(ctx, StorageProbeInput{}))(t)
+	before := len(c.ran(t, "client0"))
+	files := must(h.ProbeStorage(ctx, StorageProbeInput{OnlyFiles: true}))(t)
+	if ran := c.ranSince(t, "client0", before); len(ran) > 0 {
+		t.Errorf("a probe of the files ran %q", ran)
+	}
+	want := StorageProbeResult{Host: full.Host, Modules: full.Modules, DRBDConf: full.DRBDConf, MultipathConf: full.MultipathConf, LVMConf: full.LVMConf}
+	if !reflect.DeepEqual(files, want) {
+		t.Errorf("probe of the files:\n%+v\nwant the whole probe's files and modules:\n%+v", files, want)
+	}
+	if !files.MultipathConf.Exists || files.MultipathConf.Content == "" || len(files.Modules) == 0 {
+		t.Errorf("probe of the files on a configured client: %+v, want multipath.conf and the gnbd module", files)
+	}
+	if _, err := h.ProbeStorage(ctx, StorageProbeInput{OnlyFiles: true, Packages: multipathPackages}); errType(err) != ErrBadInput {
+		t.Errorf("probe of the files asked about packages: %v, want %s", err, ErrBadInput)
+	}
+}

@@ -64,7 +64,7 @@ func multipathSteps(ctx workflow.Context, p *proc, rb *runbooks.Runbook, h runbo
 	// undo restores the file as the package left it, read now.
 	conf := probe.MultipathConf
 	if !conf.Exists {
-		after, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{})
+		after, err := p.probe(ctx, h.FQDN, activities.StorageProbeInput{OnlyFiles: true})
 		if err != nil {
 			return nil, err
 		}
