@@ -51,6 +51,8 @@ type fanoutRun struct {
 	// share of the machine's cores that was.
 	cpu  cpuUse
 	busy float64
+	// toolRuns are the tools the hosts ran during the clients' part.
+	toolRuns int
 }
 
 func benchFanout(b *testing.B, clients int) {
@@ -71,6 +73,7 @@ func benchFanout(b *testing.B, clients int) {
 	b.ReportMetric(perClient(r.cpu.agents), "agents-cpu-ms/client")
 	b.ReportMetric(perClient(r.cpu.tools), "tools-cpu-ms/client")
 	b.ReportMetric(100*r.busy, "busy-%")
+	b.ReportMetric(float64(r.toolRuns)/float64(clients), "tool-runs/client")
 	b.ReportMetric(0, "ns/op") // one build, reported as its metrics
 }
 
@@ -113,8 +116,10 @@ func measureFanout(b *testing.B, clients int) fanoutRun {
 	use, wall := cpu.between(t.fanoutFrom, t.fanoutTo)
 	busy := float64(use.total()) / float64(wall) / float64(runtime.NumCPU())
 	b.Logf("CPU over the clients' part (%s of samples): %s; %.0f%% of %d cores", wall.Round(time.Second), use, 100*busy, runtime.NumCPU())
+	runs := l.toolRuns(b, t.fanoutFrom, t.fanoutTo)
+	b.Logf("tools run over the clients' part: %d, %.1f a client", runs, float64(runs)/float64(clients))
 	l.close()
-	return fanoutRun{fanout: t.fanout, build: t.wall, worst: t, cpu: use, busy: busy}
+	return fanoutRun{fanout: t.fanout, build: t.wall, worst: t, cpu: use, busy: busy, toolRuns: runs}
 }
 
 // treeStats is what the histories of a run and its children say: the

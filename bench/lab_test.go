@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tetsuzuki/tetsuzuki/connect"
+	"github.com/tetsuzuki/tetsuzuki/lab/emu"
 	"github.com/tetsuzuki/tetsuzuki/runbooks"
 	"github.com/tetsuzuki/tetsuzuki/sign"
 	"github.com/tetsuzuki/tetsuzuki/worker/roles"
@@ -230,4 +231,27 @@ func (l *lab) keyring(b *testing.B) []string {
 func tail(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
+
+// toolRuns counts the tools every host of the lab started between from
+// and to, from the lab's log of each host's invocations.
+func (l *lab) toolRuns(b *testing.B, from, to time.Time) int {
+	b.Helper()
+	logs, err := filepath.Glob(filepath.Join(l.dir, "log", "*.log"))
+	if err != nil || len(logs) == 0 {
+		b.Fatalf("the lab's logs of what ran: %d files (%v)", len(logs), err)
+	}
+	n := 0
+	for _, file := range logs {
+		invs, err := emu.Invocations(l.dir, strings.TrimSuffix(filepath.Base(file), ".log"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, inv := range invs {
+			if !inv.Time.Before(from) && !inv.Time.After(to) {
+				n++
+			}
+		}
+	}
+	return n
 }
