@@ -46,17 +46,17 @@ func BenchmarkListAmongHosts(b *testing.B) {
 // state; only the state is made.
 func manyHosts(b *testing.B, lab, first string, n int) {
 	b.Helper()
-	err := change(lab, func(s *State) error {
-		for j := range n {
-			fqdn := first
-			if j > 0 {
-				fqdn = fmt.Sprintf("client%d.example.org", j)
-			}
-			*s.host(fqdn) = *blogHost()
+	for j := range n {
+		fqdn := first
+		if j > 0 {
+			fqdn = fmt.Sprintf("client%d.example.org", j)
 		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
+		err := change(lab, fqdn, func(hs *Host) error {
+			*hs = *blogHost()
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
