@@ -2,6 +2,7 @@ package gnbd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,17 +44,18 @@ func BenchmarkImportListAmongClients(b *testing.B) {
 // made: the clients other than c0 have no host directory.
 func fanIn(b *testing.B, lab string, n int) {
 	b.Helper()
-	err := change(lab, func(s *State) error {
+	clients := []string{c0}
+	for j := 1; j < n; j++ {
+		clients = append(clients, fmt.Sprintf("client%d.example.org", j))
+	}
+	err := change(lab, append(slices.Clone(benchServers), clients...), func(s *State) error {
 		s.Servers = map[string]*Server{}
 		for i, srv := range benchServers {
 			e := Export{Name: fmt.Sprintf("gnbd%d", i), File: "/dev/drbd0", Sectors: blogSectors, Timeout: defaultTimeout, UID: fmt.Sprint(i)}
 			s.Servers[srv] = &Server{Running: true, PID: 1000 + i, Port: DefaultPort, Clustered: true, Exports: []Export{e}}
 		}
-		for j := range n {
-			cl := s.client(c0)
-			if j > 0 {
-				cl = s.client(fmt.Sprintf("client%d.example.org", j))
-			}
+		for _, c := range clients {
+			cl := s.client(c)
 			for i, srv := range benchServers {
 				cl.Imports = append(cl.Imports, Import{Name: fmt.Sprintf("gnbd%d", i), Minor: i, Server: srv, Host: srv, Port: DefaultPort, Sectors: blogSectors, Timeout: defaultTimeout})
 			}

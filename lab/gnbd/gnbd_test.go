@@ -294,7 +294,7 @@ func TestImport(t *testing.T) {
 
 func serverPID(t *testing.T, h host.Host) int {
 	t.Helper()
-	s, err := load(h.Lab)
+	s, err := load(h.Lab, h.FQDN)
 	if err != nil {
 		t.Fatal(err)
 	}
