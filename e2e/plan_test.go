@@ -92,14 +92,20 @@ func logged(t *testing.T, l *lab, host string) int {
 func everything(t *testing.T, l *lab) map[string]string {
 	t.Helper()
 	files := l.snapshot()
-	entries, err := os.ReadDir(filepath.Join(l.dir, "state"))
+	// Some kinds of state are a directory of one file per host
+	// (state.HostPath); the lock and temporary files are no state.
+	err := filepath.WalkDir(filepath.Join(l.dir, "state"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "lock" || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		if data, err := os.ReadFile(p); err == nil {
+			rel, _ := filepath.Rel(l.dir, p)
+			files[rel] = string(data)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if data, err := os.ReadFile(filepath.Join(l.dir, "state", e.Name())); err == nil && !e.IsDir() && e.Name() != "lock" {
-			files["state/"+e.Name()] = string(data)
-		}
 	}
 	return files
 }

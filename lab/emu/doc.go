@@ -22,8 +22,10 @@
 //	<lab>/state/cman.json      what the cman daemons know between them
 //	<lab>/state/disks.json     partition tables
 //	<lab>/state/drbd.json      DRBD metadata, devices and resyncs
-//	<lab>/state/gnbd.json      GNBD servers, exports and imports
-//	<lab>/state/multipath.json multipath maps and multipathd
+//	<lab>/state/gnbd/<fqdn>.json
+//	                           one host's GNBD server, exports and imports
+//	<lab>/state/multipath/<fqdn>.json
+//	                           one host's multipath maps and multipathd
 //	<lab>/state/lvm.json       LVM labels and metadata on the shared disks
 //	<lab>/state/gfs2.json      GFS2 filesystems, their files and mounts
 //	<lab>/state/kmsg.json      the hosts' kernel messages (dmesg)

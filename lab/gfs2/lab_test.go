@@ -83,14 +83,7 @@ func mpath(t *testing.T, lab *labtest.Lab, n int, clients ...string) {
 				t.Fatal(err)
 			}
 		}
-		err = state.Change(lab.Dir, "multipath.json", func(s *multipath.State) error {
-			if s.Hosts == nil {
-				s.Hosts = map[string]*multipath.Host{}
-			}
-			if s.Hosts[fqdn] == nil {
-				s.Hosts[fqdn] = &multipath.Host{}
-			}
-			hs := s.Hosts[fqdn]
+		err = state.ChangeHost(lab.Dir, "multipath", fqdn, func(hs *multipath.Host) error {
 			hs.Seq++
 			hs.Maps = append(hs.Maps, multipath.Map{Name: name, WWID: fmt.Sprint(n), Minor: n, Sectors: mpathSectors, Paths: paths, Seq: hs.Seq})
 			return nil

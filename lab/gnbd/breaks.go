@@ -22,7 +22,9 @@ func ServDies(lab, fqdn string) (exports []string, err error) {
 	if err != nil {
 		return nil, err
 	}
-	err = change(h.Lab, func(s *State) error {
+	// The clients need no change: whether an import is connected is
+	// derived from its server's state.
+	err = change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		srv := s.running(h.FQDN)
 		if srv == nil {
 			return fmt.Errorf("%s: %w", h.FQDN, ErrNotRunning)
@@ -46,7 +48,10 @@ func DropImport(lab, fqdn, name string) (Import, error) {
 		return Import{}, err
 	}
 	var dropped Import
-	err = change(h.Lab, func(s *State) error {
+	err = change(h.Lab, []string{h.FQDN}, func(s *State) error {
+		if err := s.addServersOf(h.FQDN); err != nil {
+			return err
+		}
 		var imports []Import
 		if cl := s.Clients[h.FQDN]; cl != nil {
 			imports = cl.Imports

@@ -5,12 +5,16 @@
 // # What is shared and what is local
 //
 // The servers' daemons and the clients' kernel devices live in the lab's
-// shared state (<lab>/state/gnbd.json), changed under the lab's lock: per
-// storage host, whether gnbd_serv runs, on which port, and what it exports
-// (name, file, sectors, uid, timeout); per client, the imported devices by
-// minor number and whether gnbd_monitor runs. On the hosts themselves an
-// import is two device files (package blockdev): /dev/gnbdN and
-// /dev/gnbd/<export name>, major 252, minor N, with the export's size.
+// shared state, one file per host (<lab>/state/gnbd/<fqdn>.json), changed
+// under the lab's lock: per storage host, whether gnbd_serv runs, on which
+// port, and what it exports (name, file, sectors, uid, timeout); per
+// client, the imported devices by minor number and whether gnbd_monitor
+// runs. A tool reads the hosts it deals with (store.go): its own, and a
+// client's servers, whose state says whether an import is connected. Only
+// a server listing the clients it serves (gnbd_export -L, and an unexport
+// refused while one is connected) reads every host's. On the hosts
+// themselves an import is two device files (package blockdev): /dev/gnbdN
+// and /dev/gnbd/<export name>, major 252, minor N, with the export's size.
 //
 // # Rules the emulation keeps
 //

@@ -194,7 +194,7 @@ func connectError(h host.Host) string {
 // exports asks the running gnbd_serv for its exports, reporting a failure
 // to connect.
 func (t *tool) exports() ([]Export, int) {
-	s, err := load(t.p.Host.Lab)
+	s, err := load(t.p.Host.Lab, t.p.Host.FQDN)
 	if err != nil {
 		return nil, t.labError(err)
 	}
@@ -220,7 +220,7 @@ func (t *tool) create(name, device string, timeout int, readonly bool, uid strin
 		return 1
 	}
 	var fail string
-	err := change(h.Lab, func(s *State) error {
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		srv := s.running(h.FQDN)
 		if srv == nil {
 			fail = fmt.Sprintf(fmtConnectServ, connectError(h))
@@ -288,7 +288,7 @@ func deviceSectors(h host.Host, device string) (int64, string) {
 func (t *tool) remove(name string, force bool) int {
 	h := t.p.Host
 	var fail string
-	err := change(h.Lab, func(s *State) error {
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		srv := s.running(h.FQDN)
 		if srv == nil {
 			fail = fmt.Sprintf(fmtConnectServ, connectError(h))
@@ -302,9 +302,15 @@ func (t *tool) remove(name string, force bool) int {
 			fail = fmt.Sprintf(f, errNoDev)
 			return errReported
 		}
-		if !force && len(s.importers(h.FQDN, name)) > 0 {
-			fail = fmt.Sprintf(fmtRemoveFailed, errBusy)
-			return errReported
+		if !force {
+			clients, err := s.importers(h.FQDN, name)
+			if err != nil {
+				return err
+			}
+			if len(clients) > 0 {
+				fail = fmt.Sprintf(fmtRemoveFailed, errBusy)
+				return errReported
+			}
 		}
 		for i, e := range srv.Exports {
 			if e.Name == name {
@@ -327,7 +333,7 @@ func (t *tool) remove(name string, force bool) int {
 
 // gservList is -L: one server process per client connection.
 func (t *tool) gservList() int {
-	s, err := load(t.p.Host.Lab)
+	s, err := load(t.p.Host.Lab, t.p.Host.FQDN)
 	if err != nil {
 		return t.labError(err)
 	}
@@ -341,7 +347,11 @@ func (t *tool) gservList() int {
 	}
 	var lines []string
 	for _, e := range srv.Exports {
-		for _, c := range s.importers(t.p.Host.FQDN, e.Name) {
+		clients, err := s.importers(t.p.Host.FQDN, e.Name)
+		if err != nil {
+			return t.labError(err)
+		}
+		for _, c := range clients {
 			lines = append(lines, fmt.Sprintf(fmtGservLine, srv.PID+1+len(lines), c, e.Name))
 		}
 	}

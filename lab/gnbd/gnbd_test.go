@@ -25,7 +25,7 @@ const blogSectors = 2096944
 
 // newLab makes hosts with cman and gnbd installed; the tools are called
 // in-process.
-func newLab(t *testing.T, fqdns ...string) map[string]host.Host {
+func newLab(t testing.TB, fqdns ...string) map[string]host.Host {
 	t.Helper()
 	lab := t.TempDir()
 	hosts := map[string]host.Host{}
@@ -49,7 +49,7 @@ func newLab(t *testing.T, fqdns ...string) map[string]host.Host {
 }
 
 // startCman starts cman on a host, in a one-node cluster of its own.
-func startCman(t *testing.T, h host.Host) {
+func startCman(t testing.TB, h host.Host) {
 	t.Helper()
 	conf := fmt.Sprintf("<?xml version=\"1.0\"?>\n<cluster name=%q config_version=\"1\">\n  <clusternodes>\n    <clusternode name=%q nodeid=\"1\" votes=\"1\"/>\n  </clusternodes>\n</cluster>\n", host.Short(h.FQDN), h.FQDN)
 	if err := os.WriteFile(h.Path(cman.ClusterConfPath), []byte(conf), 0o644); err != nil {
@@ -294,7 +294,7 @@ func TestImport(t *testing.T) {
 
 func serverPID(t *testing.T, h host.Host) int {
 	t.Helper()
-	s, err := load(h.Lab)
+	s, err := load(h.Lab, h.FQDN)
 	if err != nil {
 		t.Fatal(err)
 	}

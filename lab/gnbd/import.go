@@ -198,7 +198,7 @@ func importCmd(p *host.Proc, uevent func(h host.Host) error) int {
 		}
 		return 0
 	case removeAllImportsAction:
-		s, err := load(h.Lab)
+		s, err := load(h.Lab, h.FQDN)
 		if err != nil {
 			return t.labError(err)
 		}
@@ -229,18 +229,22 @@ func resolve(lab, name string) (string, bool) {
 	return h.FQDN, true
 }
 
-// serverFor is the server a client reaches at name and port, or the
-// message gnbd_import prints when it cannot connect.
-func serverFor(s *State, lab, name string, port int) (string, *Server, string) {
-	fqdn, ok := resolve(lab, name)
+// serverFor is the server a client reaches at name and port, read into
+// the view, or the message gnbd_import prints when it cannot connect. An
+// error is the lab's.
+func (s *State) serverFor(name string, port int) (fqdn string, srv *Server, fail string, err error) {
+	fqdn, ok := resolve(s.lab, name)
 	if !ok {
-		return "", nil, fmt.Sprintf(fmtCannotConnect, name, -1, errNoRoute)
+		return "", nil, fmt.Sprintf(fmtCannotConnect, name, -1, errNoRoute), nil
 	}
-	srv := s.running(fqdn)
+	if err := s.add(fqdn); err != nil {
+		return "", nil, "", err
+	}
+	srv = s.running(fqdn)
 	if srv == nil || srv.Port != port {
-		return "", nil, fmt.Sprintf(fmtCannotConnect, name, -1, errConnRefused)
+		return "", nil, fmt.Sprintf(fmtCannotConnect, name, -1, errConnRefused), nil
 	}
-	return fqdn, srv, ""
+	return fqdn, srv, "", nil
 }
 
 // importFrom imports every export of a server that the host has not
@@ -257,8 +261,11 @@ func (t *tool) importFrom(server string, port int, clustered bool, uevent func(h
 			out = append(out, fmt.Sprintf(fmtPrintm+format, append([]any{prog}, args...)...))
 		}
 	}
-	err := change(h.Lab, func(s *State) error {
-		fqdn, srv, connectFail := serverFor(s, h.Lab, server, port)
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
+		fqdn, srv, connectFail, err := s.serverFor(server, port)
+		if err != nil {
+			return err
+		}
 		if connectFail != "" {
 			fail = connectFail
 			return errReported
@@ -351,7 +358,7 @@ func (t *tool) validate() int {
 			out = append(out, fmt.Sprintf(fmtPrintm+format, append([]any{prog}, args...)...))
 		}
 	}
-	err := change(t.p.Host.Lab, func(s *State) error {
+	err := change(t.p.Host.Lab, []string{t.p.Host.FQDN}, func(s *State) error {
 		if cl := s.Clients[t.p.Host.FQDN]; cl != nil {
 			for i := range cl.Imports {
 				restartRecvd(&cl.Imports[i], printm)
@@ -382,7 +389,7 @@ func freeMinor(cl *Client) int {
 func (t *tool) removeImport(name string, override bool) int {
 	h := t.p.Host
 	var fail, waiting string
-	err := change(h.Lab, func(s *State) error {
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		cl := s.Clients[h.FQDN]
 		i := -1
 		if cl != nil {
@@ -434,7 +441,7 @@ func (t *tool) removeImport(name string, override bool) int {
 // listImports is -l.
 func (t *tool) listImports() int {
 	h := t.p.Host
-	s, err := load(h.Lab)
+	s, err := loadClient(h.Lab, h.FQDN)
 	if err != nil {
 		return t.labError(err)
 	}
@@ -481,7 +488,10 @@ func (t *tool) listExported(server string, port int) int {
 	if err != nil {
 		return t.labError(err)
 	}
-	_, srv, fail := serverFor(s, t.p.Host.Lab, server, port)
+	_, srv, fail, err := s.serverFor(server, port)
+	if err != nil {
+		return t.labError(err)
+	}
 	if fail != "" {
 		t.printe("%s", fail)
 		return 1
@@ -497,7 +507,7 @@ func (t *tool) listExported(server string, port int) int {
 // ("gnbd_import -q -U /block/%n"): the uid the device's server gives it.
 func (t *tool) uid(device string) int {
 	h := t.p.Host
-	s, err := load(h.Lab)
+	s, err := load(h.Lab, h.FQDN)
 	if err != nil {
 		return t.labError(err)
 	}
@@ -524,7 +534,13 @@ func (t *tool) uid(device string) int {
 		t.printe(fmtCannotFind, device)
 		return 1
 	}
-	_, _, fail := serverFor(s, h.Lab, imp.Server, imp.Port)
+	_, _, fail, err := s.serverFor(imp.Server, imp.Port)
+	if err == nil {
+		err = s.add(imp.Host) // what imp.Server resolved to at import
+	}
+	if err != nil {
+		return t.labError(err)
+	}
 	if fail != "" {
 		t.printe("%s", fail)
 		return 1

@@ -80,7 +80,7 @@ func ServCmd(p *host.Proc) int {
 func (t *tool) start(clustered bool, port int) int {
 	h := t.p.Host
 	var already, noCman bool
-	err := change(h.Lab, func(s *State) error {
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		if s.running(h.FQDN) != nil {
 			already = true
 			return nil
@@ -120,7 +120,7 @@ func (t *tool) start(clustered bool, port int) int {
 func (t *tool) kill(kind int) int {
 	h := t.p.Host
 	var notRunning, busy bool
-	err := change(h.Lab, func(s *State) error {
+	err := change(h.Lab, []string{h.FQDN}, func(s *State) error {
 		srv := s.running(h.FQDN)
 		switch {
 		case srv == nil:

@@ -3,8 +3,6 @@ package gnbd
 import (
 	"fmt"
 	"slices"
-
-	"github.com/tetsuzuki/tetsuzuki/lab/state"
 )
 
 // DefaultPort is the TCP port gnbd_serv listens on and gnbd_import connects
@@ -17,12 +15,18 @@ const Major = 252
 // maxMinors is the number of devices the gnbd module provides (MAX_GNBD).
 const maxMinors = 128
 
-// State is what the gnbd daemons and kernel modules of all lab hosts hold
+// State is what the gnbd daemons and kernel modules of lab hosts hold
 // between them: the servers with their exports, and the clients with the
-// devices they imported.
+// devices they imported. It is a view of some hosts only, those an
+// operation deals with (store.go): each host's part is in a file of its
+// own.
 type State struct {
-	Servers map[string]*Server `json:"servers,omitempty"` // by host FQDN
-	Clients map[string]*Client `json:"clients,omitempty"` // by host FQDN
+	Servers map[string]*Server // by host FQDN
+	Clients map[string]*Client // by host FQDN
+
+	lab    string
+	loaded map[string]bool // the hosts read into the view
+	all    bool            // every host with GNBD state is loaded
 }
 
 // Server is gnbd_serv on one host. It is kept after the daemon stops, to
@@ -112,15 +116,21 @@ func (s *State) export(fqdn, name string) *Export {
 // Connected tells whether an import is connected: its gnbd_recvd runs, and
 // its server runs, on the port it was imported from, and still exports it.
 // gnbd_recvd reconnects on its own when an export comes back, so nothing
-// else is remembered.
+// else is remembered. The view must hold the import's server (loadClient,
+// addServersOf): one it does not hold reads as not running.
 func (s *State) Connected(imp Import) bool {
 	srv := s.running(imp.Host)
 	return !imp.RecvdGone && srv != nil && srv.Port == imp.Port && s.export(imp.Host, imp.Name) != nil
 }
 
 // importers are the client hosts whose import of an export is connected:
-// those a gnbd_serv child process serves.
-func (s *State) importers(fqdn, name string) []string {
+// those a gnbd_serv child process serves. Any host may be one, so it loads
+// every host's state into the view (addAll): O(hosts), which only the
+// server's side pays, when it lists its clients or unexports.
+func (s *State) importers(fqdn, name string) ([]string, error) {
+	if err := s.addAll(); err != nil {
+		return nil, err
+	}
 	var hosts []string
 	for c, cl := range s.Clients {
 		for _, imp := range cl.Imports {
@@ -130,7 +140,7 @@ func (s *State) importers(fqdn, name string) []string {
 		}
 	}
 	slices.Sort(hosts)
-	return hosts
+	return hosts, nil
 }
 
 func (s *State) client(fqdn string) *Client {
@@ -142,15 +152,6 @@ func (s *State) client(fqdn string) *Client {
 	}
 	return s.Clients[fqdn]
 }
-
-// stateFile is where the lab keeps this emulation's shared state.
-const stateFile = "gnbd.json"
-
-func load(lab string) (*State, error) { return state.Load[State](lab, stateFile) }
-
-// change runs fn on the shared state under the lab's lock and saves it;
-// an error from fn leaves the state as it was.
-func change(lab string, fn func(*State) error) error { return state.Change(lab, stateFile, fn) }
 
 // Device is a GNBD imported on a client as the other emulated tools see
 // it: multipath reads its uid the way `gnbd_import -U` gets it.
@@ -166,7 +167,7 @@ type Device struct {
 // Imports lists the GNBDs imported on a host, by minor number. It reads
 // without the lab's lock, so it may be called while holding it.
 func Imports(lab, fqdn string) ([]Device, error) {
-	s, err := load(lab)
+	s, err := loadClient(lab, fqdn)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +189,7 @@ func Imports(lab, fqdn string) ([]Device, error) {
 // Exports lists what gnbd_serv exports on a host, newest first; nil when it
 // does not run.
 func Exports(lab, fqdn string) ([]Export, error) {
-	s, err := load(lab)
+	s, err := load(lab, fqdn)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +201,7 @@ func Exports(lab, fqdn string) ([]Export, error) {
 
 // Serving reports whether gnbd_serv runs on a host.
 func Serving(lab, fqdn string) (bool, error) {
-	s, err := load(lab)
+	s, err := load(lab, fqdn)
 	if err != nil {
 		return false, err
 	}

@@ -32,9 +32,8 @@ func FailPath(lab, fqdn, mapName, path string) (string, string, error) {
 	connected := func(p string) bool {
 		return slices.ContainsFunc(devs, func(d gnbd.Device) bool { return d.Dev() == p && d.Connected })
 	}
-	err = change(h.Lab, func(s *State) error {
-		hs := s.Hosts[h.FQDN]
-		if hs == nil || len(hs.Maps) == 0 {
+	err = change(h.Lab, h.FQDN, func(hs *Host) error {
+		if len(hs.Maps) == 0 {
 			return fmt.Errorf("%s has no multipath maps", h.FQDN)
 		}
 		maps := slices.Clone(hs.Maps)
@@ -85,9 +84,8 @@ func DaemonDies(lab, fqdn string) error {
 	if err != nil {
 		return err
 	}
-	return change(h.Lab, func(s *State) error {
-		hs := s.Hosts[h.FQDN]
-		if hs == nil || hs.Daemon == 0 {
+	return change(h.Lab, h.FQDN, func(hs *Host) error {
+		if hs.Daemon == 0 {
 			return fmt.Errorf("%s: %w", h.FQDN, ErrNotRunning)
 		}
 		hs.Daemon = 0

@@ -19,8 +19,7 @@ const lockFile = "/var/lock/subsys/multipathd"
 // device (gnbd.ImportCmd raises it): it takes the path, into a new map or
 // into the map of its wwid.
 func Uevent(h host.Host) error {
-	return change(h.Lab, func(s *State) error {
-		hs := s.host(h.FQDN)
+	return change(h.Lab, h.FQDN, func(hs *Host) error {
 		if hs.Daemon == 0 {
 			return nil
 		}
@@ -56,8 +55,7 @@ func MultipathdCmd(p *host.Proc) int {
 // startDaemon starts multipathd unless it runs, which builds the maps as
 // `multipath` does, silently (the daemon logs to syslog).
 func startDaemon(p *host.Proc) (started bool, err error) {
-	err = change(p.Host.Lab, func(s *State) error {
-		hs := s.host(p.Host.FQDN)
+	err = change(p.Host.Lab, p.Host.FQDN, func(hs *Host) error {
 		if hs.Daemon != 0 {
 			return nil
 		}
@@ -72,8 +70,7 @@ func startDaemon(p *host.Proc) (started bool, err error) {
 
 // stopDaemon stops multipathd; the maps stay, as the kernel's.
 func stopDaemon(p *host.Proc) (stopped bool, err error) {
-	err = change(p.Host.Lab, func(s *State) error {
-		hs := s.host(p.Host.FQDN)
+	err = change(p.Host.Lab, p.Host.FQDN, func(hs *Host) error {
 		stopped = hs.Daemon != 0
 		hs.Daemon = 0
 		return nil
@@ -105,8 +102,7 @@ func initScript(p *host.Proc) int {
 	case "reload":
 		fmt.Fprint(p.Stdout, msgReloading)
 		ok := false
-		err := change(p.Host.Lab, func(s *State) error {
-			hs := s.host(p.Host.FQDN)
+		err := change(p.Host.Lab, p.Host.FQDN, func(hs *Host) error {
 			if hs.Daemon == 0 {
 				return nil
 			}
@@ -125,11 +121,11 @@ func initScript(p *host.Proc) int {
 		fmt.Fprintln(p.Stdout, msgOK)
 		return 0
 	case "status":
-		s, err := load(p.Host.Lab)
+		hs, err := load(p.Host.Lab, p.Host.FQDN)
 		if err != nil {
 			return labError(p, err)
 		}
-		if hs := s.Hosts[p.Host.FQDN]; hs != nil && hs.Daemon != 0 {
+		if hs.Daemon != 0 {
 			fmt.Fprintf(p.Stdout, fmtStatusRunning+"\n", hs.Daemon)
 			return 0
 		}

@@ -4,10 +4,11 @@
 //
 // # What is shared and what is local
 //
-// The maps are the kernel's: they live in the lab's shared state
-// (<lab>/state/multipath.json), per host, with whether multipathd runs, and
-// as device files (package blockdev): /dev/mapper/NAME and /dev/dm-N, major
-// 253, whose Backing lists the paths' device files ("/dev/gnbd0 /dev/gnbd1").
+// The maps are the kernel's: they live in the lab's shared state, one file
+// per host (<lab>/state/multipath/<fqdn>.json, since no run of multipath
+// concerns another host's maps) with whether multipathd runs, and as device
+// files (package blockdev): /dev/mapper/NAME and /dev/dm-N, major 253, whose
+// Backing lists the paths' device files ("/dev/gnbd0 /dev/gnbd1").
 // That Backing is how gnbd_import sees a path held open, and how multipath
 // sees a map held by whatever is built on it (gnbd.Holders). The host's own
 // files are /etc/multipath.conf, which the package installs, and the

@@ -79,9 +79,9 @@ func MultipathCmd(p *host.Proc) int {
 		return listMaps(p, list, verbosity)
 	}
 	var events []event
-	err := change(p.Host.Lab, func(s *State) error {
+	err := change(p.Host.Lab, p.Host.FQDN, func(hs *Host) error {
 		var err error
-		events, err = build(p.Host, s.host(p.Host.FQDN))
+		events, err = build(p.Host, hs)
 		return err
 	})
 	if err != nil {
@@ -127,8 +127,7 @@ func listMaps(p *host.Proc, list, verbosity int) int {
 // use is reported and kept, and makes the exit status 1.
 func flushMaps(p *host.Proc, name string) int {
 	var inUse []string
-	err := change(p.Host.Lab, func(s *State) error {
-		hs := s.host(p.Host.FQDN)
+	err := change(p.Host.Lab, p.Host.FQDN, func(hs *Host) error {
 		for _, m := range hs.listed() {
 			if name != "" && m.Name != name {
 				continue

@@ -10,12 +10,8 @@ import (
 // DMMajor is the block major of device-mapper on CentOS 5.
 const DMMajor = 253
 
-// State is what device-mapper and multipathd hold on the lab's hosts.
-type State struct {
-	Hosts map[string]*Host `json:"hosts,omitempty"` // by FQDN
-}
-
-// Host is one host's multipath maps and daemon.
+// Host is one host's multipath maps and daemon: what device-mapper and
+// multipathd hold there, in the host's own state file.
 type Host struct {
 	// Daemon is multipathd's pid while it runs, 0 otherwise. Maps outlive
 	// the daemon: they are the kernel's.
@@ -82,44 +78,35 @@ func (h *Host) reinstate() {
 	}
 }
 
-func (s *State) host(fqdn string) *Host {
-	if s.Hosts == nil {
-		s.Hosts = map[string]*Host{}
-	}
-	if s.Hosts[fqdn] == nil {
-		s.Hosts[fqdn] = &Host{}
-	}
-	return s.Hosts[fqdn]
+// stateKind names this emulation's state files: one per host,
+// <lab>/state/multipath/<fqdn>.json, since every run of multipath or
+// multipathd concerns one host's maps.
+const stateKind = "multipath"
+
+// load reads a host's maps and daemon without the lab's lock.
+func load(lab, fqdn string) (*Host, error) { return state.LoadHost[Host](lab, stateKind, fqdn) }
+
+// change runs fn on a host's maps and daemon under the lab's lock and saves
+// them; an error from fn leaves them as they were.
+func change(lab, fqdn string, fn func(*Host) error) error {
+	return state.ChangeHost(lab, stateKind, fqdn, fn)
 }
-
-// stateFile is where the lab keeps this emulation's shared state.
-const stateFile = "multipath.json"
-
-func load(lab string) (*State, error) { return state.Load[State](lab, stateFile) }
-
-// change runs fn on the shared state under the lab's lock and saves it;
-// an error from fn leaves the state as it was.
-func change(lab string, fn func(*State) error) error { return state.Change(lab, stateFile, fn) }
 
 // Maps lists the multipath maps of a host in device-mapper's order. It
 // reads without the lab's lock.
 func Maps(lab, fqdn string) ([]Map, error) {
-	s, err := load(lab)
+	hs, err := load(lab, fqdn)
 	if err != nil {
 		return nil, err
 	}
-	if h := s.Hosts[fqdn]; h != nil {
-		return h.listed(), nil
-	}
-	return nil, nil
+	return hs.listed(), nil
 }
 
 // DaemonRunning reports whether multipathd runs on a host.
 func DaemonRunning(lab, fqdn string) (bool, error) {
-	s, err := load(lab)
+	hs, err := load(lab, fqdn)
 	if err != nil {
 		return false, err
 	}
-	h := s.Hosts[fqdn]
-	return h != nil && h.Daemon != 0, nil
+	return hs.Daemon != 0, nil
 }

@@ -53,9 +53,19 @@ func ReadJSON(path string, v any) error {
 
 // WriteJSON encodes v into path atomically.
 func WriteJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := encode(v)
 	if err != nil {
 		return err
 	}
-	return WriteFile(path, append(data, '\n'), 0o644)
+	return WriteFile(path, data, 0o644)
+}
+
+// encode is how state files are written: indented, for people reading a
+// lab's state, and ending in a newline.
+func encode(v any) ([]byte, error) {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
 }
