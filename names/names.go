@@ -528,4 +528,4 @@ func Quote(s string) string {
 }
 
 // RunbookPattern is the pattern of Runbook, for messages that quote it.
-func RunbookPattern() *regexp.Regexp { return runbookRE }
+func RunbookPattern() string { return runbookRE.String() }
