@@ -4,37 +4,74 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 )
 
+// The rules, each under the pattern it was (shape.go says why they are no
+// longer patterns). A shape's min and max count every character after its
+// prefix, where a pattern counted the repeats after the first.
 var (
-	runbookRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	digestRE     = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	approverRE   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$`)
-	systemRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
-	ticketRE     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	hostRE       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
-	clusterRE    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	fqdnLabelRE  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
-	devPathRE    = regexp.MustCompile(`^/dev/[a-z][a-z0-9/]{0,30}$`)
-	diskRE       = regexp.MustCompile(`^/dev/(sd|hd|vd|xvd)[a-z]{1,2}$`)
-	serviceRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,30}$`)
-	partNumRE    = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
-	drbdRE       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-	drbdDeviceRE = regexp.MustCompile(`^/dev/drbd(0|[1-9][0-9]{0,2})$`)
-	drbdRateRE   = regexp.MustCompile(`^[1-9][0-9]{0,5}[KMG]$`)
-	exportRE     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,15}$`)
-	lvmRE        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,31}$`)
-	mpathRE      = regexp.MustCompile(`^/dev/mapper/mpath(0|[1-9][0-9]{0,2})$`)
-	lockFSRE     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
-	mountpointRE = regexp.MustCompile(`^/[a-z0-9/_-]{0,63}$`)
-	moduleRE     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
-	moduleOptRE  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}=[A-Za-z0-9_.,-]{1,30}$`)
-	packageRE    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$`)
-	fileRE       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	// ^[a-z0-9][a-z0-9-]{0,62}$
+	runbookRule = shape{first: chars("a-z0-9"), rest: chars("a-z0-9-"), min: 1, max: 63}
+	// ^sha256:[0-9a-f]{64}$
+	digestRule = shape{prefix: "sha256:", rest: chars("0-9a-f"), min: 64, max: 64}
+	// ^[A-Za-z0-9][A-Za-z0-9@._ -]{0,63}$
+	approverRule = shape{first: chars("A-Za-z0-9"), rest: chars("A-Za-z0-9@._ -"), min: 1, max: 64}
+	// ^[a-z][a-z0-9-]{0,31}$
+	systemRule = shape{first: chars("a-z"), rest: chars("a-z0-9-"), min: 1, max: 32}
+	// ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$
+	ticketRule = shape{first: chars("A-Za-z0-9"), rest: chars("A-Za-z0-9._-"), min: 1, max: 64}
+	// ^[a-z][a-z0-9-]{0,62}$
+	hostRule = shape{first: chars("a-z"), rest: chars("a-z0-9-"), min: 1, max: 63}
+	// ^[A-Za-z0-9_-]+$
+	clusterRule = shape{rest: chars("A-Za-z0-9_-"), min: 1, max: many}
+	// ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$
+	fqdnLabelRule = shape{first: chars("a-z0-9"), rest: chars("a-z0-9-"), last: chars("a-z0-9"), min: 1, max: many}
+	// ^/dev/[a-z][a-z0-9/]{0,30}$
+	devPathRule = shape{prefix: "/dev/", first: chars("a-z"), rest: chars("a-z0-9/"), min: 1, max: 31}
+	// ^/dev/(sd|hd|vd|xvd)[a-z]{1,2}$
+	diskRule = oneOf{
+		shape{prefix: "/dev/sd", rest: chars("a-z"), min: 1, max: 2},
+		shape{prefix: "/dev/hd", rest: chars("a-z"), min: 1, max: 2},
+		shape{prefix: "/dev/vd", rest: chars("a-z"), min: 1, max: 2},
+		shape{prefix: "/dev/xvd", rest: chars("a-z"), min: 1, max: 2},
+	}
+	// ^[a-z][a-z0-9_-]{0,30}$
+	serviceRule = shape{first: chars("a-z"), rest: chars("a-z0-9_-"), min: 1, max: 31}
+	// ^[1-9][0-9]{0,2}$
+	partNumRule = shape{first: chars("1-9"), rest: chars("0-9"), min: 1, max: 3}
+	// ^[a-z][a-z0-9_]{0,30}$
+	drbdRule = shape{first: chars("a-z"), rest: chars("a-z0-9_"), min: 1, max: 31}
+	// ^/dev/drbd(0|[1-9][0-9]{0,2})$
+	drbdDeviceRule = oneOf{
+		literal("/dev/drbd0"),
+		shape{prefix: "/dev/drbd", first: chars("1-9"), rest: chars("0-9"), min: 1, max: 3},
+	}
+	// ^[1-9][0-9]{0,5}[KMG]$
+	drbdRateRule = shape{first: chars("1-9"), rest: chars("0-9"), last: chars("KMG"), min: 2, max: 7}
+	// ^[a-z][a-z0-9_]{0,15}$
+	exportRule = shape{first: chars("a-z"), rest: chars("a-z0-9_"), min: 1, max: 16}
+	// ^[A-Za-z][A-Za-z0-9_]{0,31}$
+	lvmRule = shape{first: chars("A-Za-z"), rest: chars("A-Za-z0-9_"), min: 1, max: 32}
+	// ^/dev/mapper/mpath(0|[1-9][0-9]{0,2})$
+	mpathRule = oneOf{
+		literal("/dev/mapper/mpath0"),
+		shape{prefix: "/dev/mapper/mpath", first: chars("1-9"), rest: chars("0-9"), min: 1, max: 3},
+	}
+	// ^[A-Za-z0-9_-]{1,16}$
+	lockFSRule = shape{rest: chars("A-Za-z0-9_-"), min: 1, max: 16}
+	// ^/[a-z0-9/_-]{0,63}$
+	mountpointRule = shape{prefix: "/", rest: chars("a-z0-9/_-"), min: 0, max: 63}
+	// ^[a-z][a-z0-9_]{0,30}$
+	moduleRule = shape{first: chars("a-z"), rest: chars("a-z0-9_"), min: 1, max: 31}
+	// ^[a-z][a-z0-9_]{0,30}=[A-Za-z0-9_.,-]{1,30}$
+	moduleOptRule = pair{moduleRule, "=", shape{rest: chars("A-Za-z0-9_.,-"), min: 1, max: 30}}
+	// ^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$
+	packageRule = shape{first: chars("A-Za-z0-9"), rest: chars("A-Za-z0-9._+-"), min: 1, max: 100}
+	// ^[A-Za-z0-9._-]{1,64}$
+	fileRule = shape{rest: chars("A-Za-z0-9._-"), min: 1, max: 64}
 )
 
 const (
@@ -51,9 +88,9 @@ const (
 	MaxUID = 65535
 )
 
-// word is a rule given by a pattern and the words that explain it.
+// word is a rule and the words that explain it.
 type word struct {
-	re   *regexp.Regexp
+	rule matcher
 	what string
 }
 
@@ -61,7 +98,7 @@ func (w word) check(s string) error {
 	switch {
 	case s == "":
 		return errors.New("is required")
-	case w.re.MatchString(s):
+	case w.rule.match(s):
 		return nil
 	case strings.HasPrefix(s, "-"):
 		return fmt.Errorf("%s must not start with '-', a tool would read it as an option; want %s", Quote(s), w.what)
@@ -71,21 +108,21 @@ func (w word) check(s string) error {
 }
 
 var (
-	runbookWord = word{runbookRE, "a runbook name: lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters"}
-	digestWord  = word{digestRE, "a runbook version's digest: sha256: and 64 lowercase hex digits"}
-	hostWord    = word{hostRE, "a host name: a lowercase letter, then lowercase letters, digits and '-', at most 63 characters"}
-	drbdWord    = word{drbdRE, "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
-	exportWord  = word{exportRE, "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"}
-	vgWord      = word{lvmRE, "a volume group name: a letter, then letters, digits and '_', at most 32 characters"}
-	lvWord      = word{lvmRE, "a logical volume name: a letter, then letters, digits and '_', at most 32 characters"}
-	moduleWord  = word{moduleRE, "a kernel module name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
-	optionWord  = word{moduleOptRE, "a module option: name=value, as in minor_count=1"}
-	packageWord = word{packageRE, "a package name: a letter or digit, then letters, digits and '.', '_', '+', '-'"}
-	serviceWord = word{serviceRE, "a service name: a lowercase letter, then lowercase letters, digits, '_' and '-', at most 31 characters"}
-	fileWord    = word{fileRE, "a file name: letters, digits, '.', '_' and '-', at most 64 characters"}
-	systemWord  = word{systemRE, "a ticketing system's name: a lowercase letter, then lowercase letters, digits and '-', at most 32 characters"}
-	ticketWord  = word{ticketRE, "a ticket key: a letter or digit, then letters, digits and '.', '_', '-', at most 64 characters, as in OPS-123"}
-	approverWrd = word{approverRE, "who decides: up to 64 letters, digits and @._ -, starting with a letter or digit"}
+	runbookWord = word{runbookRule, "a runbook name: lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters"}
+	digestWord  = word{digestRule, "a runbook version's digest: sha256: and 64 lowercase hex digits"}
+	hostWord    = word{hostRule, "a host name: a lowercase letter, then lowercase letters, digits and '-', at most 63 characters"}
+	drbdWord    = word{drbdRule, "a DRBD resource name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
+	exportWord  = word{exportRule, "a GNBD export name: a lowercase letter, then lowercase letters, digits and '_', at most 16 characters"}
+	vgWord      = word{lvmRule, "a volume group name: a letter, then letters, digits and '_', at most 32 characters"}
+	lvWord      = word{lvmRule, "a logical volume name: a letter, then letters, digits and '_', at most 32 characters"}
+	moduleWord  = word{moduleRule, "a kernel module name: a lowercase letter, then lowercase letters, digits and '_', at most 31 characters"}
+	optionWord  = word{moduleOptRule, "a module option: name=value, as in minor_count=1"}
+	packageWord = word{packageRule, "a package name: a letter or digit, then letters, digits and '.', '_', '+', '-'"}
+	serviceWord = word{serviceRule, "a service name: a lowercase letter, then lowercase letters, digits, '_' and '-', at most 31 characters"}
+	fileWord    = word{fileRule, "a file name: letters, digits, '.', '_' and '-', at most 64 characters"}
+	systemWord  = word{systemRule, "a ticketing system's name: a lowercase letter, then lowercase letters, digits and '-', at most 32 characters"}
+	ticketWord  = word{ticketRule, "a ticket key: a letter or digit, then letters, digits and '.', '_', '-', at most 64 characters, as in OPS-123"}
+	approverWrd = word{approverRule, "who decides: up to 64 letters, digits and @._ -, starting with a letter or digit"}
 )
 
 // Approver checks who a decision names: a person's name in the runbook's
@@ -116,7 +153,7 @@ func Cluster(s string) error {
 	switch {
 	case s == "":
 		return errors.New("is required")
-	case !clusterRE.MatchString(s):
+	case !clusterRule.match(s):
 		return fmt.Errorf("%s is not a cluster name: letters, digits, '_' and '-' only", Quote(s))
 	case strings.HasPrefix(s, "-"):
 		return fmt.Errorf("%s must not start with '-', a tool would read it as an option", Quote(s))
@@ -147,7 +184,7 @@ func FQDN(s string) error {
 			return fmt.Errorf("%s has an empty label", Quote(s))
 		case len(label) > 63:
 			return fmt.Errorf("%s has a label longer than 63 characters", Quote(s))
-		case !fqdnLabelRE.MatchString(label):
+		case !fqdnLabelRule.match(label):
 			return fmt.Errorf("%s is not a valid FQDN: label %s must hold only a-z, 0-9 and '-', and not start or end with '-'", Quote(s), Quote(label))
 		}
 	}
@@ -214,7 +251,7 @@ func Device(s string) error {
 		return fmt.Errorf("%s must not contain '//'", Quote(s))
 	case strings.HasSuffix(s, "/"):
 		return fmt.Errorf("%s must not end with '/'", Quote(s))
-	case !devPathRE.MatchString(s):
+	case !devPathRule.match(s):
 		return fmt.Errorf("%s is not a device path: /dev/, a lowercase letter, then lowercase letters, digits and '/', at most 36 characters", Quote(s))
 	}
 	return nil
@@ -232,7 +269,7 @@ func Disk(s string) error {
 	if last := s[len(s)-1]; last >= '0' && last <= '9' {
 		return fmt.Errorf("%s ends in a digit: the kernel names the partitions of such a disk <disk>p<N>, which this schema does not support; give a whole disk such as /dev/xvdb", Quote(s))
 	}
-	if !diskRE.MatchString(s) {
+	if !diskRule.match(s) {
 		return fmt.Errorf("%s is not a spare disk: want a whole disk /dev/sdX, /dev/hdX, /dev/vdX or /dev/xvdX, as in /dev/xvdb", Quote(s))
 	}
 	return nil
@@ -254,7 +291,7 @@ func Partition(disk, part string) error {
 	if part == PartitionOf(disk) {
 		return nil
 	}
-	if num, ok := strings.CutPrefix(part, disk); ok && partNumRE.MatchString(num) {
+	if num, ok := strings.CutPrefix(part, disk); ok && partNumRule.match(num) {
 		return fmt.Errorf("%s is partition %s of %s; the runbooks make one partition over the whole spare disk, which parted numbers 1: want %s", Quote(part), num, Quote(disk), PartitionOf(disk))
 	}
 	return fmt.Errorf("%s is not a partition of %s: want the disk followed by the partition number, as in %s", Quote(part), Quote(disk), PartitionOf(disk))
@@ -292,17 +329,16 @@ func DRBDDevice(s string) (minor int, err error) {
 	if s == "" {
 		return -1, errors.New("is required")
 	}
-	m := drbdDeviceRE.FindStringSubmatch(s)
-	if m == nil {
+	if !drbdDeviceRule.match(s) {
 		return -1, fmt.Errorf("%s is not a DRBD device: /dev/drbd and a minor number from 0 to 999 without leading zeros", Quote(s))
 	}
-	minor, _ = strconv.Atoi(m[1])
+	minor, _ = strconv.Atoi(strings.TrimPrefix(s, "/dev/drbd"))
 	return minor, nil
 }
 
 // DRBDRate checks a syncer rate as drbd.conf takes it.
 func DRBDRate(s string) error {
-	if !drbdRateRE.MatchString(s) {
+	if !drbdRateRule.match(s) {
 		return fmt.Errorf("%s is not a syncer rate: a number from 1 to 999999 followed by K, M or G, as in 10M", Quote(s))
 	}
 	return nil
@@ -405,11 +441,10 @@ func MultipathMap(s string) (int, error) {
 	if s == "" {
 		return 0, errors.New("is required")
 	}
-	m := mpathRE.FindStringSubmatch(s)
-	if m == nil {
+	if !mpathRule.match(s) {
 		return 0, fmt.Errorf("%s is not a multipath map: /dev/mapper/mpath and a number from 0 to 999 without leading zeros, as in /dev/mapper/mpath0", Quote(s))
 	}
-	n, _ := strconv.Atoi(m[1])
+	n, _ := strconv.Atoi(strings.TrimPrefix(s, "/dev/mapper/mpath"))
 	return n, nil
 }
 
@@ -427,7 +462,7 @@ func LockTable(s string) error {
 		return fmt.Errorf("%s is not %s", Quote(s), want)
 	case cluster == "":
 		return fmt.Errorf("%s has an empty cluster part; want %s", Quote(s), want)
-	case !clusterRE.MatchString(cluster):
+	case !clusterRule.match(cluster):
 		return fmt.Errorf("%s has cluster part %s, which is not a cluster name: letters, digits, '_' and '-' only", Quote(s), Quote(cluster))
 	case strings.HasPrefix(cluster, "-"):
 		return fmt.Errorf("%s has cluster part %s, which must not start with '-'", Quote(s), Quote(cluster))
@@ -435,7 +470,7 @@ func LockTable(s string) error {
 		return fmt.Errorf("%s has a cluster part of %d characters; mkfs.gfs2 refuses more than %d", Quote(s), len(cluster), MaxLockCluster)
 	case fsName == "":
 		return fmt.Errorf("%s has an empty file system part; want %s", Quote(s), want)
-	case !lockFSRE.MatchString(fsName):
+	case !lockFSRule.match(fsName):
 		return fmt.Errorf("%s has file system part %s: want letters, digits, '_' and '-', at most 16 characters", Quote(s), Quote(fsName))
 	}
 	return nil
@@ -475,7 +510,7 @@ func Mountpoint(s string) error {
 		return fmt.Errorf("%s must not contain '..'", Quote(s))
 	case s == "/":
 		return errors.New(`"/" is the root file system; mount the file system on a directory of its own, such as /mnt`)
-	case !mountpointRE.MatchString(s):
+	case !mountpointRule.match(s):
 		return fmt.Errorf("%s is not a mount point: '/', then lowercase letters, digits, '/', '_' and '-', at most 64 characters", Quote(s))
 	case strings.Contains(s, "//"):
 		return fmt.Errorf("%s must not contain '//'", Quote(s))
@@ -527,5 +562,6 @@ func Quote(s string) string {
 	return strconv.Quote(s)
 }
 
-// RunbookPattern is the pattern of Runbook, for messages that quote it.
-func RunbookPattern() *regexp.Regexp { return runbookRE }
+// RunbookPattern is the rule of Runbook spelled as a pattern, for messages
+// that quote it.
+func RunbookPattern() string { return `^[a-z0-9][a-z0-9-]{0,62}$` }

@@ -42,8 +42,8 @@ func Builtin() []string {
 // against the runbook name pattern first, because they may come from a user
 // and must not reach the file system as paths.
 func Open(name string) (source string, data []byte, err error) {
-	if !runbookNameRE.MatchString(name) {
-		return "", nil, fmt.Errorf("open runbook %s: not a runbook name (%s)", quote(name), runbookNameRE)
+	if names.Runbook(name) != nil {
+		return "", nil, fmt.Errorf("open runbook %s: not a runbook name (%s)", quote(name), names.RunbookPattern())
 	}
 	data, err = shipped.ReadFile(name + ".yaml")
 	if errors.Is(err, fs.ErrNotExist) {
@@ -126,13 +126,13 @@ func (c *Catalog) read(ref Ref) (source string, data []byte, err error) {
 	case ref.Digest != "" && names.RunbookDigest(ref.Digest) != nil:
 		return "", nil, fmt.Errorf("%w: digest: %w", ErrInvalid, names.RunbookDigest(ref.Digest))
 	case ref.Digest != "":
-		if ref.Runbook != "" && !runbookNameRE.MatchString(ref.Runbook) {
+		if ref.Runbook != "" && names.Runbook(ref.Runbook) != nil {
 			return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))
 		}
 		return c.pinned(ref)
 	case ref.Runbook == "":
 		return "", nil, fmt.Errorf(`%w: no runbook: give "runbook" (a catalog name such as %q) or "runbook_yaml"`, ErrInvalid, "scalable-storage")
-	case !runbookNameRE.MatchString(ref.Runbook):
+	case names.Runbook(ref.Runbook) != nil:
 		return "", nil, fmt.Errorf("%w: runbook %s: a catalog name is lowercase letters, digits and '-'", ErrInvalid, quote(ref.Runbook))
 	}
 	return c.named(ref.Runbook)

@@ -10,9 +10,7 @@ import (
 
 // The rules for names, paths and small values are package names', which
 // the agent applies to its inputs too: a runbook that loads carries
-// nothing the agent refuses. runbookNameRE is its runbook name pattern,
-// which the catalog quotes.
-var runbookNameRE = names.RunbookPattern()
+// nothing the agent refuses.
 
 // problem is the text of a names rule's error, "" when the value passes.
 func problem(err error) string {
