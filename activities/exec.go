@@ -81,6 +81,11 @@ func (h *Host) runInput(ctx context.Context, timeout time.Duration, stdin string
 		out.Exit = cmd.ProcessState.ExitCode()
 	}
 	switch {
+	case actx.Err() != nil:
+		// The caller's deadline or cancellation, not the command's: the
+		// step is over, whatever the command was doing, and its error
+		// must say so rather than blame the command's own timeout.
+		return out, actx.Err()
 	case ctx.Err() == context.DeadlineExceeded:
 		return out, transient(ErrCommandFailed, "%s: timed out after %s", strings.Join(argv, " "), timeout)
 	case ctx.Err() != nil:

@@ -147,6 +147,19 @@ func TestRunKillsAToolThatHangs(t *testing.T) {
 	})
 }
 
+// A command still running when the caller's deadline passes ends with
+// that deadline's error, not as a command that timed out: the step is over,
+// and the command's own timeout, a minute away, did not fire.
+func TestRunEndsWithTheCallersDeadline(t *testing.T) {
+	h := hostWith(t, map[string]string{"hangs": "sleep 300"})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := h.run(ctx, time.Minute, "hangs")
+	if !errors.Is(err, context.DeadlineExceeded) || strings.Contains(fmt.Sprint(err), "timed out after") {
+		t.Errorf("err = %v, want the caller's deadline", err)
+	}
+}
+
 func TestRunRefusesCommandsOutsideTheRoot(t *testing.T) {
 	h := hostWith(t, nil)
 	for _, cmd := range []string{"/usr/bin/../../../bin/sh", "../bin/sh", "nosuchtool", "/bin/sh"} {
