@@ -16,11 +16,8 @@ import (
 // full one's with no file content, and a fraction of its size.
 func TestProbeStorageWithNoFilesLeavesTheContentsOut(t *testing.T) {
 	t.Parallel()
-	c := multipathClient(t)
-	h := c.hosts["client0"]
+	c, h := multipathConfigured(t)
 	ctx := context.Background()
-	must(h.EnsurePackages(ctx, PackagesInput{Packages: multipathPackages}))(t)
-	must(h.ConfigureMultipath(ctx, MultipathInput{}))(t)
 	c.lab.WriteFile(t, fqdn("client0"), LVMConfPath, strings.Repeat("# a commented lvm.conf\n", 1000))
 
 	full := must(h.ProbeStorage(ctx, StorageProbeInput{Packages: multipathPackages}))(t)
@@ -83,11 +80,8 @@ func jsonSize(t *testing.T, v any) int {
 // and modules, and runs no command on the host.
 func TestProbeStorageOfTheFilesOnlyRunsNothing(t *testing.T) {
 	t.Parallel()
-	c := multipathClient(t)
-	h := c.hosts["client0"]
+	c, h := multipathConfigured(t)
 	ctx := context.Background()
-	must(h.EnsurePackages(ctx, PackagesInput{Packages: multipathPackages}))(t)
-	must(h.ConfigureMultipath(ctx, MultipathInput{}))(t)
 
 	full := must(h.ProbeStorage(ctx, StorageProbeInput{}))(t)
 	before := len(c.ran(t, "client0"))
@@ -105,4 +99,15 @@ func TestProbeStorageOfTheFilesOnlyRunsNothing(t *testing.T) {
 	if _, err := h.ProbeStorage(ctx, StorageProbeInput{OnlyFiles: true, Packages: multipathPackages}); errType(err) != ErrBadInput {
 		t.Errorf("probe of the files asked about packages: %v, want %s", err, ErrBadInput)
 	}
+}
+
+// multipathConfigured is a client with multipath installed and configured:
+// its storage has something in every part a probe reads.
+func multipathConfigured(t *testing.T) (*cluster, *Host) {
+	t.Helper()
+	c := multipathClient(t)
+	h := c.hosts["client0"]
+	must(h.EnsurePackages(context.Background(), PackagesInput{Packages: multipathPackages}))(t)
+	must(h.ConfigureMultipath(context.Background(), MultipathInput{}))(t)
+	return c, h
 }
