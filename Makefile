@@ -50,7 +50,7 @@ cluster-down:
 ## and payload); a Check of the blog's six built hosts and of 100 and 1,000
 ## unbuilt ones; the webhook's answer with a plan, p50 and p95; the idle
 ## memory of an agent, the orchestrator and the dev server over 200 s.
-## About fifty minutes, most of them the thousand clients' build; the lab's
+## About forty minutes, most of them the thousand clients' build; the lab's
 ## hosts run labtools, the lab's tools alone.
 bench: $(TEMPORAL) $(BIN)/lab $(BIN)/labtools $(BIN)/worker $(BIN)/agent
 	$(GO) test -run '^$$' -bench . -benchmem ./connect/ ./sign/
