@@ -31,7 +31,13 @@ import (
 //   - build-s: the whole build, clusters formed first;
 //   - max-events, max-history-KiB: the largest history of the build's
 //     runs (the build, its children and theirs);
-//   - max-payload-KiB: the largest single payload in any of them.
+//   - max-payload-KiB: the largest single payload in any of them;
+//   - x-tenth: import-multipath-s against that of a tenth of the clients
+//     measured in the same run: time(1000)/time(100) for the thousand;
+//   - cpu-ms/client and each part's: the CPU of the dev server, the
+//     orchestrator, the agents and the tools over the clients' part,
+//     a client; busy-%: how much of the cores that was;
+//   - tool-runs/client: the tools the hosts ran over it, a client.
 func BenchmarkFanout(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) { benchFanout(b, n) })
@@ -74,6 +80,11 @@ func benchFanout(b *testing.B, clients int) {
 	b.ReportMetric(perClient(r.cpu.tools), "tools-cpu-ms/client")
 	b.ReportMetric(100*r.busy, "busy-%")
 	b.ReportMetric(float64(r.toolRuns)/float64(clients), "tool-runs/client")
+	// The scaling ratio, time(n)/time(n/10), when the smaller
+	// case ran in the same run (BenchmarkFanout runs them in order).
+	if tenth, ok := fanoutRuns[clients/10]; ok && clients >= 100 && tenth.fanout > 0 {
+		b.ReportMetric(r.fanout.Seconds()/tenth.fanout.Seconds(), "x-tenth")
+	}
 	b.ReportMetric(0, "ns/op") // one build, reported as its metrics
 }
 
