@@ -237,13 +237,13 @@ func tail(s string, n int) string {
 // and to, from the lab's log of each host's invocations.
 func (l *lab) toolRuns(b *testing.B, from, to time.Time) int {
 	b.Helper()
-	logs, err := filepath.Glob(filepath.Join(l.dir, "log", "*.log"))
-	if err != nil || len(logs) == 0 {
-		b.Fatalf("the lab's logs of what ran: %d files (%v)", len(logs), err)
+	hosts, err := emu.Logged(l.dir)
+	if err != nil || len(hosts) == 0 {
+		b.Fatalf("the lab's logs of what ran: %d hosts (%v)", len(hosts), err)
 	}
 	n := 0
-	for _, file := range logs {
-		invs, err := emu.Invocations(l.dir, strings.TrimSuffix(filepath.Base(file), ".log"))
+	for _, fqdn := range hosts {
+		invs, err := emu.Invocations(l.dir, fqdn)
 		if err != nil {
 			b.Fatal(err)
 		}

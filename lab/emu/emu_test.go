@@ -469,3 +469,13 @@ func TestInitKeepsStateAndRelinks(t *testing.T) {
 		t.Error("a host name with a path in it was accepted")
 	}
 }
+
+// Logged names the hosts that ran something, and only those.
+func TestLoggedNamesTheHostsThatRan(t *testing.T) {
+	lab := labtest.New(t, a, b)
+	must(t, lab, a, 1, "rpm", "-q", "cman")
+	hosts, err := emu.Logged(lab.Dir)
+	if err != nil || len(hosts) != 1 || hosts[0] != a {
+		t.Errorf("Logged = %v, %v; want [%s]", hosts, err, a)
+	}
+}

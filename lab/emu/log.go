@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tetsuzuki/tetsuzuki/lab/host"
@@ -47,6 +48,20 @@ func appendInvocation(lab, fqdn string, inv Invocation) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Logged lists the hosts of the lab dir that have run something, by
+// FQDN: those with a log for Invocations.
+func Logged(dir string) ([]string, error) {
+	logs, err := filepath.Glob(logPath(dir, "*"))
+	if err != nil {
+		return nil, err
+	}
+	hosts := make([]string, len(logs))
+	for i, l := range logs {
+		hosts[i] = strings.TrimSuffix(filepath.Base(l), ".log")
+	}
+	return hosts, nil
 }
 
 // Invocations returns what ran on a host (FQDN or short name), oldest
